@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every target of ours shares (the apple/swift-log habit: one list, applied in a loop).
+let sharedSwiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "motcua",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "motcua", targets: ["Bot"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // System ICU (libicu-dev), reached only through the C bridge below: a Swift module
+        // must not import both this and Foundation (see docs/ARCHITECTURE.md).
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-i18n",
+            providers: [.apt(["libicu-dev"])]
+        ),
+        // A C target whose public header uses only <stdint.h> types: NFC, lower case and
+        // word boundaries over UTF-16, implemented with ICU.
+        .target(name: "ICUBridge", dependencies: ["CICU"]),
+        .target(name: "Retrieval", dependencies: ["ICUBridge"]),
+        .target(
+            name: "Dialogue",
+            dependencies: ["Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "Adapters", dependencies: ["Dialogue", "Retrieval"]),
+        .executableTarget(
+            name: "Bot",
+            dependencies: [
+                "Adapters", "Dialogue", "Retrieval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
+        .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "Retrieval"]),
+        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Dialogue", "Retrieval"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    if target.name == "ICUBridge" { continue }
+    target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings
+}

@@ -1,0 +1,26 @@
+import Adapters
+import ArgumentParser
+import Dialogue
+import Retrieval
+
+/// `motcua ask`: one question, the decision and the ranked answers.
+struct Ask: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Hỏi một câu và xem quyết định cùng các câu trả lời xếp hạng.")
+
+    @Argument(help: "Câu hỏi.")
+    var question: String
+
+    @OptionGroup var options: CorpusOptions
+
+    @Option(name: .long, help: "Số kết quả xếp hạng.")
+    var limit = 5
+
+    func run() throws {
+        let (corpus, configuration) = try options.load()
+        let engine = SearchEngine(corpus.makeIndex(entries: try options.entries(corpus), configuration: configuration))
+        let response = engine.search(question, limit: limit)
+        let text = ResponseText(entry: { engine.entry($0) }, topicNames: corpus.topicNames)
+        print(text.render(response))
+    }
+}

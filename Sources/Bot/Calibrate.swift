@@ -1,0 +1,33 @@
+import ArgumentParser
+import Dialogue
+import Foundation
+import Retrieval
+
+/// `motcua calibrate`: fits the confidence model and thresholds on the development queries and
+/// writes the ranking configuration.
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Hiệu chỉnh độ tin cậy và ngưỡng quyết định trên tập câu hỏi phát triển.")
+
+    @OptionGroup var options: CorpusOptions
+
+    @Option(name: .long, help: "Tệp JSONL câu hỏi (mặc định: corpus/eval/queries.jsonl).")
+    var queries: String?
+
+    @Option(name: .long, help: "Tệp cấu hình ghi ra (mặc định: corpus/ranking.json).")
+    var out: String?
+
+    func run() throws {
+        let (corpus, configuration) = try options.load()
+        let queryList = try JSONLines.read(EvaluationQuery.self,
+                                           from: queries ?? "\(corpus.directory)/eval/queries.jsonl")
+        var index = corpus.makeIndex(entries: try options.entries(corpus), configuration: configuration)
+        let tuned = Calibrator.calibrate(configuration, queries: queryList, index: &index)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let path = out ?? "\(corpus.directory)/ranking.json"
+        try (encoder.encode(tuned) + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
+        print("Đã ghi \(path): ngưỡng trả lời \(tuned.answerThreshold), ngưỡng gợi ý \(tuned.suggestThreshold)")
+        print("Hệ số: \(tuned.confidence.weights)")
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Dialogue
+import Foundation
+import Retrieval
+
+/// Options shared by the commands that search a knowledge base.
+struct CorpusOptions: ParsableArguments {
+    @Option(name: .long, help: "Thư mục corpus (mặc định: corpus đi kèm).")
+    var corpus: String?
+
+    @Option(name: .long, help: "Tệp hoặc thư mục JSONL của cơ sở tri thức (mặc định: corpus/kb).")
+    var kb: String?
+
+    @Option(name: .long, help: "Tệp cấu hình xếp hạng JSON (mặc định: corpus/ranking.json).")
+    var config: String?
+
+    @Option(name: .long, help: "Cách biểu diễn từ nhiều âm tiết: none, bigrams, dictionary, both.")
+    var compounds: TermExtractor.Compounds?
+
+    /// The corpus (lexicon, topics) and the configuration to use.
+    func load() throws -> (Corpus, RankingConfiguration) {
+        let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
+        var configuration = try config.map(Corpus.loadRanking(from:)) ?? corpus.ranking
+        if let compounds { configuration.compounds = compounds.rawValue }
+        return (corpus, configuration)
+    }
+
+    /// The entries to search.
+    func entries(_ corpus: Corpus) throws -> [KnowledgeEntry] {
+        try kb.map(Corpus.loadEntries(from:)) ?? corpus.entries
+    }
+}
+
+extension TermExtractor.Compounds: ExpressibleByArgument {}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `motcua` command: the one-stop e-government support desk.
+@main
+struct Motcua: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "motcua",
+        abstract: "motcua — bàn hỗ trợ một cửa cho chính phủ điện tử.",
+        subcommands: [Ask.self, Evaluate.self, Calibrate.self, Bench.self])
+}

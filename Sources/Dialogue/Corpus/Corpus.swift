@@ -1,0 +1,107 @@
+import Foundation
+import Retrieval
+
+/// Everything the bundled `corpus/` directory (or one of the same layout) holds: entries,
+/// topics, units, the document catalogue, the lexicon and the ranking configuration.
+package struct Corpus: Sendable {
+    /// The directory it was read from.
+    package var directory: String
+    /// Knowledge-base entries (`kb/*.jsonl`).
+    package var entries: [KnowledgeEntry]
+    /// Topics.
+    package var topics: [Topic]
+    /// Answering units.
+    package var units: [AnsweringUnit]
+    /// The document catalogue.
+    package var documents: [CatalogueDocument]
+    /// The lexicon (`lexicon/*.txt`).
+    package var lexicon: Lexicon
+    /// Ranking configuration (`ranking.json`, defaults where missing).
+    package var ranking: RankingConfiguration
+
+    /// Reads a corpus directory. Missing optional files (lexicon lists, `ranking.json`,
+    /// `docs.jsonl`) leave their part empty or at defaults.
+    package static func load(from directory: String) throws -> Corpus {
+        let root = URL(fileURLWithPath: directory)
+        func path(_ name: String) -> String { root.appendingPathComponent(name).path }
+        func optional<T: Decodable>(_ type: T.Type, _ name: String) throws -> [T] {
+            FileManager.default.fileExists(atPath: path(name)) ? try JSONLines.read(type, from: path(name)) : []
+        }
+        let entries = try loadEntries(from: path("kb"))
+        return Corpus(
+            directory: directory, entries: entries,
+            topics: try optional(Topic.self, "topics.jsonl"),
+            units: try optional(AnsweringUnit.self, "units.jsonl"),
+            documents: try optional(CatalogueDocument.self, "docs.jsonl"),
+            lexicon: loadLexicon(from: path("lexicon")),
+            ranking: try loadRanking(from: path("ranking.json")))
+    }
+
+    /// Reads entries from one JSON Lines file or every `*.jsonl` file of a directory (sorted by
+    /// name, so the order is stable).
+    package static func loadEntries(from path: String) throws -> [KnowledgeEntry] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CorpusError.missing(path)
+        }
+        guard isDirectory.boolValue else { return try JSONLines.read(KnowledgeEntry.self, from: path) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".jsonl") }.sorted()
+        return try files.flatMap { try JSONLines.read(KnowledgeEntry.self, from: "\(path)/\($0)") }
+    }
+
+    /// Reads the lexicon lists that exist in a directory.
+    package static func loadLexicon(from directory: String) -> Lexicon {
+        func text(_ name: String) -> String {
+            (try? String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)) ?? ""
+        }
+        return Lexicon(abbreviationsText: text("abbreviations.txt"), chatText: text("chat.txt"),
+                       documentTypesText: text("doctypes.txt"), synonymsText: text("synonyms.txt"),
+                       stopWordsText: text("stopwords.txt"), wordsText: text("words.txt"))
+    }
+
+    /// Reads a ranking configuration, or the defaults when the file does not exist.
+    package static func loadRanking(from path: String) throws -> RankingConfiguration {
+        guard FileManager.default.fileExists(atPath: path) else { return RankingConfiguration() }
+        return try JSONDecoder().decode(RankingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// Topic code → name.
+    package var topicNames: [String: String] {
+        Dictionary(topics.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// An index of `entries` (or of other entries, e.g. an external knowledge base, analysed
+    /// with this corpus's lexicon).
+    package func makeIndex(entries: [KnowledgeEntry]? = nil, configuration: RankingConfiguration? = nil)
+        -> KnowledgeIndex
+    {
+        var index = KnowledgeIndex(analyzer: Analyzer(lexicon: lexicon), configuration: configuration ?? ranking,
+                                   topicNames: topicNames)
+        index.load(entries ?? self.entries)
+        return index
+    }
+
+    /// The bundled corpus directory: `$MOTCUA_CORPUS`, else `./corpus` when it holds a corpus,
+    /// else the `corpus/` directory of the source tree this binary was built from.
+    package static func defaultDirectory(filePath: String = #filePath) -> String {
+        if let fromEnvironment = ProcessInfo.processInfo.environment["MOTCUA_CORPUS"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        if FileManager.default.fileExists(atPath: "corpus/topics.jsonl") { return "corpus" }
+        // Sources/Dialogue/Corpus/Corpus.swift → the package root.
+        var url = URL(fileURLWithPath: filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("corpus").path
+    }
+}
+
+/// A corpus that cannot be read.
+package struct CorpusError: Error, CustomStringConvertible {
+    /// What went wrong.
+    package var description: String
+
+    /// A path that does not exist.
+    package static func missing(_ path: String) -> CorpusError {
+        CorpusError(description: "không tìm thấy \(path)")
+    }
+}

@@ -1,0 +1,40 @@
+/// A field of questions and the unit that owns it (`corpus/topics.jsonl`).
+package struct Topic: Sendable, Codable, Hashable {
+    /// Code, e.g. `an-toan`.
+    package var id: String
+    /// Vietnamese name.
+    package var name: String
+    /// Code of the owning unit.
+    package var unit: String
+}
+
+/// A unit that answers questions (`corpus/units.jsonl`).
+package struct AnsweringUnit: Sendable, Codable, Hashable {
+    /// Code, e.g. `ATTT`.
+    package var id: String
+    /// Vietnamese name.
+    package var name: String
+    /// What it answers.
+    package var answers: String
+}
+
+/// A policy, legal or technical document of the catalogue (`corpus/docs.jsonl`).
+package struct CatalogueDocument: Sendable, Codable, Hashable {
+    /// Id derived from the number, e.g. `47-2020-nd-cp`.
+    package var id: String
+    /// The number as written, e.g. `47/2020/NĐ-CP`.
+    package var number: String
+    /// Kind: luật, nghị định, quyết định, thông tư, …
+    package var kind: String
+    /// Title.
+    package var title: String
+    /// Issuing body.
+    package var issuer: String
+    /// Date of issue (`YYYY-MM-DD`), when known.
+    package var date: String?
+    /// Topic codes.
+    package var topics: [String]?
+    /// Summary.
+    package var summary: String
+}
+

@@ -1,0 +1,82 @@
+/// Canonical identities of one token's UTF-16 units: the tone mark moved to one fixed vowel,
+/// and the diacritic-free folding.
+///
+/// Old and new tone placement ("hoá"/"hóa", "uỷ"/"ủy", "thuỷ"/"thủy", "khoẻ"/"khỏe") give the
+/// same `exact` hash because the tone is lifted off whatever vowel carries it and put back on
+/// the vowel that the modern rule names (see `tonePosition`).
+package enum SyllableCanonicalizer {
+    /// Marker fed into the exact hash right after the vowel that carries the tone.
+    static let toneMarker: UInt16 = 0xF000
+
+    /// The identities of the units `units[start..<end]`.
+    /// - Returns: the exact hash, the folded hash (both unfinished FNV states run through
+    ///   `TermHash.finish`) and whether any diacritic was seen.
+    @inline(__always)
+    package static func identities(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int)
+        -> (exact: UInt64, folded: UInt64, hasDiacritics: Bool)
+    {
+        var tone: UInt8 = 0
+        var diacritic = false
+        for index in start..<end {
+            let info = VietnameseLetters.info(units[index])
+            if info.tone != 0 && tone == 0 { tone = info.tone }
+            if info.hasDiacritic { diacritic = true }
+        }
+        var exact = TermHash.seed
+        var folded = TermHash.seed
+        if !diacritic {
+            // Plain ASCII-like token: both identities are the units themselves.
+            for index in start..<end { exact = TermHash.add(exact, units[index]) }
+            let hash = TermHash.finish(exact)
+            return (hash, hash, false)
+        }
+        let position = tone == 0 ? -1 : tonePosition(units, start, end)
+        for index in start..<end {
+            let info = VietnameseLetters.info(units[index])
+            if info.isCombining { continue }
+            exact = TermHash.add(exact, info.base)
+            folded = TermHash.add(folded, info.folded)
+            if index == position { exact = TermHash.add(exact, toneMarker &+ UInt16(tone)) }
+        }
+        if tone != 0 && position < 0 { exact = TermHash.add(exact, toneMarker &+ UInt16(tone)) }
+        return (TermHash.finish(exact), TermHash.finish(folded), true)
+    }
+
+    /// The index of the vowel that carries the tone in the modern ("new style") placement.
+    ///
+    /// The vowel cluster is found after the onset (the `u` of "qu" and the `i` of "gi" belong to
+    /// the onset when another vowel follows). Then: a vowel with a quality mark (ă â ê ô ơ ư)
+    /// takes it (the last one, for "ươ"); a single vowel takes it; with a final consonant the
+    /// last vowel takes it; in a cluster of three the middle one; in an open pair "oa", "oe" and
+    /// "uy" the second, any other pair the first.
+    package static func tonePosition(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int) -> Int {
+        var first = start
+        while first < end && !VietnameseLetters.info(units[first]).isVowel { first += 1 }
+        if first == end { return -1 }
+        if first > start && first + 1 < end && VietnameseLetters.info(units[first + 1]).isVowel {
+            let onset = units[first - 1]
+            let vowel = VietnameseLetters.info(units[first]).base
+            if (onset == ascii("q") && vowel == ascii("u")) || (onset == ascii("g") && vowel == ascii("i")) {
+                first += 1
+            }
+        }
+        var last = first
+        while last < end && VietnameseLetters.info(units[last]).isVowel { last += 1 }
+        let count = last - first
+        var marked = -1
+        for index in first..<last where VietnameseLetters.info(units[index]).isMarkedVowel { marked = index }
+        if marked >= 0 { return marked }
+        if count == 1 { return first }
+        if last < end { return last - 1 }
+        if count >= 3 { return first + 1 }
+        let a = VietnameseLetters.info(units[first]).base
+        let b = VietnameseLetters.info(units[first + 1]).base
+        if (a == ascii("o") && (b == ascii("a") || b == ascii("e"))) || (a == ascii("u") && b == ascii("y")) {
+            return first + 1
+        }
+        return first
+    }
+
+    @inline(__always)
+    static func ascii(_ scalar: Unicode.Scalar) -> UInt16 { UInt16(scalar.value) }
+}

@@ -1,0 +1,79 @@
+/// The knobs of ranking and of the answer / suggest / escalate decision.
+///
+/// Stored as JSON next to the corpus (`corpus/ranking.json`); `motcua calibrate` fits the
+/// confidence model and the thresholds on the development queries and writes it.
+package struct RankingConfiguration: Sendable, Codable, Hashable {
+    /// BM25 saturation.
+    package var k1: Float = 1.2
+    /// BM25 length normalisation.
+    package var b: Float = 0.75
+    /// How multi-syllable words are represented.
+    package var compounds: String = TermExtractor.Compounds.bigrams.rawValue
+    /// Query weight of a folded term when the question carries diacritics (an exact accented
+    /// match then counts 1 + this, a folded-only match this).
+    package var foldedWeight: Float = 0.4
+    /// Query weight of a bigram or dictionary word relative to a syllable.
+    package var compoundWeight: Float = 0.7
+    /// Query weight of a reference (document number, date, URL).
+    package var referenceWeight: Float = 2.5
+    /// Query weight of a stop word relative to other words.
+    package var stopWordWeight: Float = 0.2
+    /// Query weight of a synonym's terms relative to the words typed.
+    package var synonymWeight: Float = 0.6
+    /// Field weight of a variant phrasing relative to the main question.
+    package var variantWeight: Float = 1.0
+    /// Weight of the answer field, relative to the question.
+    package var answerWeight: Float = 0.15
+    /// Weight of the topic name field, relative to the answer field.
+    package var topicWeight: Float = 0.5
+    /// Share of the second-best entry's score added to a group of entries sharing an answer
+    /// (several earlier questions with one answer are more evidence than one).
+    package var groupSupport: Float = 0.1
+    /// The confidence model.
+    package var confidence = ConfidenceModel()
+    /// Confidence from which the best result is given as the answer.
+    package var answerThreshold: Float = 0.6
+    /// Confidence from which the best results are offered as suggestions.
+    package var suggestThreshold: Float = 0.25
+    /// Confidence a result needs to be offered among suggestions (after the first two).
+    package var optionThreshold: Float = 0.15
+
+    /// The defaults.
+    package init() {}
+
+    /// The compounds setting as a value.
+    package var compoundMode: TermExtractor.Compounds {
+        TermExtractor.Compounds(rawValue: compounds) ?? .bigrams
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case k1, b, compounds, foldedWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
+        case variantWeight, answerWeight, topicWeight, groupSupport, confidence, answerThreshold
+        case suggestThreshold, optionThreshold
+    }
+
+    /// Decodes a configuration; every missing key keeps its default.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        let d = RankingConfiguration()
+        k1 = try value(.k1, d.k1)
+        b = try value(.b, d.b)
+        compounds = try value(.compounds, d.compounds)
+        foldedWeight = try value(.foldedWeight, d.foldedWeight)
+        compoundWeight = try value(.compoundWeight, d.compoundWeight)
+        referenceWeight = try value(.referenceWeight, d.referenceWeight)
+        stopWordWeight = try value(.stopWordWeight, d.stopWordWeight)
+        synonymWeight = try value(.synonymWeight, d.synonymWeight)
+        variantWeight = try value(.variantWeight, d.variantWeight)
+        answerWeight = try value(.answerWeight, d.answerWeight)
+        topicWeight = try value(.topicWeight, d.topicWeight)
+        groupSupport = try value(.groupSupport, d.groupSupport)
+        confidence = try value(.confidence, d.confidence)
+        answerThreshold = try value(.answerThreshold, d.answerThreshold)
+        suggestThreshold = try value(.suggestThreshold, d.suggestThreshold)
+        optionThreshold = try value(.optionThreshold, d.optionThreshold)
+    }
+}
