@@ -17,11 +17,20 @@ package enum SyllableCanonicalizer {
     {
         var tone: UInt8 = 0
         var diacritic = false
+        var vowels = 0
         for index in start..<end {
             let info = VietnameseLetters.info(units[index])
             if info.tone != 0 && tone == 0 { tone = info.tone }
             if info.hasDiacritic { diacritic = true }
+            if info.isVowel { vowels += 1 }
         }
+        // "kí"/"ký", "lí"/"lý", "kĩ"/"kỹ", "mĩ"/"mỹ": after a consonant, a syllable whose only
+        // vowel is a final i or y is spelled both ways; both become i. ("y tế", "ý kiến" keep
+        // their y: there is no consonant before it.)
+        let yAsI = vowels == 1 && end - start >= 2
+            && VietnameseLetters.info(units[end - 1]).base == ascii("y")
+            && !VietnameseLetters.info(units[end - 2]).isVowel
+        if yAsI { return identitiesWithFinalI(units, start, end, tone: tone) }
         var exact = TermHash.seed
         var folded = TermHash.seed
         if !diacritic {
@@ -40,6 +49,29 @@ package enum SyllableCanonicalizer {
         }
         if tone != 0 && position < 0 { exact = TermHash.add(exact, toneMarker &+ UInt16(tone)) }
         return (TermHash.finish(exact), TermHash.finish(folded), true)
+    }
+
+    /// Identities of a syllable whose final y is written i (see `identities`).
+    static func identitiesWithFinalI(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int, tone: UInt8)
+        -> (exact: UInt64, folded: UInt64, hasDiacritics: Bool)
+    {
+        var exact = TermHash.seed
+        var folded = TermHash.seed
+        var diacritic = false
+        for index in start..<(end - 1) {
+            let info = VietnameseLetters.info(units[index])
+            if info.isCombining { continue }
+            if info.hasDiacritic { diacritic = true }
+            exact = TermHash.add(exact, info.base)
+            folded = TermHash.add(folded, info.folded)
+        }
+        exact = TermHash.add(exact, ascii("i"))
+        folded = TermHash.add(folded, ascii("i"))
+        if tone != 0 {
+            exact = TermHash.add(exact, toneMarker &+ UInt16(tone))
+            diacritic = true
+        }
+        return (TermHash.finish(exact), TermHash.finish(folded), diacritic)
     }
 
     /// The index of the vowel that carries the tone in the modern ("new style") placement.

@@ -92,7 +92,8 @@ extension KnowledgeIndex {
                 }
             }
         }
-        // 4. Groups of entries sharing an answer: best entry, plus a little for the runner-up.
+        // 4. Groups of entries sharing an answer: the best entry, plus a share of the next two
+        //    (several earlier questions with one answer are more evidence than one).
         for slotNumber in scratch.touchedEntries {
             let slot = Int(slotNumber)
             let score = scratch.entryScore[slot] + scratch.entryContent[slot]
@@ -102,11 +103,15 @@ extension KnowledgeIndex {
                 scratch.groupSlot[group] = Int32(slot)
                 scratch.groupBest[group] = score
             } else if score > scratch.groupBest[group] {
+                scratch.groupThird[group] = scratch.groupSecond[group]
                 scratch.groupSecond[group] = scratch.groupBest[group]
                 scratch.groupBest[group] = score
                 scratch.groupSlot[group] = Int32(slot)
             } else if score > scratch.groupSecond[group] {
+                scratch.groupThird[group] = scratch.groupSecond[group]
                 scratch.groupSecond[group] = score
+            } else if score > scratch.groupThird[group] {
+                scratch.groupThird[group] = score
             }
         }
         // 5. The best groups.
@@ -114,7 +119,8 @@ extension KnowledgeIndex {
         let support = configuration.groupSupport
         for group in scratch.touchedGroups {
             let index = Int(group)
-            top.insert(scratch.groupBest[index] + support * scratch.groupSecond[index], group)
+            let runnersUp = scratch.groupSecond[index] + support * scratch.groupThird[index]
+            top.insert(scratch.groupBest[index] + support * runnersUp, group)
         }
         let ranked = top.sortedDescending()
         var results: [SearchResult] = []
@@ -144,6 +150,7 @@ extension KnowledgeIndex {
             scratch.groupSlot[Int(group)] = -1
             scratch.groupBest[Int(group)] = 0
             scratch.groupSecond[Int(group)] = 0
+            scratch.groupThird[Int(group)] = 0
         }
         scratch.touchedGroups.removeAll(keepingCapacity: true)
         return results

@@ -40,8 +40,11 @@ package struct QueryBuilder: Sendable {
 
     /// The query for a question.
     package func query(_ text: String) -> Query {
-        let tokens = analyzer.analyze(text)
-        let unaccented = !tokens.contains { $0.kind == .word && $0.hasDiacritics }
+        let raw = Tokenizer.tokenize(text)
+        // Decided on the words as typed: chat words expand to accented forms ("ko" → "không"),
+        // which says nothing about how the person types.
+        let unaccented = !raw.contains { $0.kind == .word && $0.hasDiacritics }
+        let tokens = analyzer.rewrite(raw)
         var phrasing: [UInt64: Query.Term] = [:]
         var content: [UInt64: Query.Term] = [:]
         add(tokens, factor: 1, unaccented: unaccented, phrasing: &phrasing, content: &content)

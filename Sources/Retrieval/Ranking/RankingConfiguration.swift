@@ -17,18 +17,19 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// Query weight of a reference (document number, date, URL).
     package var referenceWeight: Float = 2.5
     /// Query weight of a stop word relative to other words.
-    package var stopWordWeight: Float = 0.2
+    package var stopWordWeight: Float = 0.4
     /// Query weight of a synonym's terms relative to the words typed.
     package var synonymWeight: Float = 0.6
     /// Field weight of a variant phrasing relative to the main question.
     package var variantWeight: Float = 1.0
     /// Weight of the answer field, relative to the question.
-    package var answerWeight: Float = 0.15
+    package var answerWeight: Float = 0.3
     /// Weight of the topic name field, relative to the answer field.
     package var topicWeight: Float = 0.5
-    /// Share of the second-best entry's score added to a group of entries sharing an answer
-    /// (several earlier questions with one answer are more evidence than one).
-    package var groupSupport: Float = 0.1
+    /// For a group of entries sharing an answer: the share of the second-best entry's score
+    /// added to the best one's (and this share squared of the third's). Several earlier
+    /// questions with one answer are more evidence than one.
+    package var groupSupport: Float = 0.8
     /// The confidence model.
     package var confidence = ConfidenceModel()
     /// Confidence from which the best result is given as the answer.

@@ -10,6 +10,7 @@ struct SearchScratch: Sendable {
     var touchedEntries: [UInt32] = []
     var groupBest: [Float] = []
     var groupSecond: [Float] = []
+    var groupThird: [Float] = []
     var groupSlot: [Int32] = []
     var touchedGroups: [Int32] = []
 
@@ -30,6 +31,7 @@ struct SearchScratch: Sendable {
             let extra = max(groups - groupBest.count, groupBest.count / 2)
             groupBest += [Float](repeating: 0, count: extra)
             groupSecond += [Float](repeating: 0, count: extra)
+            groupThird += [Float](repeating: 0, count: extra)
             groupSlot += [Int32](repeating: -1, count: extra)
         }
     }
