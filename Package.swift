@@ -39,6 +39,7 @@ let package = Package(
             dependencies: [
                 "Adapters", "Dialogue", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),

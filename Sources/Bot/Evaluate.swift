@@ -27,8 +27,7 @@ struct Evaluate: ParsableCommand {
         let queryPath = queries ?? "\(corpus.directory)/eval/queries.jsonl"
         let queryList = try JSONLines.read(EvaluationQuery.self, from: queryPath)
         let clock = ContinuousClock()
-        var index = KnowledgeIndex(analyzer: Analyzer(lexicon: corpus.lexicon), configuration: configuration,
-                                   topicNames: corpus.topicNames)
+        var index = corpus.emptyIndex(configuration: configuration)
         let entries = try options.entries(corpus)
         let buildTime = clock.measure { index.load(entries) }
         let run = Evaluator.run(queryList, on: &index, stripDiacritics: stripDiacritics)

@@ -70,13 +70,23 @@ package struct Corpus: Sendable {
         Dictionary(topics.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// An index of `entries` (or of other entries, e.g. an external knowledge base, analysed
+    /// Catalogue document id → "number title", for indexing the documents entries cite.
+    package var documentTexts: [String: String] {
+        Dictionary(documents.map { ($0.id, "\($0.number) \($0.title)") }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// An empty index analysing with this corpus's lexicon, topics and catalogue.
+    package func emptyIndex(configuration: RankingConfiguration? = nil) -> KnowledgeIndex {
+        KnowledgeIndex(analyzer: Analyzer(lexicon: lexicon), configuration: configuration ?? ranking,
+                       topicNames: topicNames, documentTexts: documentTexts)
+    }
+
+    /// An index of `entries` (by default this corpus's own; another knowledge base is analysed
     /// with this corpus's lexicon).
     package func makeIndex(entries: [KnowledgeEntry]? = nil, configuration: RankingConfiguration? = nil)
         -> KnowledgeIndex
     {
-        var index = KnowledgeIndex(analyzer: Analyzer(lexicon: lexicon), configuration: configuration ?? ranking,
-                                   topicNames: topicNames)
+        var index = emptyIndex(configuration: configuration)
         index.load(entries ?? self.entries)
         return index
     }

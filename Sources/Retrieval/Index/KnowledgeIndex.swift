@@ -16,13 +16,16 @@ package struct KnowledgeIndex: Sendable {
     /// The analyzer shared by entries and questions.
     package let analyzer: Analyzer
     /// The ranking configuration.
-    package let configuration: RankingConfiguration
+    package private(set) var configuration: RankingConfiguration
     /// Index terms from tokens.
     package let extractor: TermExtractor
     /// Query construction.
     package let queryBuilder: QueryBuilder
     /// Topic code → Vietnamese name (indexed with the answer).
     package let topicNames: [String: String]
+    /// Catalogue document id → its number and title (indexed with the answers that cite it,
+    /// so "QĐ 2323" finds an answer whose `refs` name that decision).
+    package let documentTexts: [String: String]
 
     var records: [Record] = []
     var slotByID: [String: Int] = [:]
@@ -32,30 +35,35 @@ package struct KnowledgeIndex: Sendable {
     var phrasingSlot: [UInt32] = []
     /// Phrasing document → its weight (question 1, variant `variantWeight`).
     var phrasingWeight: [Float] = []
-    /// Answers and topic names: two fields; document number = entry slot.
+    /// Answers and topic names: two fields, one document per distinct answer (document number
+    /// = group number), so an answer shared by many entries counts once in the IDF.
     var contents: PostingIndex
-    /// Answer key → group number; group sizes (live entries).
+    /// Answer key → group number.
     var groupByAnswer: [UInt64: Int32] = [:]
-    var groupSize: [Int32] = []
+    /// Live entry slots of each group.
+    var groupMembers: [[Int32]] = []
+    /// Entry slot → group (a flat copy of `Record.group` for the search loops).
+    var entryGroup: [Int32] = []
     /// Reusable accumulators for searching.
     var scratch = SearchScratch()
 
     /// Creates an empty index.
     package init(analyzer: Analyzer, configuration: RankingConfiguration = RankingConfiguration(),
-                 topicNames: [String: String] = [:])
+                 topicNames: [String: String] = [:], documentTexts: [String: String] = [:])
     {
+        self.documentTexts = documentTexts
         self.analyzer = analyzer
         self.configuration = configuration
         self.topicNames = topicNames
         extractor = TermExtractor(compounds: configuration.compoundMode, lexicon: analyzer.lexicon)
         queryBuilder = QueryBuilder(analyzer: analyzer, extractor: extractor, configuration: configuration)
         phrasings = PostingIndex(fieldWeights: [1], k1: configuration.k1, b: configuration.b)
-        contents = PostingIndex(fieldWeights: [1, configuration.topicWeight], k1: configuration.k1,
-                                b: configuration.b)
+        contents = PostingIndex(fieldWeights: [1, configuration.topicWeight, configuration.referencesWeight],
+                                k1: configuration.k1, b: configuration.b)
     }
 
     /// Number of live entries.
-    package var count: Int { contents.liveCount }
+    package var count: Int { slotByID.count }
 
     /// The live entry with this id.
     package func entry(_ id: String) -> KnowledgeEntry? {
@@ -69,6 +77,15 @@ package struct KnowledgeIndex: Sendable {
     /// Posting and term counts (for benchmarks).
     package var statistics: (terms: Int, postings: Int) {
         (phrasings.termCount + contents.termCount, phrasings.postingCount + contents.postingCount)
+    }
+
+    /// Runs `body` with another configuration of the ranking knobs that do not change the
+    /// index (weights, thresholds, `exhaustive`), then restores this one.
+    package mutating func withConfiguration<R>(_ other: RankingConfiguration, _ body: (inout KnowledgeIndex) -> R) -> R {
+        let saved = configuration
+        configuration = other
+        defer { configuration = saved }
+        return body(&self)
     }
 
     // MARK: - Changes
@@ -87,6 +104,7 @@ package struct KnowledgeIndex: Sendable {
         var phrasingCount = 0.0
         var answerLength = 0.0
         var topicLength = 0.0
+        var referencesLength = 0.0
         for entry in sample {
             for text in [entry.question] + entry.variants {
                 phrasingLength += Double(analyzer.analyze(text).count)
@@ -94,10 +112,11 @@ package struct KnowledgeIndex: Sendable {
             }
             answerLength += Double(analyzer.analyze(entry.answer).count)
             topicLength += Double(analyzer.analyze(topicName(entry)).count)
+            referencesLength += Double(analyzer.analyze(referencesText(entry)).count)
         }
         let n = Double(max(sample.count, 1))
         let averages = Averages(phrasing: phrasingLength / max(phrasingCount, 1), answer: answerLength / n,
-                                topic: topicLength / n)
+                                topic: topicLength / n, references: referencesLength / n)
         for entry in batch {
             if slotByID[entry.id] != nil { retire(entry.id) }
             insert(entry, averages: averages)
@@ -115,9 +134,13 @@ package struct KnowledgeIndex: Sendable {
         for (document, terms) in zip(record.phrasings, analyzed.phrasings) {
             phrasings.retire(document, fields: [terms])
         }
-        contents.retire(UInt32(slot), fields: [analyzed.answer, analyzed.topic])
         records[slot].live = false
-        groupSize[Int(record.group)] -= 1
+        let group = Int(record.group)
+        groupMembers[group].removeAll { $0 == Int32(slot) }
+        if groupMembers[group].isEmpty {
+            contents.retire(UInt32(group), fields: [analyzed.answer, analyzed.topic, analyzed.references])
+            groupByAnswer[analyzed.answerKey] = nil
+        }
         slotByID[id] = nil
         return true
     }
@@ -127,6 +150,7 @@ package struct KnowledgeIndex: Sendable {
         var phrasing: Double
         var answer: Double
         var topic: Double
+        var references: Double
     }
 
     /// The index terms of an entry's fields.
@@ -134,11 +158,16 @@ package struct KnowledgeIndex: Sendable {
         var phrasings: [[UInt64]]
         var answer: [UInt64]
         var topic: [UInt64]
+        var references: [UInt64]
         var answerKey: UInt64
     }
 
     func topicName(_ entry: KnowledgeEntry) -> String {
         entry.topic.flatMap { topicNames[$0] } ?? ""
+    }
+
+    func referencesText(_ entry: KnowledgeEntry) -> String {
+        entry.refs.compactMap { documentTexts[$0] }.joined(separator: "\n")
     }
 
     func analyze(_ entry: KnowledgeEntry) -> AnalyzedEntry {
@@ -151,8 +180,10 @@ package struct KnowledgeIndex: Sendable {
         let answerTokens = analyzer.analyze(entry.answer)
         let answer = Self.contentTerms(answerTokens)
         let topic = Self.contentTerms(analyzer.analyze(topicName(entry)))
+        let references = Self.contentTerms(analyzer.analyze(referencesText(entry)))
         let answerKey = CompiledLexicon.combined(answerTokens.lazy.map(\.exact))
-        return AnalyzedEntry(phrasings: phrasingTerms, answer: answer, topic: topic, answerKey: answerKey)
+        return AnalyzedEntry(phrasings: phrasingTerms, answer: answer, topic: topic, references: references,
+                             answerKey: answerKey)
     }
 
     /// Answer and topic terms: folded syllables and references only (their weight is small, and
@@ -174,20 +205,21 @@ package struct KnowledgeIndex: Sendable {
             phrasingSlot.append(UInt32(slot))
             phrasingWeight.append(index == 0 ? 1 : configuration.variantWeight)
         }
-        let content = contents.add(fields: [analyzed.answer, analyzed.topic],
-                                   averageLengths: averages.map { [$0.answer, $0.topic] })
-        precondition(Int(content) == slot, "content documents are numbered like entry slots")
         let group: Int32
         if let existing = groupByAnswer[analyzed.answerKey] {
             group = existing
         } else {
-            group = Int32(groupSize.count)
+            let content = contents.add(fields: [analyzed.answer, analyzed.topic, analyzed.references],
+                                       averageLengths: averages.map { [$0.answer, $0.topic, $0.references] })
+            group = Int32(groupMembers.count)
+            precondition(Int(content) == Int(group), "content documents are numbered like groups")
             groupByAnswer[analyzed.answerKey] = group
-            groupSize.append(0)
+            groupMembers.append([])
         }
-        groupSize[Int(group)] += 1
+        groupMembers[Int(group)].append(Int32(slot))
         records.append(Record(entry: entry, live: true, phrasings: documents, group: group))
+        entryGroup.append(group)
         slotByID[entry.id] = slot
-        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupSize.count)
+        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.count)
     }
 }

@@ -130,6 +130,33 @@ package struct PostingIndex: Sendable {
         return low < list.count && list[low].document == document ? list[low].weight : 0
     }
 
+    /// Calls `body(position, weight)` for every document of `documents` (sorted ascending) that
+    /// the term's list holds. Galloping search from the previous hit: cost grows with the log of
+    /// the gap between candidates, not of the whole list, and memory is read forwards.
+    package func probe(_ number: Int, sortedDocuments documents: [UInt32], _ body: (Int, Float) -> Void) {
+        lists[number].withUnsafeBufferPointer { list in
+            var low = 0
+            let count = list.count
+            for (position, document) in documents.enumerated() {
+                // Gallop: find a bound past `document`, then binary-search inside it.
+                var step = 1
+                var high = low
+                while high < count && list[high].document < document {
+                    low = high + 1
+                    high += step
+                    step &<<= 1
+                }
+                high = min(high, count)
+                while low < high {
+                    let middle = (low + high) >> 1
+                    if list[middle].document < document { low = middle + 1 } else { high = middle }
+                }
+                if low >= count { return }
+                if list[low].document == document { body(position, list[low].weight) }
+            }
+        }
+    }
+
     /// Average length of each field over live documents.
     package var averageLengths: [Double] {
         lengthTotals.map { liveCount > 0 ? $0 / Double(liveCount) : 0 }

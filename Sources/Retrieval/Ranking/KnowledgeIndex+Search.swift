@@ -33,94 +33,23 @@ extension KnowledgeIndex {
     /// The best `limit` results for a query, one per distinct answer.
     package mutating func rank(_ query: Query, limit: Int) -> [SearchResult] {
         guard count > 0, !query.isEmpty, limit > 0 else { return [] }
-        let k1 = configuration.k1
-        var upperBound: Float = 0
-        var totalMass: Float = 0
 
         // 1. Phrasings: accumulate score and matched content mass per phrasing document.
-        for term in query.phrasingTerms {
-            guard let number = phrasings.number(of: term.key) else {
-                if term.isContent { totalMass += term.weight * maxIDF(phrasings) }
-                continue
-            }
-            let idf = phrasings.idf(number)
-            let factor = term.weight * idf
-            upperBound += factor * (k1 + 1)
-            let mass: Float = term.isContent ? factor : 0
-            totalMass += mass
-            phrasings.lists[number].withUnsafeBufferPointer { list in
-                for posting in list {
-                    let document = Int(posting.document)
-                    guard phrasings.live[document] else { continue }
-                    if scratch.phrasingScore[document] == 0 { scratch.touchedPhrasings.append(posting.document) }
-                    scratch.phrasingScore[document] += factor * posting.weight
-                    scratch.phrasingMass[document] += mass
-                }
-            }
-        }
+        let (upperBound, totalMass) = accumulatePhrasings(query)
         // 2. Entries: the best phrasing of each.
-        for document in scratch.touchedPhrasings {
-            let index = Int(document)
-            let slot = Int(phrasingSlot[index])
-            let score = scratch.phrasingScore[index] * phrasingWeight[index]
-            if scratch.entryScore[slot] == 0 && scratch.entryContent[slot] == 0 {
-                scratch.touchedEntries.append(UInt32(slot))
-            }
-            if score > scratch.entryScore[slot] {
-                scratch.entryScore[slot] = score
-                scratch.entryCoverage[slot] = totalMass > 0 ? scratch.phrasingMass[index] / totalMass : 0
-            }
-            scratch.phrasingScore[index] = 0
-            scratch.phrasingMass[index] = 0
-        }
-        scratch.touchedPhrasings.removeAll(keepingCapacity: true)
-        // 3. Answers and topic names.
-        let answerWeight = configuration.answerWeight
-        if answerWeight > 0 {
-            for term in query.contentTerms {
-                guard let number = contents.number(of: term.key) else { continue }
-                let factor = term.weight * contents.idf(number) * answerWeight
-                contents.lists[number].withUnsafeBufferPointer { list in
-                    for posting in list {
-                        let slot = Int(posting.document)
-                        guard contents.live[slot] else { continue }
-                        if scratch.entryScore[slot] == 0 && scratch.entryContent[slot] == 0 {
-                            scratch.touchedEntries.append(posting.document)
-                        }
-                        scratch.entryContent[slot] += factor * posting.weight
-                    }
-                }
-            }
-        }
-        // 4. Groups of entries sharing an answer: the best entry, plus a share of the next two
+        collectEntries(totalMass: totalMass)
+        // 3. Groups of entries sharing an answer: the best entry, plus a share of the next two
         //    (several earlier questions with one answer are more evidence than one).
-        for slotNumber in scratch.touchedEntries {
-            let slot = Int(slotNumber)
-            let score = scratch.entryScore[slot] + scratch.entryContent[slot]
-            let group = Int(records[slot].group)
-            if scratch.groupSlot[group] < 0 {
-                scratch.touchedGroups.append(Int32(group))
-                scratch.groupSlot[group] = Int32(slot)
-                scratch.groupBest[group] = score
-            } else if score > scratch.groupBest[group] {
-                scratch.groupThird[group] = scratch.groupSecond[group]
-                scratch.groupSecond[group] = scratch.groupBest[group]
-                scratch.groupBest[group] = score
-                scratch.groupSlot[group] = Int32(slot)
-            } else if score > scratch.groupSecond[group] {
-                scratch.groupThird[group] = scratch.groupSecond[group]
-                scratch.groupSecond[group] = score
-            } else if score > scratch.groupThird[group] {
-                scratch.groupThird[group] = score
-            }
-        }
+        collectGroups()
+        // 4. Answers and topic names, one document per group.
+        accumulateContents(query)
         // 5. The best groups.
         var top = TopK(capacity: limit)
         let support = configuration.groupSupport
         for group in scratch.touchedGroups {
             let index = Int(group)
             let runnersUp = scratch.groupSecond[index] + support * scratch.groupThird[index]
-            top.insert(scratch.groupBest[index] + support * runnersUp, group)
+            top.insert(scratch.groupBest[index] + support * runnersUp + scratch.groupContent[index], group)
         }
         let ranked = top.sortedDescending()
         var results: [SearchResult] = []
@@ -137,13 +66,13 @@ extension KnowledgeIndex {
                 isTop: position == 0 ? 1 : 0)
             results.append(SearchResult(entryID: records[slot].entry.id, score: item.score,
                                         confidence: configuration.confidence.confidence(features),
-                                        sharedBy: Int(groupSize[Int(records[slot].group)]), features: features))
+                                        sharedBy: groupMembers[Int(entryGroup[slot])].count, features: features))
         }
         // 6. Reset what this search touched.
         for slot in scratch.touchedEntries {
             scratch.entryScore[Int(slot)] = 0
-            scratch.entryContent[Int(slot)] = 0
             scratch.entryCoverage[Int(slot)] = 0
+            scratch.entryOther[Int(slot)] = 0
         }
         scratch.touchedEntries.removeAll(keepingCapacity: true)
         for group in scratch.touchedGroups {
@@ -151,9 +80,88 @@ extension KnowledgeIndex {
             scratch.groupBest[Int(group)] = 0
             scratch.groupSecond[Int(group)] = 0
             scratch.groupThird[Int(group)] = 0
+            scratch.groupContent[Int(group)] = 0
         }
         scratch.touchedGroups.removeAll(keepingCapacity: true)
         return results
+    }
+
+    /// Folds phrasing scores into entry scores (best phrasing, plus a share of the others) and
+    /// resets the phrasing accumulators.
+    mutating func collectEntries(totalMass: Float) {
+        let touched = scratch.touchedPhrasings
+        phrasingSlot.withUnsafeBufferPointer { slots in
+            phrasingWeight.withUnsafeBufferPointer { weights in
+                scratch.phrasingScore.withUnsafeMutableBufferPointer { phrasingScore in
+                    scratch.phrasingMass.withUnsafeMutableBufferPointer { phrasingMass in
+                        scratch.entryScore.withUnsafeMutableBufferPointer { entryScore in
+                            scratch.entryOther.withUnsafeMutableBufferPointer { entryOther in
+                                scratch.entryCoverage.withUnsafeMutableBufferPointer { coverage in
+                                    for document in touched {
+                                        let index = Int(document)
+                                        let slot = Int(slots[index])
+                                        let score = phrasingScore[index] * weights[index]
+                                        if entryScore[slot] == 0 && entryOther[slot] == 0 {
+                                            scratch.touchedEntries.append(UInt32(slot))
+                                        }
+                                        if score > entryScore[slot] {
+                                            entryOther[slot] += entryScore[slot]
+                                            entryScore[slot] = score
+                                            coverage[slot] = totalMass > 0 ? phrasingMass[index] / totalMass : 0
+                                        } else {
+                                            entryOther[slot] += score
+                                        }
+                                        phrasingScore[index] = 0
+                                        phrasingMass[index] = 0
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        scratch.touchedPhrasings.removeAll(keepingCapacity: true)
+    }
+
+    /// Folds entry scores into group scores: best, second and third entry of each group.
+    mutating func collectGroups() {
+        let phrasingSupport = configuration.phrasingSupport
+        let touched = scratch.touchedEntries
+        entryGroup.withUnsafeBufferPointer { groups in
+            scratch.entryScore.withUnsafeBufferPointer { entryScore in
+                scratch.entryOther.withUnsafeBufferPointer { entryOther in
+                    scratch.groupSlot.withUnsafeMutableBufferPointer { groupSlot in
+                        scratch.groupBest.withUnsafeMutableBufferPointer { best in
+                            scratch.groupSecond.withUnsafeMutableBufferPointer { second in
+                                scratch.groupThird.withUnsafeMutableBufferPointer { third in
+                                    for slotNumber in touched {
+                                        let slot = Int(slotNumber)
+                                        let score = entryScore[slot] + phrasingSupport * entryOther[slot]
+                                        let group = Int(groups[slot])
+                                        if groupSlot[group] < 0 {
+                                            scratch.touchedGroups.append(Int32(group))
+                                            groupSlot[group] = Int32(slot)
+                                            best[group] = score
+                                        } else if score > best[group] {
+                                            third[group] = second[group]
+                                            second[group] = best[group]
+                                            best[group] = score
+                                            groupSlot[group] = Int32(slot)
+                                        } else if score > second[group] {
+                                            third[group] = second[group]
+                                            second[group] = score
+                                        } else if score > third[group] {
+                                            third[group] = score
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The IDF an unseen term would have: a content word nobody used counts fully against
@@ -164,8 +172,8 @@ extension KnowledgeIndex {
     }
 }
 
-/// The `capacity` highest scores seen, kept in a small sorted buffer (cheaper than sorting
-/// thousands of candidates when only ten are wanted).
+/// The `capacity` highest scores offered, kept in a binary min-heap (O(n log k) for n offers,
+/// where sorting all candidates would cost O(n log n)).
 struct TopK {
     /// One candidate.
     struct Item {
@@ -174,23 +182,47 @@ struct TopK {
     }
 
     let capacity: Int
-    var items: [Item] = []
+    private(set) var heap: [Item] = []
 
     init(capacity: Int) {
         self.capacity = capacity
-        items.reserveCapacity(capacity + 1)
+        heap.reserveCapacity(capacity)
     }
+
+    /// The lowest score kept, once full (anything at or below it is rejected).
+    var floor: Float? { heap.count == capacity ? heap.first?.score : nil }
 
     /// Offers a candidate.
     @inline(__always)
     mutating func insert(_ score: Float, _ id: Int32) {
-        if items.count == capacity, let last = items.last, score <= last.score { return }
-        var index = items.count
-        while index > 0 && items[index - 1].score < score { index -= 1 }
-        items.insert(Item(score: score, id: id), at: index)
-        if items.count > capacity { items.removeLast() }
+        guard capacity > 0 else { return }
+        if heap.count < capacity {
+            heap.append(Item(score: score, id: id))
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[child].score < heap[parent].score else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        } else if score > heap[0].score {
+            heap[0] = Item(score: score, id: id)
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1
+                let right = left + 1
+                var smallest = parent
+                if left < heap.count && heap[left].score < heap[smallest].score { smallest = left }
+                if right < heap.count && heap[right].score < heap[smallest].score { smallest = right }
+                if smallest == parent { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
     }
 
-    /// The candidates, best first.
-    func sortedDescending() -> [Item] { items }
+    /// The candidates, best first (ties by id, so the order is deterministic).
+    func sortedDescending() -> [Item] {
+        heap.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+    }
 }

@@ -23,13 +23,21 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// Field weight of a variant phrasing relative to the main question.
     package var variantWeight: Float = 1.0
     /// Weight of the answer field, relative to the question.
-    package var answerWeight: Float = 0.3
+    package var answerWeight: Float = 0.5
     /// Weight of the topic name field, relative to the answer field.
     package var topicWeight: Float = 0.5
+    /// Share of an entry's other phrasings' scores added to its best phrasing's (a question
+    /// that matches several phrasings of one entry is more likely to mean that entry).
+    package var phrasingSupport: Float = 0.2
+    /// Weight of the cited documents' numbers and titles, relative to the answer field.
+    package var referencesWeight: Float = 0.5
     /// For a group of entries sharing an answer: the share of the second-best entry's score
     /// added to the best one's (and this share squared of the third's). Several earlier
     /// questions with one answer are more evidence than one.
     package var groupSupport: Float = 0.8
+    /// Read every posting list whole when a document outside the probed candidates could reach
+    /// the top (exact but slower on large knowledge bases; see `KnowledgeIndex+Accumulate`).
+    package var exhaustive = false
     /// The confidence model.
     package var confidence = ConfidenceModel()
     /// Confidence from which the best result is given as the answer.
@@ -49,7 +57,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case k1, b, compounds, foldedWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
-        case variantWeight, answerWeight, topicWeight, groupSupport, confidence, answerThreshold
+        case variantWeight, phrasingSupport, answerWeight, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
         case suggestThreshold, optionThreshold
     }
 
@@ -71,7 +79,10 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         variantWeight = try value(.variantWeight, d.variantWeight)
         answerWeight = try value(.answerWeight, d.answerWeight)
         topicWeight = try value(.topicWeight, d.topicWeight)
+        phrasingSupport = try value(.phrasingSupport, d.phrasingSupport)
+        referencesWeight = try value(.referencesWeight, d.referencesWeight)
         groupSupport = try value(.groupSupport, d.groupSupport)
+        exhaustive = try value(.exhaustive, d.exhaustive)
         confidence = try value(.confidence, d.confidence)
         answerThreshold = try value(.answerThreshold, d.answerThreshold)
         suggestThreshold = try value(.suggestThreshold, d.suggestThreshold)

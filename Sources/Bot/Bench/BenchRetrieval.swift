@@ -1,0 +1,216 @@
+import ArgumentParser
+import Dialogue
+import Foundation
+import Retrieval
+
+/// `motcua bench`: speed figures.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Đo tốc độ.", subcommands: [BenchRetrieval.self])
+}
+
+/// `motcua bench retrieval`: analysis throughput, index build time and memory, search latency and
+/// throughput, each beside a baseline measured in the same run.
+struct BenchRetrieval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retrieval",
+        abstract: "Đo tốc độ phân tích, lập chỉ mục và tìm kiếm, so với SQLite FTS5 trong cùng lần chạy.")
+
+    @Option(name: .long, help: "Thư mục corpus (mặc định: corpus đi kèm).")
+    var corpus: String?
+
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Cỡ cơ sở tri thức cần đo: corpus và/hoặc số mục tổng hợp (vd: corpus 100000 1000000).")
+    var sizes: [String] = ["corpus", "100000", "1000000"]
+
+    @Option(name: .long, help: "Số câu hỏi cho mỗi phép đo.")
+    var queries = 2000
+
+    @Option(name: .long, help: "Số MB văn bản cho phép đo tốc độ phân tích.")
+    var megabytes = 8
+
+    @Option(name: .long, help: "Tệp cấu hình xếp hạng JSON (mặc định: corpus/ranking.json).")
+    var config: String?
+
+    @Flag(name: .long, help: "Bỏ qua đường cơ sở FTS5 (nhanh hơn với 1.000.000 mục).")
+    var skipBaseline = false
+
+    func run() throws {
+        let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
+        print("# motcua bench retrieval — \(Machine.describe())")
+        if sizes.contains("analysis") || sizes == ["corpus", "100000", "1000000"] { analysis(corpus) }
+        for size in sizes where size != "analysis" {
+            let entries: [KnowledgeEntry]
+            let questions: [String]
+            var sources: [String] = []
+            var synthetic = SyntheticCorpus(texts: corpus.entries.flatMap { [$0.question, $0.answer] + $0.variants })
+            if size == "corpus" {
+                entries = corpus.entries
+                let eval = (try? JSONLines.read(EvaluationQuery.self, from: "\(corpus.directory)/eval/queries.jsonl")) ?? []
+                let texts = eval.map(\.query)
+                questions = (0..<queries).map { texts.isEmpty ? "" : texts[$0 % texts.count] }
+            } else if let count = Int(size) {
+                entries = synthetic.entries(count)
+                let made = synthetic.queries(queries, about: entries)
+                questions = made.map(\.text)
+                sources = made.map(\.source)
+            } else {
+                throw ValidationError("cỡ không hợp lệ: \(size)")
+            }
+            try measure(label: size, corpus: corpus, entries: entries, questions: questions, sources: sources)
+        }
+    }
+
+    /// Analysis throughput over several MB of the corpus's Vietnamese, beside a plain Foundation
+    /// tokenizer (lower-case, fold, split on non-letters).
+    func analysis(_ corpus: Corpus) {
+        let analyzer = Analyzer(lexicon: corpus.lexicon)
+        var lines = corpus.entries.flatMap { [$0.question, $0.answer] + $0.variants }
+        lines += corpus.documents.flatMap { [$0.title, $0.summary] }
+        let unit = lines.reduce(0) { $0 + $1.utf8.count }
+        let repeats = max(1, megabytes * 1_000_000 / max(unit, 1))
+        let text = Array(repeating: lines, count: repeats).flatMap { $0 }
+        let bytes = Double(unit * repeats)
+        var tokens = 0
+        let ours = Timing.best(of: 3) { tokens = text.reduce(0) { $0 + analyzer.analyze($1).count } }
+        var baselineTokens = 0
+        let baseline = Timing.best(of: 3) {
+            baselineTokens = text.reduce(0) { count, line in
+                count + Diacritics.strip(line).lowercased().split { !$0.isLetter && !$0.isNumber }.count
+            }
+        }
+        print(String(format: "analysis: %.1f MB, motcua %.1f MB/s (%d tokens), Foundation split+fold %.1f MB/s (%d tokens), ratio %.2f×",
+                     bytes / 1e6, bytes / 1e6 / ours, tokens, bytes / 1e6 / baseline, baselineTokens, baseline / ours))
+    }
+
+    /// Build time, memory, latency and throughput for one knowledge base, and the same for FTS5.
+    func measure(label: String, corpus: Corpus, entries: [KnowledgeEntry], questions: [String], sources: [String])
+        throws
+    {
+        let before = Machine.residentBytes()
+        let configuration = try config.map(Corpus.loadRanking(from:)) ?? corpus.ranking
+        var index = corpus.emptyIndex(configuration: configuration)
+        let build = Timing.seconds { index.load(entries) }
+        let after = Machine.residentBytes()
+        let stats = index.statistics
+        // Warm up, then time each query.
+        for question in questions.prefix(100) { _ = index.search(question) }
+        var latencies: [Double] = []
+        latencies.reserveCapacity(questions.count)
+        let total = Timing.seconds {
+            for question in questions {
+                let start = ContinuousClock.now
+                _ = index.search(question)
+                latencies.append(Timing.seconds(since: start))
+            }
+        }
+        let ours = Latency(latencies, total: total)
+        print(String(format: "[%@] %d entries: motcua build %.2f s, resident +%.0f MB (%d terms, %d postings); search p50 %.3f ms, p99 %.3f ms, %.0f q/s",
+                     label, entries.count, build, Double(after - before) / 1e6, stats.terms, stats.postings,
+                     ours.p50 * 1e3, ours.p99 * 1e3, ours.perSecond))
+        if !sources.isEmpty { agreement(label: label, index: &index, questions: questions, sources: sources) }
+        guard !skipBaseline else { return }
+        let fts = try FTS5Baseline.timed(entries: entries)
+        var ftsLatencies: [Double] = []
+        let ftsCount = min(questions.count, 500)
+        let ftsTotal = try Timing.throwingSeconds {
+            for question in questions.prefix(ftsCount) {
+                let start = ContinuousClock.now
+                _ = try fts.baseline.search(question)
+                ftsLatencies.append(Timing.seconds(since: start))
+            }
+        }
+        let baseline = Latency(ftsLatencies, total: ftsTotal)
+        print(String(format: "[%@] %d entries: FTS5 build %.2f s; search p50 %.3f ms, p99 %.3f ms, %.0f q/s (%d queries) — motcua/FTS5 q/s ratio %.0f×",
+                     label, entries.count, fts.seconds, baseline.p50 * 1e3, baseline.p99 * 1e3, baseline.perSecond,
+                     ftsCount, ours.perSecond / max(baseline.perSecond, 1e-9)))
+    }
+}
+
+extension BenchRetrieval {
+    /// How often probing long posting lists (the default) ranks like reading them whole, and how
+    /// often each finds the entry a synthetic question was made from.
+    func agreement(label: String, index: inout KnowledgeIndex, questions: [String], sources: [String]) {
+        let sample = min(questions.count, 500)
+        var exhaustive = index.configuration
+        exhaustive.exhaustive = true
+        var overlap = 0.0
+        var found = (probe: 0, exact: 0)
+        for number in 0..<sample {
+            let probe = index.search(questions[number]).results.map(\.entryID)
+            let query = index.queryBuilder.query(questions[number])
+            let exact = index.withConfiguration(exhaustive) { $0.rank(query, limit: 10) }.map(\.entryID)
+            overlap += Double(Set(probe).intersection(exact).count) / Double(max(exact.count, 1))
+            if probe.first == sources[number] { found.probe += 1 }
+            if exact.first == sources[number] { found.exact += 1 }
+        }
+        print(String(format: "[%@] top-10 agreement with exhaustive reading %.3f; source entry first: probing %.3f, exhaustive %.3f (%d questions)",
+                     label, overlap / Double(sample), Double(found.probe) / Double(sample),
+                     Double(found.exact) / Double(sample), sample))
+    }
+}
+
+extension FTS5Baseline {
+    /// Builds the baseline and times it.
+    static func timed(entries: [KnowledgeEntry]) throws -> (baseline: FTS5Baseline, seconds: Double) {
+        let start = ContinuousClock.now
+        let baseline = try FTS5Baseline(entries: entries)
+        return (baseline, Timing.seconds(since: start))
+    }
+}
+
+/// Latency percentiles of one run.
+struct Latency {
+    var p50: Double
+    var p99: Double
+    var perSecond: Double
+
+    init(_ samples: [Double], total: Double) {
+        let sorted = samples.sorted()
+        p50 = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        perSecond = total > 0 ? Double(samples.count) / total : 0
+    }
+}
+
+/// Wall-clock timing helpers.
+enum Timing {
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    static func seconds(_ body: () -> Void) -> Double {
+        let start = ContinuousClock.now
+        body()
+        return seconds(since: start)
+    }
+
+    static func throwingSeconds(_ body: () throws -> Void) throws -> Double {
+        let start = ContinuousClock.now
+        try body()
+        return seconds(since: start)
+    }
+
+    /// The fastest of `runs` runs (the least disturbed by the other processes of a shared machine).
+    static func best(of runs: Int, _ body: () -> Void) -> Double {
+        (0..<runs).map { _ in seconds(body) }.min() ?? 0
+    }
+}
+
+/// Facts about the machine and the process.
+enum Machine {
+    /// Resident set size, from /proc/self/statm.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 : 0
+    }
+
+    /// CPU model, cores and the CPUs this process may run on.
+    static func describe() -> String {
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores active"
+    }
+}
