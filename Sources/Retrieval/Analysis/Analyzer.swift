@@ -20,14 +20,18 @@ package struct Analyzer: Sendable {
 
     /// Applies the lexicon to raw tokens.
     package func rewrite(_ raw: [Token]) -> [Token] {
-        if lexicon.abbreviations.isEmpty && lexicon.chatWords.isEmpty && lexicon.documentTypes.isEmpty {
-            return raw
-        }
+        guard let first = raw.firstIndex(where: { needsLookup($0) }) else { return raw }
         var output: [Token] = []
         output.reserveCapacity(raw.count + 8)
-        var index = 0
+        output.append(contentsOf: raw[..<first])
+        var index = first
         while index < raw.count {
             let token = raw[index]
+            guard needsLookup(token) else {
+                output.append(token)
+                index += 1
+                continue
+            }
             if token.kind == .word, let (length, key, expansion) = documentType(at: index, in: raw) {
                 var next = index + length
                 // "nghị định số 47"
@@ -54,6 +58,12 @@ package struct Analyzer: Sendable {
             index += 1
         }
         return output
+    }
+
+    /// Whether a token may be rewritten (the filter can say yes wrongly, never no wrongly).
+    @inline(__always)
+    func needsLookup(_ token: Token) -> Bool {
+        token.kind == .word && (lexicon.mayRewrite(token.exact) || lexicon.mayRewrite(token.folded))
     }
 
     /// The folded identity of "số" ("number", as in "nghị định số 47").

@@ -24,6 +24,22 @@ package struct CompiledLexicon: Sendable {
     package var dictionary: Set<UInt64> = []
     /// The longest dictionary word, in syllables.
     package var longestWord = 0
+    /// A 65,536-bit filter over the identities `Analyzer.rewrite` looks up (chat words by exact
+    /// identity, abbreviations and document-type phrases by folded identity): most tokens are
+    /// none of these, and one bit test is much cheaper than two hash-table lookups.
+    package var rewriteFilter = [UInt64](repeating: 0, count: 1024)
+
+    /// Whether `hash` may be a key of the rewrite tables.
+    @inline(__always)
+    package func mayRewrite(_ hash: UInt64) -> Bool {
+        let bit = Int(truncatingIfNeeded: hash & 0xFFFF)
+        return rewriteFilter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+
+    mutating func addToFilter(_ hash: UInt64) {
+        let bit = Int(truncatingIfNeeded: hash & 0xFFFF)
+        rewriteFilter[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
 
     /// Compiles a lexicon.
     package init(_ lexicon: Lexicon) {
@@ -47,6 +63,9 @@ package struct CompiledLexicon: Sendable {
                 documentTypes.append((Phrase(folded: tokens.map(\.folded)), typeKey, fullName))
             }
         }
+        for key in abbreviations.keys { addToFilter(key) }
+        for key in chatWords.keys { addToFilter(key) }
+        for entry in documentTypes { addToFilter(entry.phrase.folded[0]) }
         // Longer phrases first, so "nghị định" wins over a one-syllable form.
         documentTypes.sort { $0.phrase.folded.count > $1.phrase.folded.count }
         for group in lexicon.synonyms {

@@ -12,14 +12,14 @@ package enum SyllableCanonicalizer {
     /// - Returns: the exact hash, the folded hash (both unfinished FNV states run through
     ///   `TermHash.finish`) and whether any diacritic was seen.
     @inline(__always)
-    package static func identities(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int)
+    package static func identities(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int, _ letters: Letters)
         -> (exact: UInt64, folded: UInt64, hasDiacritics: Bool)
     {
         var tone: UInt8 = 0
         var diacritic = false
         var vowels = 0
         for index in start..<end {
-            let info = VietnameseLetters.info(units[index])
+            let info = letters.info(units[index])
             if info.tone != 0 && tone == 0 { tone = info.tone }
             if info.hasDiacritic { diacritic = true }
             if info.isVowel { vowels += 1 }
@@ -28,9 +28,9 @@ package enum SyllableCanonicalizer {
         // vowel is a final i or y is spelled both ways; both become i. ("y tế", "ý kiến" keep
         // their y: there is no consonant before it.)
         let yAsI = vowels == 1 && end - start >= 2
-            && VietnameseLetters.info(units[end - 1]).base == ascii("y")
-            && !VietnameseLetters.info(units[end - 2]).isVowel
-        if yAsI { return identitiesWithFinalI(units, start, end, tone: tone) }
+            && letters.info(units[end - 1]).base == ascii("y")
+            && !letters.info(units[end - 2]).isVowel
+        if yAsI { return identitiesWithFinalI(units, start, end, tone: tone, letters) }
         var exact = TermHash.seed
         var folded = TermHash.seed
         if !diacritic {
@@ -39,9 +39,9 @@ package enum SyllableCanonicalizer {
             let hash = TermHash.finish(exact)
             return (hash, hash, false)
         }
-        let position = tone == 0 ? -1 : tonePosition(units, start, end)
+        let position = tone == 0 ? -1 : tonePosition(units, start, end, letters)
         for index in start..<end {
-            let info = VietnameseLetters.info(units[index])
+            let info = letters.info(units[index])
             if info.isCombining { continue }
             exact = TermHash.add(exact, info.base)
             folded = TermHash.add(folded, info.folded)
@@ -52,14 +52,15 @@ package enum SyllableCanonicalizer {
     }
 
     /// Identities of a syllable whose final y is written i (see `identities`).
-    static func identitiesWithFinalI(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int, tone: UInt8)
+    static func identitiesWithFinalI(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int, tone: UInt8,
+                                     _ letters: Letters)
         -> (exact: UInt64, folded: UInt64, hasDiacritics: Bool)
     {
         var exact = TermHash.seed
         var folded = TermHash.seed
         var diacritic = false
         for index in start..<(end - 1) {
-            let info = VietnameseLetters.info(units[index])
+            let info = letters.info(units[index])
             if info.isCombining { continue }
             if info.hasDiacritic { diacritic = true }
             exact = TermHash.add(exact, info.base)
@@ -81,28 +82,28 @@ package enum SyllableCanonicalizer {
     /// takes it (the last one, for "ươ"); a single vowel takes it; with a final consonant the
     /// last vowel takes it; in a cluster of three the middle one; in an open pair "oa", "oe" and
     /// "uy" the second, any other pair the first.
-    package static func tonePosition(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int) -> Int {
+    package static func tonePosition(_ units: UnsafePointer<UInt16>, _ start: Int, _ end: Int, _ letters: Letters) -> Int {
         var first = start
-        while first < end && !VietnameseLetters.info(units[first]).isVowel { first += 1 }
+        while first < end && !letters.info(units[first]).isVowel { first += 1 }
         if first == end { return -1 }
-        if first > start && first + 1 < end && VietnameseLetters.info(units[first + 1]).isVowel {
+        if first > start && first + 1 < end && letters.info(units[first + 1]).isVowel {
             let onset = units[first - 1]
-            let vowel = VietnameseLetters.info(units[first]).base
+            let vowel = letters.info(units[first]).base
             if (onset == ascii("q") && vowel == ascii("u")) || (onset == ascii("g") && vowel == ascii("i")) {
                 first += 1
             }
         }
         var last = first
-        while last < end && VietnameseLetters.info(units[last]).isVowel { last += 1 }
+        while last < end && letters.info(units[last]).isVowel { last += 1 }
         let count = last - first
         var marked = -1
-        for index in first..<last where VietnameseLetters.info(units[index]).isMarkedVowel { marked = index }
+        for index in first..<last where letters.info(units[index]).isMarkedVowel { marked = index }
         if marked >= 0 { return marked }
         if count == 1 { return first }
         if last < end { return last - 1 }
         if count >= 3 { return first + 1 }
-        let a = VietnameseLetters.info(units[first]).base
-        let b = VietnameseLetters.info(units[first + 1]).base
+        let a = letters.info(units[first]).base
+        let b = letters.info(units[first + 1]).base
         if (a == ascii("o") && (b == ascii("a") || b == ascii("e"))) || (a == ascii("u") && b == ascii("y")) {
             return first + 1
         }

@@ -54,6 +54,7 @@ package enum Tokenizer {
             let statuses = prepared.statuses
         else { return }
         let unitCount = Int(prepared.unitCount)
+        let letters = VietnameseLetters.letters
         @inline(__always) func end(_ segment: Int) -> Int {
             segment + 1 < count ? Int(starts[segment + 1]) : unitCount
         }
@@ -70,19 +71,19 @@ package enum Tokenizer {
                 continue
             }
             if let url = urlEnd(units, starts, statuses, count, unitCount, segment) {
-                appendURL(units, start, end(url - 1), to: &tokens)
+                appendURL(units, start, end(url - 1), letters, to: &tokens)
                 phraseBreak = true
                 segment = url
                 continue
             }
             let compoundEnd = referenceEnd(units, starts, statuses, count, unitCount, segment)
             if compoundEnd > segment + 1 {
-                appendCompound(units, start, end(compoundEnd - 1), to: &tokens)
+                appendCompound(units, start, end(compoundEnd - 1), letters, to: &tokens)
                 phraseBreak = true
                 segment = compoundEnd
                 continue
             }
-            tokens.append(word(units, start, stop, status: status, startsPhrase: phraseBreak))
+            tokens.append(word(units, start, stop, status: status, startsPhrase: phraseBreak, letters))
             phraseBreak = tokens[tokens.count - 1].kind == .reference
             segment += 1
         }
@@ -90,7 +91,8 @@ package enum Tokenizer {
 
     /// One ICU segment of letters or digits as a token.
     @inline(__always)
-    static func word(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int, status: Int32, startsPhrase: Bool)
+    static func word(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int, status: Int32, startsPhrase: Bool,
+                     _ letters: Letters)
         -> Token
     {
         let first = units[start]
@@ -101,10 +103,10 @@ package enum Tokenizer {
             if !startsWithDigit || units[index] == 0x40 { isReference = true }
         }
         if isReference {
-            let hash = foldedHash(units, start, stop)
+            let hash = foldedHash(units, start, stop, letters)
             return Token(exact: hash, folded: hash, kind: .reference, hasDiacritics: false, startsPhrase: true)
         }
-        let ids = SyllableCanonicalizer.identities(units, start, stop)
+        let ids = SyllableCanonicalizer.identities(units, start, stop, letters)
         let isNumber = status < letterStatus || startsWithDigit
         return Token(exact: ids.exact, folded: ids.folded, kind: isNumber ? .number : .word,
                      hasDiacritics: ids.hasDiacritics, startsPhrase: startsPhrase,
@@ -135,7 +137,8 @@ package enum Tokenizer {
     }
 
     /// Emits a URL: the whole address without its scheme and trailing punctuation, and its host.
-    static func appendURL(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int, to tokens: inout [Token]) {
+    static func appendURL(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int, _ letters: Letters,
+                          to tokens: inout [Token]) {
         var begin = start
         while begin < stop && units[begin] != 0x3a { begin += 1 }
         begin += 3  // "://"
@@ -152,11 +155,11 @@ package enum Tokenizer {
         while hostEnd < finish && units[hostEnd] != 0x2f && units[hostEnd] != 0x3a && units[hostEnd] != 0x3f {
             hostEnd += 1
         }
-        let whole = foldedHash(units, hostStart, finish)
+        let whole = foldedHash(units, hostStart, finish, letters)
         tokens.append(Token(exact: whole, folded: whole, kind: .reference, hasDiacritics: false, startsPhrase: true))
         if hostEnd < finish {
             // The host on its own is the token a bare domain name in a question produces.
-            let host = foldedHash(units, hostStart, hostEnd)
+            let host = foldedHash(units, hostStart, hostEnd, letters)
             tokens.append(Token(exact: host, folded: host, kind: .reference, hasDiacritics: false, startsPhrase: true))
         }
     }
@@ -194,7 +197,7 @@ package enum Tokenizer {
 
     /// Emits a document number or date kept whole, plus the keys short forms match:
     /// "number/year" (`47/2020`) and "type:number" (`nd:47`).
-    static func appendCompound(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int,
+    static func appendCompound(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int, _ letters: Letters,
                                to tokens: inout [Token])
     {
         // Split into parts at '/' and '-', canonicalising each part as we go.
@@ -215,7 +218,7 @@ package enum Tokenizer {
             var index = part.start
             if digitsOnly { while index + 1 < part.stop && units[index] == 0x30 { index += 1 } }
             while index < part.stop {
-                whole = TermHash.add(whole, VietnameseLetters.info(units[index]).folded)
+                whole = TermHash.add(whole, letters.info(units[index]).folded)
                 index += 1
             }
         }
@@ -233,7 +236,7 @@ package enum Tokenizer {
         }
         if let typeIndex = parts.indices.dropFirst().first(where: { !isNumeric[$0] }) {
             let typePart = parts[typeIndex]
-            let type = DocumentType.key(units, typePart.start, typePart.stop)
+            let type = DocumentType.key(units, typePart.start, typePart.stop, letters)
             let key = typedNumberKey(type: type, number: number)
             tokens.append(Token(exact: key, folded: key, kind: .reference, hasDiacritics: false, startsPhrase: true,
                                 numberKey: 0))
@@ -251,9 +254,9 @@ package enum Tokenizer {
     // MARK: - Helpers
 
     /// Hash of the folded units (references: no tone canonicalization needed, đ → d).
-    static func foldedHash(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int) -> UInt64 {
+    static func foldedHash(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int, _ letters: Letters) -> UInt64 {
         var hash = TermHash.seed
-        for index in start..<stop { hash = TermHash.add(hash, VietnameseLetters.info(units[index]).folded) }
+        for index in start..<stop { hash = TermHash.add(hash, letters.info(units[index]).folded) }
         return TermHash.finish(hash)
     }
 
@@ -292,15 +295,15 @@ package enum Tokenizer {
 /// `CT-TTg` → `ct`; a law's `QH13` → `luat`.
 package enum DocumentType {
     /// The key of the type written in units[start..<stop] (folded; `qh…` is a law).
-    static func key(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int) -> UInt64 {
-        if stop - start >= 2 && VietnameseLetters.info(units[start]).folded == 0x71
-            && VietnameseLetters.info(units[start + 1]).folded == 0x68
+    static func key(_ units: UnsafePointer<UInt16>, _ start: Int, _ stop: Int, _ letters: Letters) -> UInt64 {
+        if stop - start >= 2 && letters.info(units[start]).folded == 0x71
+            && letters.info(units[start + 1]).folded == 0x68
         {
             return key(named: "luat")
         }
         var hash = TermHash.seed
         for index in start..<stop {
-            let folded = VietnameseLetters.info(units[index]).folded
+            let folded = letters.info(units[index]).folded
             if folded >= 0x30 && folded <= 0x39 { break }
             hash = TermHash.add(hash, folded)
         }

@@ -49,7 +49,7 @@ package enum VietnameseLetters {
         ("uùúủũụ", "u", false), ("ưừứửữự", "u", true), ("yỳýỷỹỵ", "y", false),
     ]
 
-    static let tableSize = 0x1F00
+    static let tableSize = 0x1F00 as Int
 
     /// The table, built once.
     package static let table: [LetterInfo] = {
@@ -90,18 +90,27 @@ package enum VietnameseLetters {
         return table
     }()
 
+    /// The information for one unit (slow path: goes through the lazily initialised global;
+    /// hot loops hold a `Letters` instead).
+    package static func info(_ unit: UInt16) -> LetterInfo { letters.info(unit) }
+
+    /// The table as a pointer that lives as long as the process.
+    package static let letters = Letters(table: {
+        let pointer = UnsafeMutablePointer<LetterInfo>.allocate(capacity: tableSize)
+        pointer.initialize(from: table, count: tableSize)
+        return UnsafePointer(pointer)
+    }())
+}
+
+/// A handle on the letter table for hot loops: reading a Swift global goes through a
+/// once-initialisation check on every access, so the tokenizer fetches this once per text.
+package struct Letters: @unchecked Sendable {
+    // Safe to share: the table is immutable and never freed.
+    let table: UnsafePointer<LetterInfo>
+
     /// The information for one unit.
     @inline(__always)
-    package static func info(_ unit: UInt16) -> LetterInfo {
-        unit < tableSize ? table[Int(unit)] : LetterInfo(base: unit)
-    }
-
-    /// The precomposed vowel for a toneless vowel `base` and a tone, or nil.
-    package static func compose(_ base: UInt16, tone: UInt8) -> UInt16? {
-        for row in vowelRows {
-            let forms = Array(row.forms.utf16)
-            if forms[0] == base { return forms[Int(tone)] }
-        }
-        return nil
+    package func info(_ unit: UInt16) -> LetterInfo {
+        unit < 0x1F00 ? table[Int(unit)] : LetterInfo(base: unit)
     }
 }
