@@ -15,22 +15,32 @@ package struct ConfidenceModel: Sendable, Codable, Hashable {
         package var margin: Float
         /// 1 for the best result, 0 otherwise.
         package var isTop: Float
+        /// The raw score squashed into [0, 1): `score / (score + 10)`.
+        package var scoreLevel: Float
+
+        /// Length of `vector`.
+        package static let dimension = 9
 
         /// The feature vector with a leading 1 for the bias.
-        package var vector: [Float] { [1, normalizedScore, coverage, relativeScore, margin, isTop] }
+        package var vector: [Float] {
+            [1, normalizedScore, coverage, relativeScore, margin, isTop, scoreLevel, isTop * margin, coverage * coverage]
+        }
 
         /// Creates features.
-        package init(normalizedScore: Float, coverage: Float, relativeScore: Float, margin: Float, isTop: Float) {
+        package init(normalizedScore: Float, coverage: Float, relativeScore: Float, margin: Float, isTop: Float,
+                     scoreLevel: Float = 0)
+        {
             self.normalizedScore = normalizedScore
             self.coverage = coverage
             self.relativeScore = relativeScore
             self.margin = margin
             self.isTop = isTop
+            self.scoreLevel = scoreLevel
         }
     }
 
-    /// Coefficients: bias, normalized score, coverage, relative score, margin, top.
-    package var weights: [Float] = [-7, 5, 6, 1, 2, 0.5]
+    /// Coefficients, in the order of `Features.vector` (defaults: a fit on the bundled corpus).
+    package var weights: [Float] = [-7, 5, 6, 1, 2, 0.5, 0, 0, 0]
 
     /// The default, uncalibrated model.
     package init() {}
@@ -50,10 +60,10 @@ package struct ConfidenceModel: Sendable, Codable, Hashable {
     ///   - samples: features and whether the result was relevant.
     ///   - regularization: the L2 penalty on non-bias coefficients.
     /// - Returns: the fitted model.
-    package static func fit(_ samples: [(Features, Bool)], regularization: Double = 0.01, iterations: Int = 50)
+    package static func fit(_ samples: [(Features, Bool)], regularization: Double = 0.0005, iterations: Int = 50)
         -> ConfidenceModel
     {
-        let dimension = 6
+        let dimension = Features.dimension
         var beta = [Double](repeating: 0, count: dimension)
         let rows = samples.map { ($0.0.vector.map(Double.init), $0.1 ? 1.0 : 0.0) }
         guard !rows.isEmpty else { return ConfidenceModel() }

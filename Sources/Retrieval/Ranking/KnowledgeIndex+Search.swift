@@ -49,7 +49,8 @@ extension KnowledgeIndex {
         for group in scratch.touchedGroups {
             let index = Int(group)
             let runnersUp = scratch.groupSecond[index] + support * scratch.groupThird[index]
-            top.insert(scratch.groupBest[index] + support * runnersUp + scratch.groupContent[index], group)
+            let content = scratch.groupContent[index] / (1 + configuration.sharedAnswerDiscount * Float(groupMembers[index].count - 1))
+            top.insert(scratch.groupBest[index] + support * runnersUp + content, group)
         }
         let ranked = top.sortedDescending()
         var results: [SearchResult] = []
@@ -63,7 +64,8 @@ extension KnowledgeIndex {
                 coverage: min(1, scratch.entryCoverage[slot]),
                 relativeScore: best > 0 ? item.score / best : 0,
                 margin: item.score > 0 ? (item.score - next) / item.score : 0,
-                isTop: position == 0 ? 1 : 0)
+                isTop: position == 0 ? 1 : 0,
+                scoreLevel: item.score / (item.score + 10))
             results.append(SearchResult(entryID: records[slot].entry.id, score: item.score,
                                         confidence: configuration.confidence.confidence(features),
                                         sharedBy: groupMembers[Int(entryGroup[slot])].count, features: features))

@@ -21,14 +21,18 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// Query weight of a synonym's terms relative to the words typed.
     package var synonymWeight: Float = 0.6
     /// Field weight of a variant phrasing relative to the main question.
-    package var variantWeight: Float = 1.0
+    package var variantWeight: Float = 0.8
     /// Weight of the answer field, relative to the question.
-    package var answerWeight: Float = 0.5
+    package var answerWeight: Float = 0.8
     /// Weight of the topic name field, relative to the answer field.
     package var topicWeight: Float = 0.5
     /// Share of an entry's other phrasings' scores added to its best phrasing's (a question
     /// that matches several phrasings of one entry is more likely to mean that entry).
     package var phrasingSupport: Float = 0.2
+    /// How much less an answer's own words count when many entries share it (divided by
+    /// 1 + this × (entries − 1)): a reply given to many questions is a template, and its words
+    /// say little about any one of them.
+    package var sharedAnswerDiscount: Float = 0.3
     /// Weight of the cited documents' numbers and titles, relative to the answer field.
     package var referencesWeight: Float = 0.5
     /// For a group of entries sharing an answer: the share of the second-best entry's score
@@ -57,7 +61,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case k1, b, compounds, foldedWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
-        case variantWeight, phrasingSupport, answerWeight, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
+        case variantWeight, phrasingSupport, answerWeight, sharedAnswerDiscount, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
         case suggestThreshold, optionThreshold
     }
 
@@ -80,6 +84,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         answerWeight = try value(.answerWeight, d.answerWeight)
         topicWeight = try value(.topicWeight, d.topicWeight)
         phrasingSupport = try value(.phrasingSupport, d.phrasingSupport)
+        sharedAnswerDiscount = try value(.sharedAnswerDiscount, d.sharedAnswerDiscount)
         referencesWeight = try value(.referencesWeight, d.referencesWeight)
         groupSupport = try value(.groupSupport, d.groupSupport)
         exhaustive = try value(.exhaustive, d.exhaustive)
