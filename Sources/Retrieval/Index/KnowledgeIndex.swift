@@ -44,6 +44,13 @@ package struct KnowledgeIndex: Sendable {
     var groupMembers: [[Int32]] = []
     /// Entry slot → group (a flat copy of `Record.group` for the search loops).
     var entryGroup: [Int32] = []
+    /// Every phrasing of a group's live entries as one document: what people asked when this
+    /// was the answer (scored like a class centroid, beside the best single phrasing).
+    var groupQuestions: PostingIndex
+    /// Group → its document in `groupQuestions` (-1: none yet).
+    var groupQuestionsDocument: [Int32] = []
+    /// Document of `groupQuestions` → group.
+    var questionsDocumentGroup: [Int32] = []
     /// Reusable accumulators for searching.
     var scratch = SearchScratch()
 
@@ -58,6 +65,7 @@ package struct KnowledgeIndex: Sendable {
         extractor = TermExtractor(compounds: configuration.compoundMode, lexicon: analyzer.lexicon)
         queryBuilder = QueryBuilder(analyzer: analyzer, extractor: extractor, configuration: configuration)
         phrasings = PostingIndex(fieldWeights: [1], k1: configuration.k1, b: configuration.b)
+        groupQuestions = PostingIndex(fieldWeights: [1], k1: configuration.k1, b: configuration.b)
         contents = PostingIndex(fieldWeights: [1, configuration.topicWeight, configuration.referencesWeight],
                                 k1: configuration.k1, b: configuration.b)
     }
@@ -93,7 +101,7 @@ package struct KnowledgeIndex: Sendable {
     /// Adds an entry, or replaces the live entry with the same id. Takes effect at once.
     package mutating func upsert(_ entry: KnowledgeEntry) {
         if slotByID[entry.id] != nil { retire(entry.id) }
-        insert(entry, averages: nil)
+        insert(entry, averages: nil, deferGroupQuestions: false)
     }
 
     /// Adds many entries, normalising lengths by averages estimated from the batch itself
@@ -117,12 +125,18 @@ package struct KnowledgeIndex: Sendable {
         let n = Double(max(sample.count, 1))
         let averages = Averages(phrasing: phrasingLength / max(phrasingCount, 1), answer: answerLength / n,
                                 topic: topicLength / n, references: referencesLength / n)
+        let firstNewGroup = groupMembers.count
         for entry in batch {
             if slotByID[entry.id] != nil { retire(entry.id) }
-            insert(entry, averages: averages)
+            insert(entry, averages: averages, deferGroupQuestions: true)
+        }
+        // Groups born in this batch get their question documents once, complete.
+        for group in firstNewGroup..<groupMembers.count where !groupMembers[group].isEmpty {
+            addGroupQuestions(group)
         }
         phrasings.compact()
         contents.compact()
+        groupQuestions.compact()
     }
 
     /// Retires the entry with this id (it stops matching at once). Returns whether it was live.
@@ -136,13 +150,47 @@ package struct KnowledgeIndex: Sendable {
         }
         records[slot].live = false
         let group = Int(record.group)
+        retireGroupQuestions(group)
         groupMembers[group].removeAll { $0 == Int32(slot) }
+        if !groupMembers[group].isEmpty { addGroupQuestions(group) }
         if groupMembers[group].isEmpty {
             contents.retire(UInt32(group), fields: [analyzed.answer, analyzed.topic, analyzed.references])
             groupByAnswer[analyzed.answerKey] = nil
         }
         slotByID[id] = nil
         return true
+    }
+
+    /// The phrasing terms of every live entry of a group, in one list.
+    func groupQuestionTerms(_ group: Int) -> [UInt64] {
+        var terms: [UInt64] = []
+        for slot in groupMembers[group] {
+            let entry = records[Int(slot)].entry
+            for text in [entry.question] + entry.variants {
+                extractor.documentTerms(analyzer.analyze(text), into: &terms)
+            }
+        }
+        return terms
+    }
+
+    /// Indexes a group's question document (its members must be final). A group of one entry
+    /// with one phrasing gets none: its document would be that phrasing again, so the search
+    /// uses the phrasing's score instead (half the memory for knowledge bases of unique answers).
+    mutating func addGroupQuestions(_ group: Int) {
+        let members = groupMembers[group]
+        if members.count == 1 && records[Int(members[0])].entry.variants.isEmpty { return }
+        let document = groupQuestions.add(fields: [groupQuestionTerms(group)])
+        groupQuestionsDocument[group] = Int32(document)
+        questionsDocumentGroup.append(Int32(group))
+        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.count)
+    }
+
+    /// Retires a group's question document (before its members change).
+    mutating func retireGroupQuestions(_ group: Int) {
+        let document = groupQuestionsDocument[group]
+        guard document >= 0 else { return }
+        groupQuestions.retire(UInt32(document), fields: [groupQuestionTerms(group)])
+        groupQuestionsDocument[group] = -1
     }
 
     /// Field length averages for a bulk load.
@@ -186,16 +234,24 @@ package struct KnowledgeIndex: Sendable {
                              answerKey: answerKey)
     }
 
-    /// Answer and topic terms: folded syllables and references only (their weight is small, and
-    /// this keeps the index a third of the size it would be with every key space).
+    /// Answer, topic and cited-document terms: syllables, accented and folded, and references
+    /// (no bigrams: these fields weigh less than the question, and this keeps the index half
+    /// the size it would be with every key space).
     static func contentTerms(_ tokens: [Token]) -> [UInt64] {
-        tokens.map { token in
-            token.kind == .reference
-                ? TermExtractor.key(token.exact, .reference) : TermExtractor.key(token.folded, .foldedUnigram)
+        var terms: [UInt64] = []
+        terms.reserveCapacity(tokens.count * 2)
+        for token in tokens {
+            if token.kind == .reference {
+                terms.append(TermExtractor.key(token.exact, .reference))
+            } else {
+                terms.append(TermExtractor.key(token.exact, .exactUnigram))
+                terms.append(TermExtractor.key(token.folded, .foldedUnigram))
+            }
         }
+        return terms
     }
 
-    mutating func insert(_ entry: KnowledgeEntry, averages: Averages?) {
+    mutating func insert(_ entry: KnowledgeEntry, averages: Averages?, deferGroupQuestions: Bool) {
         let analyzed = analyze(entry)
         let slot = records.count
         var documents: [UInt32] = []
@@ -215,10 +271,14 @@ package struct KnowledgeIndex: Sendable {
             precondition(Int(content) == Int(group), "content documents are numbered like groups")
             groupByAnswer[analyzed.answerKey] = group
             groupMembers.append([])
+            groupQuestionsDocument.append(-1)
         }
+        let existingGroup = groupQuestionsDocument[Int(group)] >= 0
+        if existingGroup { retireGroupQuestions(Int(group)) }
         groupMembers[Int(group)].append(Int32(slot))
         records.append(Record(entry: entry, live: true, phrasings: documents, group: group))
         entryGroup.append(group)
+        if existingGroup || !deferGroupQuestions { addGroupQuestions(Int(group)) }
         slotByID[entry.id] = slot
         scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.count)
     }

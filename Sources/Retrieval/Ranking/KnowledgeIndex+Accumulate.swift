@@ -20,6 +20,8 @@ extension KnowledgeIndex {
     static let longListMinimum = 1024
     /// How many candidate documents long lists are probed for.
     static let probeCandidates = 256
+    /// How many groups long answer and group-question lists are probed for.
+    static let probeGroups = 128
     /// How many of the best phrasing documents must be certain for the probing to stand.
     static let certainDocuments = 64
 
@@ -106,53 +108,80 @@ extension KnowledgeIndex {
         }
     }
 
-    /// Accumulates answer and topic scores per group: short lists read whole (they may bring in
-    /// groups no phrasing matched), long lists probed for the best groups so far.
+    /// Accumulates answer and topic scores per group.
     mutating func accumulateContents(_ query: Query) {
-        let answerWeight = configuration.answerWeight
-        guard answerWeight > 0 else { return }
-        let longLength = max(Self.longListMinimum, contents.documentCount / 256)
+        let weight = configuration.answerWeight
+        guard weight > 0 else { return }
+        var scores = [Float]()
+        swap(&scores, &scratch.groupContent)
+        accumulateGroups(contents, query.contentTerms, weight: weight, documentGroup: nil, into: &scores)
+        swap(&scores, &scratch.groupContent)
+    }
+
+    /// Accumulates the scores of each group's questions taken together.
+    mutating func accumulateGroupQuestions(_ query: Query) {
+        let weight = configuration.groupQuestionsWeight
+        guard weight > 0, groupQuestions.liveCount > 0 else { return }
+        var scores = [Float]()
+        swap(&scores, &scratch.groupQuestions)
+        accumulateGroups(groupQuestions, query.phrasingTerms, weight: weight, documentGroup: questionsDocumentGroup,
+                         into: &scores)
+        swap(&scores, &scratch.groupQuestions)
+    }
+
+    /// Accumulates a per-group index into `scores` (swapped out of the scratch by the caller, so
+    /// the loops below hold no overlapping access): short lists read whole (they may bring in
+    /// groups no phrasing matched), long lists probed for the best groups so far.
+    /// - Parameter documentGroup: document → group, or nil when documents are numbered like groups.
+    mutating func accumulateGroups(_ index: PostingIndex, _ terms: [Query.Term], weight: Float, documentGroup: [Int32]?,
+                                   into scores: inout [Float])
+    {
+        let longLength = max(Self.longListMinimum / 4, index.documentCount / 1024)
         var long: [ResolvedTerm] = []
-        for term in query.contentTerms {
-            guard let number = contents.number(of: term.key) else { continue }
-            let factor = term.weight * contents.idf(number) * answerWeight
-            let length = contents.lists[number].count
-            if length > longLength {
-                long.append(ResolvedTerm(number: number, factor: factor, mass: 0, length: length))
-                continue
-            }
-            contents.lists[number].withUnsafeBufferPointer { list in
-                for posting in list {
-                    let group = Int(posting.document)
-                    guard contents.live[group] else { continue }
-                    touchGroup(group)
-                    scratch.groupContent[group] += factor * posting.weight
+        scores.withUnsafeMutableBufferPointer { scores in
+            for term in terms {
+                guard let number = index.number(of: term.key) else { continue }
+                let factor = term.weight * index.idf(number) * weight
+                let length = index.lists[number].count
+                if length > longLength {
+                    long.append(ResolvedTerm(number: number, factor: factor, mass: 0, length: length))
+                    continue
+                }
+                index.lists[number].withUnsafeBufferPointer { list in
+                    index.live.withUnsafeBufferPointer { live in
+                        for posting in list {
+                            let document = Int(posting.document)
+                            guard live[document] else { continue }
+                            let group = documentGroup.map { Int($0[document]) } ?? document
+                            if scratch.groupSlot[group] < 0 {
+                                scratch.touchedGroups.append(Int32(group))
+                                scratch.groupSlot[group] = groupMembers[group][0]
+                            }
+                            scores[group] += factor * posting.weight
+                        }
+                    }
                 }
             }
         }
         guard !long.isEmpty else { return }
-        var best = TopK(capacity: Self.probeCandidates)
+        var best = TopK(capacity: Self.probeGroups)
         let support = configuration.groupSupport
         for group in scratch.touchedGroups {
-            let index = Int(group)
-            best.insert(scratch.groupBest[index] + support * scratch.groupSecond[index] + scratch.groupContent[index],
-                        group)
+            let g = Int(group)
+            let document = documentGroup == nil ? g : Int(groupQuestionsDocument[g])
+            guard document >= 0 else { continue }
+            best.insert(scratch.groupBest[g] + support * scratch.groupSecond[g] + scores[g], Int32(document))
         }
         let candidates = best.heap.map { UInt32(bitPattern: $0.id) }.sorted()
-        for term in long {
-            let factor = term.factor
-            contents.probe(term.number, sortedDocuments: candidates) { position, weight in
-                scratch.groupContent[Int(candidates[position])] += factor * weight
+        scores.withUnsafeMutableBufferPointer { scores in
+            for term in long {
+                let factor = term.factor
+                index.probe(term.number, sortedDocuments: candidates) { position, weight in
+                    let document = Int(candidates[position])
+                    let group = documentGroup.map { Int($0[document]) } ?? document
+                    scores[group] += factor * weight
+                }
             }
-        }
-    }
-
-    /// Marks a group as touched, shown through its first entry until a phrasing picks a better one.
-    @inline(__always)
-    mutating func touchGroup(_ group: Int) {
-        if scratch.groupSlot[group] < 0 {
-            scratch.touchedGroups.append(Int32(group))
-            scratch.groupSlot[group] = groupMembers[group][0]
         }
     }
 }

@@ -43,6 +43,7 @@ extension KnowledgeIndex {
         collectGroups()
         // 4. Answers and topic names, one document per group.
         accumulateContents(query)
+        accumulateGroupQuestions(query)
         // 5. The best groups.
         var top = TopK(capacity: limit)
         let support = configuration.groupSupport
@@ -50,7 +51,9 @@ extension KnowledgeIndex {
             let index = Int(group)
             let runnersUp = scratch.groupSecond[index] + support * scratch.groupThird[index]
             let content = scratch.groupContent[index] / (1 + configuration.sharedAnswerDiscount * Float(groupMembers[index].count - 1))
-            top.insert(scratch.groupBest[index] + support * runnersUp + content, group)
+            let questions = groupQuestionsDocument[index] >= 0
+                ? scratch.groupQuestions[index] : configuration.groupQuestionsWeight * scratch.groupBest[index]
+            top.insert(scratch.groupBest[index] + support * runnersUp + content + questions, group)
         }
         let ranked = top.sortedDescending()
         var results: [SearchResult] = []
@@ -74,7 +77,6 @@ extension KnowledgeIndex {
         for slot in scratch.touchedEntries {
             scratch.entryScore[Int(slot)] = 0
             scratch.entryCoverage[Int(slot)] = 0
-            scratch.entryOther[Int(slot)] = 0
         }
         scratch.touchedEntries.removeAll(keepingCapacity: true)
         for group in scratch.touchedGroups {
@@ -83,13 +85,14 @@ extension KnowledgeIndex {
             scratch.groupSecond[Int(group)] = 0
             scratch.groupThird[Int(group)] = 0
             scratch.groupContent[Int(group)] = 0
+            scratch.groupQuestions[Int(group)] = 0
         }
         scratch.touchedGroups.removeAll(keepingCapacity: true)
         return results
     }
 
-    /// Folds phrasing scores into entry scores (best phrasing, plus a share of the others) and
-    /// resets the phrasing accumulators.
+    /// Folds phrasing scores into entry scores (the best phrasing of each entry) and resets the
+    /// phrasing accumulators.
     mutating func collectEntries(totalMass: Float) {
         let touched = scratch.touchedPhrasings
         phrasingSlot.withUnsafeBufferPointer { slots in
@@ -97,25 +100,18 @@ extension KnowledgeIndex {
                 scratch.phrasingScore.withUnsafeMutableBufferPointer { phrasingScore in
                     scratch.phrasingMass.withUnsafeMutableBufferPointer { phrasingMass in
                         scratch.entryScore.withUnsafeMutableBufferPointer { entryScore in
-                            scratch.entryOther.withUnsafeMutableBufferPointer { entryOther in
-                                scratch.entryCoverage.withUnsafeMutableBufferPointer { coverage in
-                                    for document in touched {
-                                        let index = Int(document)
-                                        let slot = Int(slots[index])
-                                        let score = phrasingScore[index] * weights[index]
-                                        if entryScore[slot] == 0 && entryOther[slot] == 0 {
-                                            scratch.touchedEntries.append(UInt32(slot))
-                                        }
-                                        if score > entryScore[slot] {
-                                            entryOther[slot] += entryScore[slot]
-                                            entryScore[slot] = score
-                                            coverage[slot] = totalMass > 0 ? phrasingMass[index] / totalMass : 0
-                                        } else {
-                                            entryOther[slot] += score
-                                        }
-                                        phrasingScore[index] = 0
-                                        phrasingMass[index] = 0
+                            scratch.entryCoverage.withUnsafeMutableBufferPointer { coverage in
+                                for document in touched {
+                                    let index = Int(document)
+                                    let slot = Int(slots[index])
+                                    let score = phrasingScore[index] * weights[index]
+                                    if entryScore[slot] == 0 { scratch.touchedEntries.append(UInt32(slot)) }
+                                    if score > entryScore[slot] {
+                                        entryScore[slot] = score
+                                        coverage[slot] = totalMass > 0 ? phrasingMass[index] / totalMass : 0
                                     }
+                                    phrasingScore[index] = 0
+                                    phrasingMass[index] = 0
                                 }
                             }
                         }
@@ -128,18 +124,16 @@ extension KnowledgeIndex {
 
     /// Folds entry scores into group scores: best, second and third entry of each group.
     mutating func collectGroups() {
-        let phrasingSupport = configuration.phrasingSupport
         let touched = scratch.touchedEntries
         entryGroup.withUnsafeBufferPointer { groups in
             scratch.entryScore.withUnsafeBufferPointer { entryScore in
-                scratch.entryOther.withUnsafeBufferPointer { entryOther in
                     scratch.groupSlot.withUnsafeMutableBufferPointer { groupSlot in
                         scratch.groupBest.withUnsafeMutableBufferPointer { best in
                             scratch.groupSecond.withUnsafeMutableBufferPointer { second in
                                 scratch.groupThird.withUnsafeMutableBufferPointer { third in
                                     for slotNumber in touched {
                                         let slot = Int(slotNumber)
-                                        let score = entryScore[slot] + phrasingSupport * entryOther[slot]
+                                        let score = entryScore[slot]
                                         let group = Int(groups[slot])
                                         if groupSlot[group] < 0 {
                                             scratch.touchedGroups.append(Int32(group))
@@ -161,7 +155,6 @@ extension KnowledgeIndex {
                             }
                         }
                     }
-                }
             }
         }
     }

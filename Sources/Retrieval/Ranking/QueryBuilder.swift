@@ -89,11 +89,14 @@ package struct QueryBuilder: Sendable {
             let folded = TermExtractor.key(token.folded, .foldedUnigram)
             if unaccented {
                 put(folded, weight, !stop, into: &phrasing)
+                put(folded, weight, false, into: &content)
             } else {
-                put(TermExtractor.key(token.exact, .exactUnigram), weight, false, into: &phrasing)
+                let exact = TermExtractor.key(token.exact, .exactUnigram)
+                put(exact, weight, false, into: &phrasing)
                 put(folded, weight * c.foldedWeight, !stop, into: &phrasing)
+                put(exact, weight, false, into: &content)
+                put(folded, weight * c.foldedWeight, false, into: &content)
             }
-            put(folded, weight, false, into: &content)
             if extractor.usesBigrams, index > 0, !token.startsPhrase, tokens[index - 1].kind != .reference {
                 let previous = tokens[index - 1]
                 let bigramWeight = c.compoundWeight * factor * (stop && stops[index - 1] ? c.stopWordWeight : 1)

@@ -26,13 +26,13 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     package var answerWeight: Float = 0.8
     /// Weight of the topic name field, relative to the answer field.
     package var topicWeight: Float = 0.5
-    /// Share of an entry's other phrasings' scores added to its best phrasing's (a question
-    /// that matches several phrasings of one entry is more likely to mean that entry).
-    package var phrasingSupport: Float = 0.2
     /// How much less an answer's own words count when many entries share it (divided by
     /// 1 + this × (entries − 1)): a reply given to many questions is a template, and its words
     /// say little about any one of them.
     package var sharedAnswerDiscount: Float = 0.3
+    /// Weight of a group's questions taken together (every phrasing of every entry that shares
+    /// the answer, as one document), relative to the best single phrasing.
+    package var groupQuestionsWeight: Float = 1.0
     /// Weight of the cited documents' numbers and titles, relative to the answer field.
     package var referencesWeight: Float = 0.5
     /// For a group of entries sharing an answer: the share of the second-best entry's score
@@ -61,7 +61,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case k1, b, compounds, foldedWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
-        case variantWeight, phrasingSupport, answerWeight, sharedAnswerDiscount, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
+        case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
         case suggestThreshold, optionThreshold
     }
 
@@ -83,8 +83,8 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         variantWeight = try value(.variantWeight, d.variantWeight)
         answerWeight = try value(.answerWeight, d.answerWeight)
         topicWeight = try value(.topicWeight, d.topicWeight)
-        phrasingSupport = try value(.phrasingSupport, d.phrasingSupport)
         sharedAnswerDiscount = try value(.sharedAnswerDiscount, d.sharedAnswerDiscount)
+        groupQuestionsWeight = try value(.groupQuestionsWeight, d.groupQuestionsWeight)
         referencesWeight = try value(.referencesWeight, d.referencesWeight)
         groupSupport = try value(.groupSupport, d.groupSupport)
         exhaustive = try value(.exhaustive, d.exhaustive)

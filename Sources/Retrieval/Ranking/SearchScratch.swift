@@ -7,12 +7,12 @@ struct SearchScratch: Sendable {
     var touchedPhrasings: [UInt32] = []
     var entryScore: [Float] = []
     var entryCoverage: [Float] = []
-    var entryOther: [Float] = []
     var touchedEntries: [UInt32] = []
     var groupBest: [Float] = []
     var groupSecond: [Float] = []
     var groupThird: [Float] = []
     var groupContent: [Float] = []
+    var groupQuestions: [Float] = []
     var groupSlot: [Int32] = []
     var touchedGroups: [Int32] = []
 
@@ -28,7 +28,6 @@ struct SearchScratch: Sendable {
             let extra = max(entries - entryScore.count, entryScore.count / 2)
             entryScore += [Float](repeating: 0, count: extra)
             entryCoverage += [Float](repeating: 0, count: extra)
-            entryOther += [Float](repeating: 0, count: extra)
         }
         if groupBest.count < groups {
             let extra = max(groups - groupBest.count, groupBest.count / 2)
@@ -36,6 +35,7 @@ struct SearchScratch: Sendable {
             groupSecond += [Float](repeating: 0, count: extra)
             groupThird += [Float](repeating: 0, count: extra)
             groupContent += [Float](repeating: 0, count: extra)
+            groupQuestions += [Float](repeating: 0, count: extra)
             groupSlot += [Int32](repeating: -1, count: extra)
         }
     }
