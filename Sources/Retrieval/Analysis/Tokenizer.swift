@@ -222,9 +222,14 @@ package enum Tokenizer {
                 index += 1
             }
         }
-        let wholeHash = TermHash.tagged(TermHash.finish(whole), Tag.reference)
-        tokens.append(Token(exact: wholeHash, folded: wholeHash, kind: .reference, hasDiacritics: false,
-                            startsPhrase: true))
+        // "47/2020" alone is exactly its number/year key below; a whole token as well would
+        // count the same reference twice against "47/2020/NĐ-CP".
+        let isNumberYear = parts.count == 2 && isNumeric[0] && isNumeric[1] && parts[1].stop - parts[1].start == 4
+        if !isNumberYear {
+            let wholeHash = TermHash.tagged(TermHash.finish(whole), Tag.reference)
+            tokens.append(Token(exact: wholeHash, folded: wholeHash, kind: .reference, hasDiacritics: false,
+                                startsPhrase: true))
+        }
         guard let first = parts.first, units[first.start] >= 0x30 && units[first.start] <= 0x39 else { return }
         let number = numberHash(units, first.start, first.stop)
         // A date (d/m/yyyy) is complete as it is.
