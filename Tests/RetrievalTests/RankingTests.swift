@@ -88,3 +88,18 @@ import Testing
         #expect(Fixtures.ranked(&index, question).first == "decree")
     }
 }
+
+/// Guessing diacritics for questions typed without them.
+@Suite struct DiacriticRestorationTests {
+    /// The accented forms the knowledge base uses are chosen for an unaccented question.
+    @Test func restoresTheFormsTheKnowledgeBaseUses() {
+        let index = Fixtures.index(Fixtures.background + [
+            KnowledgeEntry(id: "level", question: "Xác định cấp độ an toàn hệ thống thế nào?", answer: "Theo hồ sơ đề xuất cấp độ."),
+            KnowledgeEntry(id: "other", question: "Cấp đỡ kinh phí cho xã ra sao?", answer: "Theo dự toán ngân sách."),
+        ])
+        let analyzer = Analyzer(lexicon: Fixtures.lexicon)
+        let restored = index.restoreDiacritics(analyzer.analyze("xac dinh cap do he thong"))
+        let expected = analyzer.analyze("xác định cấp độ hệ thống")
+        #expect(restored.map(\.exact) == expected.map(\.exact))
+    }
+}

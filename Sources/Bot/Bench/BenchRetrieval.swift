@@ -104,9 +104,9 @@ struct BenchRetrieval: ParsableCommand {
             }
         }
         let ours = Latency(latencies, total: total)
-        print(String(format: "[%@] %d entries: motcua build %.2f s, resident +%.0f MB (%d terms, %d postings); search p50 %.3f ms, p99 %.3f ms, %.0f q/s",
-                     label, entries.count, build, Double(after - before) / 1e6, stats.terms, stats.postings,
-                     ours.p50 * 1e3, ours.p99 * 1e3, ours.perSecond))
+        print(String(format: "[%@] %d entries: motcua build %.2f s, index +%.0f MB resident (process %.0f MB; %d terms, %d postings); search p50 %.3f ms, p99 %.3f ms, %.0f q/s",
+                     label, entries.count, build, Double(after - before) / 1e6, Double(after) / 1e6, stats.terms,
+                     stats.postings, ours.p50 * 1e3, ours.p99 * 1e3, ours.perSecond))
         if !sources.isEmpty { agreement(label: label, index: &index, questions: questions, sources: sources) }
         guard !skipBaseline else { return }
         let fts = try FTS5Baseline.timed(entries: entries)

@@ -51,6 +51,9 @@ package struct KnowledgeIndex: Sendable {
     var groupQuestionsDocument: [Int32] = []
     /// Document of `groupQuestions` → group.
     var questionsDocumentGroup: [Int32] = []
+    /// Folded identity of a syllable → the accented identities seen for it in the knowledge
+    /// base (for guessing the diacritics of a question typed without them).
+    var accentVariants: [UInt64: [UInt64]] = [:]
     /// Reusable accumulators for searching.
     var scratch = SearchScratch()
 
@@ -84,7 +87,8 @@ package struct KnowledgeIndex: Sendable {
 
     /// Posting and term counts (for benchmarks).
     package var statistics: (terms: Int, postings: Int) {
-        (phrasings.termCount + contents.termCount, phrasings.postingCount + contents.postingCount)
+        (phrasings.termCount + contents.termCount + groupQuestions.termCount,
+         phrasings.postingCount + contents.postingCount + groupQuestions.postingCount)
     }
 
     /// Runs `body` with another configuration of the ranking knobs that do not change the
@@ -208,6 +212,8 @@ package struct KnowledgeIndex: Sendable {
         var topic: [UInt64]
         var references: [UInt64]
         var answerKey: UInt64
+        /// (folded, exact) identities of the words of the phrasings and the answer.
+        var words: [(UInt64, UInt64)]
     }
 
     func topicName(_ entry: KnowledgeEntry) -> String {
@@ -220,18 +226,22 @@ package struct KnowledgeIndex: Sendable {
 
     func analyze(_ entry: KnowledgeEntry) -> AnalyzedEntry {
         var phrasingTerms: [[UInt64]] = []
+        var words: [(UInt64, UInt64)] = []
         for text in [entry.question] + entry.variants {
             var terms: [UInt64] = []
-            extractor.documentTerms(analyzer.analyze(text), into: &terms)
+            let tokens = analyzer.analyze(text)
+            extractor.documentTerms(tokens, into: &terms)
             phrasingTerms.append(terms)
+            for token in tokens where token.kind == .word { words.append((token.folded, token.exact)) }
         }
         let answerTokens = analyzer.analyze(entry.answer)
+        for token in answerTokens where token.kind == .word { words.append((token.folded, token.exact)) }
         let answer = Self.contentTerms(answerTokens)
         let topic = Self.contentTerms(analyzer.analyze(topicName(entry)))
         let references = Self.contentTerms(analyzer.analyze(referencesText(entry)))
         let answerKey = CompiledLexicon.combined(answerTokens.lazy.map(\.exact))
         return AnalyzedEntry(phrasings: phrasingTerms, answer: answer, topic: topic, references: references,
-                             answerKey: answerKey)
+                             answerKey: answerKey, words: words)
     }
 
     /// Answer, topic and cited-document terms: syllables, accented and folded, and references
@@ -254,6 +264,9 @@ package struct KnowledgeIndex: Sendable {
     mutating func insert(_ entry: KnowledgeEntry, averages: Averages?, deferGroupQuestions: Bool) {
         let analyzed = analyze(entry)
         let slot = records.count
+        for (folded, exact) in analyzed.words where accentVariants[folded]?.contains(exact) != true {
+            accentVariants[folded, default: []].append(exact)
+        }
         var documents: [UInt32] = []
         for (index, terms) in analyzed.phrasings.enumerated() {
             let document = phrasings.add(fields: [terms], averageLengths: averages.map { [$0.phrasing] })

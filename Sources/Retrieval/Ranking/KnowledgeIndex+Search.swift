@@ -8,7 +8,7 @@ extension KnowledgeIndex {
     ///   - question: the text as typed.
     ///   - limit: how many results (one per distinct answer) to rank.
     package mutating func search(_ question: String, limit: Int = 10) -> SearchResponse {
-        let query = queryBuilder.query(question)
+        let query = queryBuilder.query(question, restore: { restoreDiacritics($0) })
         let results = rank(query, limit: limit)
         return decide(results, unaccented: query.unaccented)
     }
@@ -69,8 +69,10 @@ extension KnowledgeIndex {
                 margin: item.score > 0 ? (item.score - next) / item.score : 0,
                 isTop: position == 0 ? 1 : 0,
                 scoreLevel: item.score / (item.score + 10))
+            // A result ranked lower is never presented as more certain than the one above it.
+            let confidence = min(configuration.confidence.confidence(features), results.last?.confidence ?? 1)
             results.append(SearchResult(entryID: records[slot].entry.id, score: item.score,
-                                        confidence: configuration.confidence.confidence(features),
+                                        confidence: confidence,
                                         sharedBy: groupMembers[Int(entryGroup[slot])].count, features: features))
         }
         // 6. Reset what this search touched.
@@ -156,6 +158,70 @@ extension KnowledgeIndex {
                         }
                     }
             }
+        }
+    }
+
+    /// Guesses the accented form of words typed without diacritics: for each phrase, the
+    /// sequence of accented forms seen in the knowledge base that is most likely under its own
+    /// syllable and bigram frequencies (a Viterbi search over a handful of candidates a word).
+    package func restoreDiacritics(_ tokens: [Token]) -> [Token] {
+        var output = tokens
+        var start = 0
+        while start < tokens.count {
+            var end = start + 1
+            while end < tokens.count && !tokens[end].startsPhrase && tokens[end].kind == .word { end += 1 }
+            if tokens[start].kind == .word { restorePhrase(tokens, start..<end, into: &output) }
+            start = end
+        }
+        return output
+    }
+
+    /// Viterbi over one phrase of word tokens.
+    func restorePhrase(_ tokens: [Token], _ range: Range<Int>, into output: inout [Token]) {
+        func frequency(_ key: UInt64) -> Float {
+            guard let number = phrasings.number(of: key) else { return 0 }
+            return Float(phrasings.lists[number].count)
+        }
+        var candidates: [[UInt64]] = []
+        var scores: [[Float]] = []
+        var back: [[Int]] = []
+        for index in range {
+            let options = accentVariants[tokens[index].folded] ?? [tokens[index].exact]
+            let emission = options.map { logf(1 + frequency(TermExtractor.key($0, .exactUnigram))) }
+            var best: [Float] = []
+            var from: [Int] = []
+            if let previousScores = scores.last, let previous = candidates.last {
+                for (option, own) in zip(options, emission) {
+                    var top = -Float.infinity
+                    var arg = 0
+                    for (p, previousOption) in previous.enumerated() {
+                        let bigram = TermExtractor.key(TermHash.combine(previousOption, option), .exactBigram)
+                        let score = previousScores[p] + own + 2 * logf(1 + frequency(bigram))
+                        if score > top {
+                            top = score
+                            arg = p
+                        }
+                    }
+                    best.append(top)
+                    from.append(arg)
+                }
+            } else {
+                best = emission
+                from = Array(repeating: 0, count: options.count)
+            }
+            candidates.append(options)
+            scores.append(best)
+            back.append(from)
+        }
+        guard var choice = scores.last?.indices.max(by: { scores.last![$0] < scores.last![$1] }) else { return }
+        for step in stride(from: candidates.count - 1, through: 0, by: -1) {
+            let index = range.lowerBound + step
+            let exact = candidates[step][choice]
+            if exact != tokens[index].exact {
+                output[index].exact = exact
+                output[index].hasDiacritics = true
+            }
+            choice = back[step][choice]
         }
     }
 

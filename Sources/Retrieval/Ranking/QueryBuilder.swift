@@ -39,7 +39,10 @@ package struct QueryBuilder: Sendable {
     }
 
     /// The query for a question.
-    package func query(_ text: String) -> Query {
+    /// - Parameter restore: for a question typed without diacritics, a guess of its accented
+    ///   words (from what the knowledge base says); their accented terms are added with
+    ///   `restoredWeight`, so "cap do" leans towards "cấp độ" without losing "cấp đỡ".
+    package func query(_ text: String, restore: ([Token]) -> [Token] = { $0 }) -> Query {
         let raw = Tokenizer.tokenize(text)
         // Decided on the words as typed: chat words expand to accented forms ("ko" → "không"),
         // which says nothing about how the person types.
@@ -48,6 +51,9 @@ package struct QueryBuilder: Sendable {
         var phrasing: [UInt64: Query.Term] = [:]
         var content: [UInt64: Query.Term] = [:]
         add(tokens, factor: 1, unaccented: unaccented, phrasing: &phrasing, content: &content)
+        if unaccented, configuration.restoredWeight > 0 {
+            addAccented(restore(tokens), factor: configuration.restoredWeight, phrasing: &phrasing, content: &content)
+        }
         if configuration.synonymWeight > 0 {
             for alternative in synonymAlternatives(tokens) {
                 add(alternative, factor: configuration.synonymWeight, unaccented: unaccented, phrasing: &phrasing,
@@ -59,6 +65,23 @@ package struct QueryBuilder: Sendable {
         query.phrasingTerms = Array(phrasing.values)
         query.contentTerms = Array(content.values)
         return query
+    }
+
+    /// Adds the accented-space terms (exact syllables and bigrams) of restored tokens.
+    func addAccented(_ tokens: [Token], factor: Float, phrasing: inout [UInt64: Query.Term],
+                     content: inout [UInt64: Query.Term])
+    {
+        for (index, token) in tokens.enumerated() where token.kind == .word && token.hasDiacritics {
+            let weight = (analyzer.isStopWord(token, unaccented: false) ? configuration.stopWordWeight : 1) * factor
+            let key = TermExtractor.key(token.exact, .exactUnigram)
+            phrasing[key, default: Query.Term(key: key, weight: 0, isContent: false)].weight += weight
+            content[key, default: Query.Term(key: key, weight: 0, isContent: false)].weight += weight
+            if extractor.usesBigrams, index > 0, !token.startsPhrase, tokens[index - 1].kind == .word {
+                let bigram = TermExtractor.key(TermHash.combine(tokens[index - 1].exact, token.exact), .exactBigram)
+                phrasing[bigram, default: Query.Term(key: bigram, weight: 0, isContent: false)].weight +=
+                    weight * configuration.compoundWeight
+            }
+        }
     }
 
     /// Adds the weighted terms of `tokens`.

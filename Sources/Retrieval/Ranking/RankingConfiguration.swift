@@ -12,6 +12,8 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// Query weight of a folded term when the question carries diacritics (an exact accented
     /// match then counts 1 + this, a folded-only match this).
     package var foldedWeight: Float = 0.4
+    /// Query weight of the accented terms guessed for a question typed without diacritics.
+    package var restoredWeight: Float = 0.5
     /// Query weight of a bigram or dictionary word relative to a syllable.
     package var compoundWeight: Float = 0.7
     /// Query weight of a reference (document number, date, URL).
@@ -60,7 +62,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case k1, b, compounds, foldedWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
+        case k1, b, compounds, foldedWeight, restoredWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
         case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
         case suggestThreshold, optionThreshold
     }
@@ -76,6 +78,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         b = try value(.b, d.b)
         compounds = try value(.compounds, d.compounds)
         foldedWeight = try value(.foldedWeight, d.foldedWeight)
+        restoredWeight = try value(.restoredWeight, d.restoredWeight)
         compoundWeight = try value(.compoundWeight, d.compoundWeight)
         referenceWeight = try value(.referenceWeight, d.referenceWeight)
         stopWordWeight = try value(.stopWordWeight, d.stopWordWeight)
