@@ -8,13 +8,30 @@ import Foundation
 /// hand because no package on this machine offers an incremental in-memory BM25 index; SQLite
 /// FTS5 is the baseline it is measured against (BENCHMARKS.md).
 package struct PostingIndex: Sendable {
-    /// One document's share of a term: the saturated, length-normalised term frequency
-    /// `tf~ (k1 + 1) / (tf~ + k1)`, where `tf~ = Σ_f w_f tf_f / (1 - b + b len_f / avglen_f)`.
+    /// One document's share of a term, packed in 32 bits: the document number (24 bits) and the
+    /// saturated, length-normalised term frequency `tf~ (k1 + 1) / (tf~ + k1)` quantised to
+    /// 1/80 (8 bits), where `tf~ = Σ_f w_f tf_f / (1 - b + b len_f / avglen_f)`. Half the size
+    /// of a (UInt32, Float) pair: the index of 100,000 entries fits in half the memory and the
+    /// lists stream through the cache twice as fast; the weight error (≤ 0.6 %) does not
+    /// change rankings measurably (BENCHMARKS.md).
     package struct Posting: Sendable {
+        /// Largest document number a posting can hold.
+        package static let maximumDocument = UInt32(1 << 24) - 1
+        static let scale: Float = 80
+
+        let bits: UInt32
+
+        /// Packs a document and a weight (clamped to [1/80, 255/80]).
+        package init(document: UInt32, weight: Float) {
+            precondition(document <= Self.maximumDocument, "posting lists hold up to 16,777,215 documents")
+            let quantised = UInt32(min(255, max(1, (weight * Self.scale).rounded())))
+            bits = document << 8 | quantised
+        }
+
         /// The document.
-        package var document: UInt32
+        @inline(__always) package var document: UInt32 { bits >> 8 }
         /// The BM25F term weight, without the IDF.
-        package var weight: Float
+        @inline(__always) package var weight: Float { Float(bits & 0xff) * (1 / Self.scale) }
     }
 
     /// BM25 saturation.
