@@ -85,8 +85,10 @@ package struct Analyzer: Sendable {
     }
 
     func appendExpansion(_ expansion: [Token], startsPhrase: Bool, to output: inout [Token]) {
+        let share = 1 / Float(max(expansion.count, 1))
         for (offset, var token) in expansion.enumerated() {
             token.startsPhrase = offset == 0 ? startsPhrase : false
+            token.expansionShare = share
             output.append(token)
         }
     }

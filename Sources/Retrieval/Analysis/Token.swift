@@ -28,6 +28,10 @@ package struct Token: Sendable, Hashable {
     /// For tokens that start with a digit: hash of the number without leading zeros (used to
     /// recognise "nghị định 47"); 0 otherwise.
     package var numberKey: UInt64 = 0
+    /// 1 for a word as typed; 1/n for each of the n words an abbreviation or chat word expands
+    /// to (the query gives an expansion the weight of a few words, not of n: "EGDI" is one
+    /// concept, not six words).
+    package var expansionShare: Float = 1
 
     /// Creates a token.
     package init(exact: UInt64, folded: UInt64, kind: Kind, hasDiacritics: Bool, startsPhrase: Bool,

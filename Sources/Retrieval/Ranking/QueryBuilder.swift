@@ -108,7 +108,7 @@ package struct QueryBuilder: Sendable {
             }
             let stop = analyzer.isStopWord(token, unaccented: unaccented)
             stops[index] = stop
-            let weight = (stop ? c.stopWordWeight : 1) * factor
+            let weight = (stop ? c.stopWordWeight : 1) * factor * expansionFactor(token)
             let folded = TermExtractor.key(token.folded, .foldedUnigram)
             if unaccented {
                 put(folded, weight, !stop, into: &phrasing)
@@ -123,6 +123,7 @@ package struct QueryBuilder: Sendable {
             if extractor.usesBigrams, index > 0, !token.startsPhrase, tokens[index - 1].kind != .reference {
                 let previous = tokens[index - 1]
                 let bigramWeight = c.compoundWeight * factor * (stop && stops[index - 1] ? c.stopWordWeight : 1)
+                    * min(expansionFactor(token), expansionFactor(previous))
                 let foldedKey = TermExtractor.key(TermHash.combine(previous.folded, token.folded), .foldedBigram)
                 if unaccented {
                     put(foldedKey, bigramWeight, false, into: &phrasing)
@@ -144,6 +145,13 @@ package struct QueryBuilder: Sendable {
                 }
             }
         }
+    }
+
+    /// The weight factor of a token from an expansion: the expansion as a whole weighs
+    /// `expansionWeight` words.
+    @inline(__always)
+    func expansionFactor(_ token: Token) -> Float {
+        min(1, configuration.expansionWeight * token.expansionShare)
     }
 
     /// For every synonym-group member found in the tokens, the tokens of the other members.

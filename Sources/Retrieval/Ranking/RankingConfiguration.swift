@@ -14,18 +14,20 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     package var foldedWeight: Float = 0.4
     /// Query weight of the accented terms guessed for a question typed without diacritics.
     package var restoredWeight: Float = 0.5
+    /// Total query weight, in words, of the words one abbreviation or chat word expands to.
+    package var expansionWeight: Float = 3
     /// Query weight of a bigram or dictionary word relative to a syllable.
     package var compoundWeight: Float = 0.7
     /// Query weight of a reference (document number, date, URL).
     package var referenceWeight: Float = 2.5
     /// Query weight of a stop word relative to other words.
-    package var stopWordWeight: Float = 0.4
+    package var stopWordWeight: Float = 0.5
     /// Query weight of a synonym's terms relative to the words typed.
-    package var synonymWeight: Float = 0.6
+    package var synonymWeight: Float = 0.4
     /// Field weight of a variant phrasing relative to the main question.
     package var variantWeight: Float = 0.8
     /// Weight of the answer field, relative to the question.
-    package var answerWeight: Float = 0.8
+    package var answerWeight: Float = 1.0
     /// Weight of the topic name field, relative to the answer field.
     package var topicWeight: Float = 0.5
     /// How much less an answer's own words count when many entries share it (divided by
@@ -62,7 +64,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case k1, b, compounds, foldedWeight, restoredWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
+        case k1, b, compounds, foldedWeight, restoredWeight, expansionWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
         case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
         case suggestThreshold, optionThreshold
     }
@@ -79,6 +81,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         compounds = try value(.compounds, d.compounds)
         foldedWeight = try value(.foldedWeight, d.foldedWeight)
         restoredWeight = try value(.restoredWeight, d.restoredWeight)
+        expansionWeight = try value(.expansionWeight, d.expansionWeight)
         compoundWeight = try value(.compoundWeight, d.compoundWeight)
         referenceWeight = try value(.referenceWeight, d.referenceWeight)
         stopWordWeight = try value(.stopWordWeight, d.stopWordWeight)
