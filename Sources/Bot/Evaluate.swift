@@ -22,10 +22,20 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "In kết quả dạng JSON.")
     var json = false
 
+    @Flag(name: .long, help: "Xếp hạng bằng SQLite FTS5 (đường cơ sở để so sánh) thay cho motcua.")
+    var fts5 = false
+
+    @Flag(name: .long, help: "Với --fts5: chỉ tìm trong cột câu hỏi.")
+    var fts5QuestionsOnly = false
+
     func run() throws {
         let (corpus, configuration) = try options.load()
         let queryPath = queries ?? "\(corpus.directory)/eval/queries.jsonl"
         let queryList = try JSONLines.read(EvaluationQuery.self, from: queryPath)
+        if fts5 {
+            try runBaseline(entries: try options.entries(corpus), queries: queryList)
+            return
+        }
         let clock = ContinuousClock()
         var index = corpus.emptyIndex(configuration: configuration)
         let entries = try options.entries(corpus)
@@ -52,5 +62,21 @@ struct Evaluate: ParsableCommand {
         print("quyết định: " + shares.joined(separator: "  "))
         print(String(format: "sai số hiệu chỉnh (ECE): %.3f", run.calibrationError))
         print(String(format: "tốc độ: %.0f câu hỏi/giây", run.queriesPerSecond))
+    }
+
+    /// The same figures for SQLite FTS5 (ranking only: it makes no decision, so every query
+    /// counts as `suggest`).
+    func runBaseline(entries: [KnowledgeEntry], queries: [EvaluationQuery]) throws {
+        let baseline = try FTS5Baseline(entries: entries)
+        var outcomes: [EvaluationMetrics.Outcome] = []
+        for query in queries {
+            let text = stripDiacritics ? Diacritics.strip(query.query) : query.query
+            let rows = try baseline.search(text, questionsOnly: fts5QuestionsOnly)
+            outcomes.append(.init(ranked: rows.map { entries[Int($0)].id }, relevant: Set(query.relevant),
+                                  decision: .suggest))
+        }
+        let m = EvaluationMetrics(outcomes)
+        print(String(format: "FTS5: hit@1 %.3f  hit@5 %.3f  hit@10 %.3f  MRR@10 %.3f", m.hitAt1, m.hitAt5, m.hitAt10,
+                     m.mrrAt10))
     }
 }

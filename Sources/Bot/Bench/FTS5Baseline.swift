@@ -27,9 +27,11 @@ struct FTS5Baseline {
     }
 
     /// Row numbers of the ten best entries.
-    func search(_ question: String) throws -> [Int64] {
-        let pattern = Self.match(question)
+    /// - Parameter questionsOnly: match the question column alone.
+    func search(_ question: String, questionsOnly: Bool = false) throws -> [Int64] {
+        var pattern = Self.match(question)
         guard !pattern.isEmpty else { return [] }
+        if questionsOnly { pattern = "question : (\(pattern))" }
         return try database.read { db in
             try Int64.fetchAll(db, sql: "SELECT rowid FROM entries WHERE entries MATCH ? ORDER BY bm25(entries) LIMIT 10",
                                arguments: [pattern])
