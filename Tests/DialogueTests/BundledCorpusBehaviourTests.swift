@@ -8,12 +8,8 @@ import Testing
 /// staff, clear questions find their entry with or without diacritics, and JSON Lines errors
 /// name the line.
 @Suite struct BundledCorpusBehaviourTests {
-    /// The package's own `corpus/` directory: Tests/DialogueTests/<this file> → package root.
-    static let corpusDirectory: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("corpus").path
-    }()
+    /// The package's own `corpus/` directory.
+    static let corpusDirectory = BundledCorpus.directory
 
     /// The bundled corpus indexed once for the whole suite (or the error that stopped it).
     static let bundledIndex: Result<KnowledgeIndex, any Error> = Result {

@@ -7,12 +7,8 @@ import Testing
 /// Checks of the data in the bundled `corpus/` directory: every file parses, ids are unique,
 /// cross-references resolve, the promised sizes and mixes hold, and text is NFC.
 @Suite struct CorpusValidationTests {
-    /// The package's own `corpus/` directory: Tests/DialogueTests/<this file> → package root.
-    static let corpusDirectory: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("corpus").path
-    }()
+    /// The package's own `corpus/` directory.
+    static let corpusDirectory = BundledCorpus.directory
 
     static func path(_ name: String) -> String { "\(corpusDirectory)/\(name)" }
 

@@ -19,8 +19,8 @@ struct BenchRetrieval: ParsableCommand {
     var corpus: String?
 
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Cỡ cơ sở tri thức cần đo: corpus và/hoặc số mục tổng hợp (vd: corpus 100000 1000000).")
-    var sizes: [String] = ["corpus", "100000", "1000000"]
+            help: "Phép đo: analysis (tốc độ phân tích), corpus và/hoặc số mục tổng hợp (vd: 100000).")
+    var sizes: [String] = ["analysis", "corpus", "100000", "1000000"]
 
     @Option(name: .long, help: "Số câu hỏi cho mỗi phép đo.")
     var queries = 2000
@@ -37,7 +37,7 @@ struct BenchRetrieval: ParsableCommand {
     func run() throws {
         let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
         print("# motcua bench retrieval — \(Machine.describe())")
-        if sizes.contains("analysis") || sizes == ["corpus", "100000", "1000000"] { analysis(corpus) }
+        if sizes.contains("analysis") { analysis(corpus) }
         for size in sizes where size != "analysis" {
             let entries: [KnowledgeEntry]
             let questions: [String]

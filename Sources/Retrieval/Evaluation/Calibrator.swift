@@ -12,11 +12,11 @@ package enum Calibrator {
         package init() {}
     }
 
-    /// Returns `configuration` with a fitted confidence model and thresholds.
+    /// Returns `configuration` with a fitted confidence model and thresholds. The model changes
+    /// confidences only, not the ranking, so the queries are ranked once.
     /// - Parameters:
     ///   - queries: development queries (in and out of scope).
-    ///   - makeIndex: builds an index for a configuration (the model changes confidences only,
-    ///     so the ranking is computed once).
+    ///   - index: an index of the knowledge base, built with `configuration`.
     package static func calibrate(_ configuration: RankingConfiguration, queries: [EvaluationQuery],
                                   index: inout KnowledgeIndex, targets: Targets = Targets()) -> RankingConfiguration
     {

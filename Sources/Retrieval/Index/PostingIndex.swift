@@ -135,18 +135,6 @@ package struct PostingIndex: Sendable {
         return logf(1 + (n - df + 0.5) / (df + 0.5))
     }
 
-    /// The weight of `document` in a term's list, by binary search (0 when absent).
-    package func weight(of document: UInt32, inList number: Int) -> Float {
-        let list = lists[number]
-        var low = 0
-        var high = list.count
-        while low < high {
-            let middle = (low + high) / 2
-            if list[middle].document < document { low = middle + 1 } else { high = middle }
-        }
-        return low < list.count && list[low].document == document ? list[low].weight : 0
-    }
-
     /// Calls `body(position, weight)` for every document of `documents` (sorted ascending) that
     /// the term's list holds. Galloping search from the previous hit: cost grows with the log of
     /// the gap between candidates, not of the whole list, and memory is read forwards.

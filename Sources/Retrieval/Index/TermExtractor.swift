@@ -18,16 +18,6 @@ package struct TermExtractor: Sendable {
         case exactUnigram = 1, foldedUnigram, exactBigram, foldedBigram, exactWord, foldedWord, reference
     }
 
-    /// One term of a query with its weight.
-    package struct WeightedTerm: Sendable, Hashable {
-        /// The term key.
-        package var key: UInt64
-        /// Its query weight.
-        package var weight: Float
-        /// The term is a folded unigram of a content word (for coverage).
-        package var isContentUnigram: Bool
-    }
-
     /// The multi-syllable representation.
     package var compounds: Compounds
     /// The dictionary (from the compiled lexicon).

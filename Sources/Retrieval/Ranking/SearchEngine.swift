@@ -34,9 +34,4 @@ package final class SearchEngine: Sendable {
 
     /// Number of live entries.
     package var count: Int { index.withLock { $0.count } }
-
-    /// Runs `body` with exclusive access to the index (evaluation, statistics).
-    package func withIndex<R>(_ body: (inout KnowledgeIndex) -> R) -> R {
-        index.withLock { body(&$0) }
-    }
 }
