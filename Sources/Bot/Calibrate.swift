@@ -17,12 +17,21 @@ struct Calibrate: ParsableCommand {
     @Option(name: .long, help: "Tệp cấu hình ghi ra (mặc định: corpus/ranking.json).")
     var out: String?
 
+    @Option(name: .long, help: "Số kết quả đầu của mỗi câu hỏi dùng để khớp mô hình.")
+    var depth = 5
+
+    @Option(name: .long, help: "Trọng số của câu hỏi ngoài phạm vi khi khớp mô hình.")
+    var outOfScopeWeight = 4.0
+
     func run() throws {
         let (corpus, configuration) = try options.load()
         let queryList = try JSONLines.read(EvaluationQuery.self,
                                            from: queries ?? "\(corpus.directory)/eval/queries.jsonl")
         var index = corpus.makeIndex(entries: try options.entries(corpus), configuration: configuration)
-        let tuned = Calibrator.calibrate(configuration, queries: queryList, index: &index)
+        var targets = Calibrator.Targets()
+        targets.depth = depth
+        targets.outOfScopeWeight = outOfScopeWeight
+        let tuned = Calibrator.calibrate(configuration, queries: queryList, index: &index, targets: targets)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let path = out ?? "\(corpus.directory)/ranking.json"

@@ -5,8 +5,14 @@ package enum Calibrator {
         /// Share of `answer` decisions that must be right (with a safety margin above the
         /// 0.95 required, since the development set is small).
         package var answerPrecision = 0.97
-        /// Share of out-of-scope questions that must be escalated.
+        /// Share of out-of-scope questions that must be escalated (a margin above the 0.90
+        /// required).
         package var outOfScopeEscalated = 0.95
+        /// How many ranked results of each question the model is fitted on.
+        package var depth = 5
+        /// How much more an out-of-scope question's results weigh in the fit than an in-scope
+        /// one's (there are far fewer of them, and escalating them is half the decision).
+        package var outOfScopeWeight = 4.0
 
         /// The defaults.
         package init() {}
@@ -20,38 +26,35 @@ package enum Calibrator {
     package static func calibrate(_ configuration: RankingConfiguration, queries: [EvaluationQuery],
                                   index: inout KnowledgeIndex, targets: Targets = Targets()) -> RankingConfiguration
     {
-        var tuned = configuration
-        let first = Evaluator.run(queries, on: &index)
-        tuned.confidence = ConfidenceModel.fit(first.samples)
-        // Recompute top confidences with the fitted model from the recorded features.
-        var tops: [(confidence: Float, relevant: Bool, inScope: Bool)] = []
-        var queryIndex = 0
-        var sampleIndex = 0
-        for record in first.records {
-            let query = queries[queryIndex]
-            queryIndex += 1
-            let count = min(record.ranked.count, 5)
-            guard count > 0 else {
-                tops.append((0, false, !query.relevant.isEmpty))
-                continue
+        var samples: [(ConfidenceModel.Features, Bool, Double)] = []
+        var tops: [(features: ConfidenceModel.Features?, relevant: Bool, inScope: Bool)] = []
+        for query in queries {
+            let relevant = Set(query.relevant)
+            let results = index.search(query.query).results
+            for result in results.prefix(targets.depth) {
+                samples.append((result.features, relevant.contains(result.entryID),
+                                relevant.isEmpty ? targets.outOfScopeWeight : 1))
             }
-            let top = first.samples[sampleIndex]
-            tops.append((tuned.confidence.confidence(top.0), top.1, !query.relevant.isEmpty))
-            sampleIndex += count
+            tops.append((results.first?.features, results.first.map { relevant.contains($0.entryID) } ?? false,
+                         !relevant.isEmpty))
+        }
+        var tuned = configuration
+        tuned.confidence = ConfidenceModel.fit(samples)
+        let scored = tops.map { top in
+            (confidence: top.features.map(tuned.confidence.confidence) ?? 0, relevant: top.relevant,
+             inScope: top.inScope)
         }
         // Suggest threshold: enough out-of-scope questions fall below it.
-        let outOfScope = tops.filter { !$0.inScope }.map(\.confidence).sorted()
+        let outOfScope = scored.filter { !$0.inScope }.map(\.confidence).sorted()
         var suggest: Float = 0.2
         if !outOfScope.isEmpty {
-            let position = min(outOfScope.count - 1, Int((Double(outOfScope.count) * targets.outOfScopeEscalated)
-                .rounded(.up)) - 1)
-            suggest = max(0.2, outOfScope[max(0, position)] + 1e-4)
+            let position = Int((Double(outOfScope.count) * targets.outOfScopeEscalated).rounded(.up)) - 1
+            suggest = max(0.2, outOfScope[min(outOfScope.count - 1, max(0, position))] + 1e-4)
         }
         // Answer threshold: the lowest at which answers stay precise enough.
-        let candidates = Set(tops.map(\.confidence)).sorted()
         var answer: Float = 0.99
-        for threshold in candidates where threshold >= suggest {
-            let answered = tops.filter { $0.confidence >= threshold }
+        for threshold in Set(scored.map(\.confidence)).sorted() where threshold >= suggest {
+            let answered = scored.filter { $0.confidence >= threshold }
             guard !answered.isEmpty else { break }
             let precision = Double(answered.filter(\.relevant).count) / Double(answered.count)
             if precision >= targets.answerPrecision {

@@ -17,18 +17,22 @@ package struct ConfidenceModel: Sendable, Codable, Hashable {
         package var isTop: Float
         /// The raw score squashed into [0, 1): `score / (score + 10)`.
         package var scoreLevel: Float
+        /// Share of the question's content-word weight from words the knowledge base never saw
+        /// (high for questions about something else entirely).
+        package var unknownShare: Float
 
         /// Length of `vector`.
-        package static let dimension = 9
+        package static let dimension = 10
 
         /// The feature vector with a leading 1 for the bias.
         package var vector: [Float] {
-            [1, normalizedScore, coverage, relativeScore, margin, isTop, scoreLevel, isTop * margin, coverage * coverage]
+            [1, normalizedScore, coverage, relativeScore, margin, isTop, scoreLevel, isTop * margin, coverage * coverage,
+             unknownShare]
         }
 
         /// Creates features.
         package init(normalizedScore: Float, coverage: Float, relativeScore: Float, margin: Float, isTop: Float,
-                     scoreLevel: Float = 0)
+                     scoreLevel: Float = 0, unknownShare: Float = 0)
         {
             self.normalizedScore = normalizedScore
             self.coverage = coverage
@@ -36,11 +40,12 @@ package struct ConfidenceModel: Sendable, Codable, Hashable {
             self.margin = margin
             self.isTop = isTop
             self.scoreLevel = scoreLevel
+            self.unknownShare = unknownShare
         }
     }
 
     /// Coefficients, in the order of `Features.vector` (defaults: a fit on the bundled corpus).
-    package var weights: [Float] = [-7, 5, 6, 1, 2, 0.5, 0, 0, 0]
+    package var weights: [Float] = [-7, 5, 6, 1, 2, 0.5, 0, 0, 0, -3]
 
     /// The default, uncalibrated model.
     package init() {}
@@ -63,25 +68,34 @@ package struct ConfidenceModel: Sendable, Codable, Hashable {
     package static func fit(_ samples: [(Features, Bool)], regularization: Double = 0.0005, iterations: Int = 50)
         -> ConfidenceModel
     {
+        fit(samples.map { ($0.0, $0.1, 1.0) }, regularization: regularization, iterations: iterations)
+    }
+
+    /// Fits the coefficients with a weight per sample (to give rarer kinds of question, such as
+    /// out-of-scope ones, their due).
+    package static func fit(_ samples: [(Features, Bool, Double)], regularization: Double = 0.0005,
+                            iterations: Int = 50) -> ConfidenceModel
+    {
         let dimension = Features.dimension
         var beta = [Double](repeating: 0, count: dimension)
-        let rows = samples.map { ($0.0.vector.map(Double.init), $0.1 ? 1.0 : 0.0) }
+        let rows = samples.map { ($0.0.vector.map(Double.init), $0.1 ? 1.0 : 0.0, $0.2) }
+        let totalWeight = samples.reduce(0) { $0 + $1.2 }
         guard !rows.isEmpty else { return ConfidenceModel() }
         for _ in 0..<iterations {
             var gradient = [Double](repeating: 0, count: dimension)
             var hessian = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: dimension)
-            for (x, y) in rows {
+            for (x, y, weight) in rows {
                 var z = 0.0
                 for i in 0..<dimension { z += beta[i] * x[i] }
                 let p = 1 / (1 + exp(-z))
                 for i in 0..<dimension {
-                    gradient[i] += (p - y) * x[i]
-                    for j in 0..<dimension { hessian[i][j] += p * (1 - p) * x[i] * x[j] }
+                    gradient[i] += weight * (p - y) * x[i]
+                    for j in 0..<dimension { hessian[i][j] += weight * p * (1 - p) * x[i] * x[j] }
                 }
             }
             for i in 1..<dimension {
-                gradient[i] += regularization * Double(rows.count) * beta[i]
-                hessian[i][i] += regularization * Double(rows.count)
+                gradient[i] += regularization * totalWeight * beta[i]
+                hessian[i][i] += regularization * totalWeight
             }
             for i in 0..<dimension { hessian[i][i] += 1e-9 }
             guard let step = solve(hessian, gradient) else { break }

@@ -25,18 +25,36 @@ extension KnowledgeIndex {
     /// How many of the best phrasing documents must be certain for the probing to stand.
     static let certainDocuments = 64
 
-    /// Accumulates phrasing scores and matched mass; returns the query's score upper bound and
-    /// its total content mass (for the confidence features).
-    mutating func accumulatePhrasings(_ query: Query) -> (upperBound: Float, totalMass: Float) {
+    /// What a question's terms weigh, for the confidence features.
+    struct QueryMass {
+        /// The most the question's terms could score.
+        var upperBound: Float = 0
+        /// The IDF-weighted mass of the question's content words.
+        var total: Float = 0
+        /// The part of `total` from words the knowledge base never saw.
+        var unseen: Float = 0
+    }
+
+    /// Accumulates phrasing scores and matched mass; returns the question's masses.
+    mutating func accumulatePhrasings(_ query: Query) -> QueryMass {
         let k1 = configuration.k1
         var upperBound: Float = 0
         var totalMass: Float = 0
+        var unseenMass: Float = 0
         var short: [ResolvedTerm] = []
         var long: [ResolvedTerm] = []
         let longLength = max(Self.longListMinimum, phrasings.documentCount / 256)
         for term in query.phrasingTerms {
             guard let number = phrasings.number(of: term.key) else {
-                if term.isContent { totalMass += term.weight * maxIDF(phrasings) }
+                // A content word the knowledge base never saw counts fully against both the
+                // coverage and the normalised score: a question about something never answered
+                // must not look well matched because its few known words match.
+                if term.isContent {
+                    let unseen = term.weight * maxIDF(phrasings)
+                    totalMass += unseen
+                    unseenMass += unseen
+                    upperBound += unseen * (k1 + 1)
+                }
                 continue
             }
             let factor = term.weight * phrasings.idf(number)
@@ -52,7 +70,8 @@ extension KnowledgeIndex {
             swap(&short, &long)
         }
         for term in short { scanPhrasings(term, skippingProbed: false) }
-        guard !long.isEmpty else { return (upperBound, totalMass) }
+        let mass = QueryMass(upperBound: upperBound, total: totalMass, unseen: unseenMass)
+        guard !long.isEmpty else { return mass }
 
         // Candidates: the best partial scores.
         var best = TopK(capacity: Self.probeCandidates)
@@ -85,7 +104,7 @@ extension KnowledgeIndex {
             }
         }
         for document in candidates { scratch.phrasingProbed[Int(document)] = false }
-        return (upperBound, totalMass)
+        return mass
     }
 
     /// Reads one phrasing posting list whole.

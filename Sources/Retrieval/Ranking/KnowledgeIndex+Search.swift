@@ -35,9 +35,10 @@ extension KnowledgeIndex {
         guard count > 0, !query.isEmpty, limit > 0 else { return [] }
 
         // 1. Phrasings: accumulate score and matched content mass per phrasing document.
-        let (upperBound, totalMass) = accumulatePhrasings(query)
+        let mass = accumulatePhrasings(query)
+        let upperBound = mass.upperBound
         // 2. Entries: the best phrasing of each.
-        collectEntries(totalMass: totalMass)
+        collectEntries(totalMass: mass.total)
         // 3. Groups of entries sharing an answer: the best entry, plus a share of the next two
         //    (several earlier questions with one answer are more evidence than one).
         collectGroups()
@@ -45,7 +46,8 @@ extension KnowledgeIndex {
         accumulateContents(query)
         accumulateGroupQuestions(query)
         // 5. The best groups.
-        var top = TopK(capacity: limit)
+        // Features look at the next result, so at least ten are ranked whatever the limit.
+        var top = TopK(capacity: max(limit, 10))
         let support = configuration.groupSupport
         for group in scratch.touchedGroups {
             let index = Int(group)
@@ -68,13 +70,15 @@ extension KnowledgeIndex {
                 relativeScore: best > 0 ? item.score / best : 0,
                 margin: item.score > 0 ? (item.score - next) / item.score : 0,
                 isTop: position == 0 ? 1 : 0,
-                scoreLevel: item.score / (item.score + 10))
+                scoreLevel: item.score / (item.score + 10),
+                unknownShare: mass.total > 0 ? mass.unseen / mass.total : 0)
             // A result ranked lower is never presented as more certain than the one above it.
             let confidence = min(configuration.confidence.confidence(features), results.last?.confidence ?? 1)
             results.append(SearchResult(entryID: records[slot].entry.id, score: item.score,
                                         confidence: confidence,
                                         sharedBy: groupMembers[Int(entryGroup[slot])].count, features: features))
         }
+        if results.count > limit { results.removeLast(results.count - limit) }
         // 6. Reset what this search touched.
         for slot in scratch.touchedEntries {
             scratch.entryScore[Int(slot)] = 0
