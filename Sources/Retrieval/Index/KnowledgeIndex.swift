@@ -42,6 +42,9 @@ package struct KnowledgeIndex: Sendable {
     var groupByAnswer: [UInt64: Int32] = [:]
     /// Live entry slots of each group.
     var groupMembers: [[Int32]] = []
+    /// Live entries of each group (a flat copy of `groupMembers[g].count` for the search loop,
+    /// which would otherwise touch one more cache line a group).
+    var groupSize: [Float] = []
     /// Entry slot → group (a flat copy of `Record.group` for the search loops).
     var entryGroup: [Int32] = []
     /// Every phrasing of a group's live entries as one document: what people asked when this
@@ -156,6 +159,7 @@ package struct KnowledgeIndex: Sendable {
         let group = Int(record.group)
         retireGroupQuestions(group)
         groupMembers[group].removeAll { $0 == Int32(slot) }
+        groupSize[group] -= 1
         if !groupMembers[group].isEmpty { addGroupQuestions(group) }
         if groupMembers[group].isEmpty {
             contents.retire(UInt32(group), fields: [analyzed.answer, analyzed.topic, analyzed.references])
@@ -284,11 +288,13 @@ package struct KnowledgeIndex: Sendable {
             precondition(Int(content) == Int(group), "content documents are numbered like groups")
             groupByAnswer[analyzed.answerKey] = group
             groupMembers.append([])
+            groupSize.append(0)
             groupQuestionsDocument.append(-1)
         }
         let existingGroup = groupQuestionsDocument[Int(group)] >= 0
         if existingGroup { retireGroupQuestions(Int(group)) }
         groupMembers[Int(group)].append(Int32(slot))
+        groupSize[Int(group)] += 1
         records.append(Record(entry: entry, live: true, phrasings: documents, group: group))
         entryGroup.append(group)
         if existingGroup || !deferGroupQuestions { addGroupQuestions(Int(group)) }

@@ -131,33 +131,30 @@ extension KnowledgeIndex {
     mutating func accumulateContents(_ query: Query) {
         let weight = configuration.answerWeight
         guard weight > 0 else { return }
-        var scores = [Float]()
-        swap(&scores, &scratch.groupContent)
-        accumulateGroups(contents, query.contentTerms, weight: weight, documentGroup: nil, into: &scores)
-        swap(&scores, &scratch.groupContent)
+        accumulateGroups(contents, query.contentTerms, weight: weight, documentGroup: nil, intoQuestions: false)
     }
 
     /// Accumulates the scores of each group's questions taken together.
     mutating func accumulateGroupQuestions(_ query: Query) {
         let weight = configuration.groupQuestionsWeight
         guard weight > 0, groupQuestions.liveCount > 0 else { return }
-        var scores = [Float]()
-        swap(&scores, &scratch.groupQuestions)
         accumulateGroups(groupQuestions, query.phrasingTerms, weight: weight, documentGroup: questionsDocumentGroup,
-                         into: &scores)
-        swap(&scores, &scratch.groupQuestions)
+                         intoQuestions: true)
     }
 
-    /// Accumulates a per-group index into `scores` (swapped out of the scratch by the caller, so
-    /// the loops below hold no overlapping access): short lists read whole (they may bring in
-    /// groups no phrasing matched), long lists probed for the best groups so far.
+    /// Accumulates a per-group index into the groups' `content` (or `questions`) scores: short
+    /// lists read whole (they may bring in groups no phrasing matched), long lists probed for the
+    /// best groups so far.
     /// - Parameter documentGroup: document → group, or nil when documents are numbered like groups.
     mutating func accumulateGroups(_ index: PostingIndex, _ terms: [Query.Term], weight: Float, documentGroup: [Int32]?,
-                                   into scores: inout [Float])
+                                   intoQuestions: Bool)
     {
         let longLength = max(Self.longListMinimum / 4, index.documentCount / 1024)
         var long: [ResolvedTerm] = []
-        scores.withUnsafeMutableBufferPointer { scores in
+        scratch.groups.withUnsafeMutableBufferPointer { groups in
+            @inline(__always) func add(_ group: Int, _ value: Float) {
+                if intoQuestions { groups[group].questions += value } else { groups[group].content += value }
+            }
             for term in terms {
                 guard let number = index.number(of: term.key) else { continue }
                 let factor = term.weight * index.idf(number) * weight
@@ -172,33 +169,31 @@ extension KnowledgeIndex {
                             let document = Int(posting.document)
                             guard live[document] else { continue }
                             let group = documentGroup.map { Int($0[document]) } ?? document
-                            if scratch.groupSlot[group] < 0 {
+                            if groups[group].slot < 0 {
                                 scratch.touchedGroups.append(Int32(group))
-                                scratch.groupSlot[group] = groupMembers[group][0]
+                                groups[group].slot = groupMembers[group][0]
                             }
-                            scores[group] += factor * posting.weight
+                            add(group, factor * posting.weight)
                         }
                     }
                 }
             }
-        }
-        guard !long.isEmpty else { return }
-        var best = TopK(capacity: Self.probeGroups)
-        let support = configuration.groupSupport
-        for group in scratch.touchedGroups {
-            let g = Int(group)
-            let document = documentGroup == nil ? g : Int(groupQuestionsDocument[g])
-            guard document >= 0 else { continue }
-            best.insert(scratch.groupBest[g] + support * scratch.groupSecond[g] + scores[g], Int32(document))
-        }
-        let candidates = best.heap.map { UInt32(bitPattern: $0.id) }.sorted()
-        scores.withUnsafeMutableBufferPointer { scores in
+            guard !long.isEmpty else { return }
+            var best = TopK(capacity: Self.probeGroups)
+            let support = configuration.groupSupport
+            for group in scratch.touchedGroups {
+                let g = Int(group)
+                let document = documentGroup == nil ? g : Int(groupQuestionsDocument[g])
+                guard document >= 0 else { continue }
+                let score = groups[g].best + support * groups[g].second + groups[g].content
+                best.insert(score, Int32(document))
+            }
+            let candidates = best.heap.map { UInt32(bitPattern: $0.id) }.sorted()
             for term in long {
                 let factor = term.factor
                 index.probe(term.number, sortedDocuments: candidates) { position, weight in
                     let document = Int(candidates[position])
-                    let group = documentGroup.map { Int($0[document]) } ?? document
-                    scores[group] += factor * weight
+                    add(documentGroup.map { Int($0[document]) } ?? document, factor * weight)
                 }
             }
         }

@@ -49,20 +49,28 @@ extension KnowledgeIndex {
         // Features look at the next result, so at least ten are ranked whatever the limit.
         var top = TopK(capacity: max(limit, 10))
         let support = configuration.groupSupport
-        for group in scratch.touchedGroups {
-            let index = Int(group)
-            let runnersUp = scratch.groupSecond[index] + support * scratch.groupThird[index]
-            let content = scratch.groupContent[index] / (1 + configuration.sharedAnswerDiscount * Float(groupMembers[index].count - 1))
-            let questions = groupQuestionsDocument[index] >= 0
-                ? scratch.groupQuestions[index] : configuration.groupQuestionsWeight * scratch.groupBest[index]
-            top.insert(scratch.groupBest[index] + support * runnersUp + content + questions, group)
+        let discount = configuration.sharedAnswerDiscount
+        let questionsWeight = configuration.groupQuestionsWeight
+        scratch.groups.withUnsafeBufferPointer { groups in
+            groupSize.withUnsafeBufferPointer { sizes in
+                groupQuestionsDocument.withUnsafeBufferPointer { questionDocuments in
+                    for group in scratch.touchedGroups {
+                        let index = Int(group)
+                        let score = groups[index]
+                        let runnersUp = score.second + support * score.third
+                        let content = score.content / (1 + discount * (sizes[index] - 1))
+                        let questions = questionDocuments[index] >= 0 ? score.questions : questionsWeight * score.best
+                        top.insert(score.best + support * runnersUp + content + questions, group)
+                    }
+                }
+            }
         }
         let ranked = top.sortedDescending()
         var results: [SearchResult] = []
         results.reserveCapacity(ranked.count)
         let best = ranked.first?.score ?? 0
         for (position, item) in ranked.enumerated() {
-            let slot = Int(scratch.groupSlot[Int(item.id)])
+            let slot = Int(scratch.groups[Int(item.id)].slot)
             let next = position + 1 < ranked.count ? ranked[position + 1].score : 0
             let features = ConfidenceModel.Features(
                 normalizedScore: upperBound > 0 ? min(1, item.score / upperBound) : 0,
@@ -86,12 +94,7 @@ extension KnowledgeIndex {
         }
         scratch.touchedEntries.removeAll(keepingCapacity: true)
         for group in scratch.touchedGroups {
-            scratch.groupSlot[Int(group)] = -1
-            scratch.groupBest[Int(group)] = 0
-            scratch.groupSecond[Int(group)] = 0
-            scratch.groupThird[Int(group)] = 0
-            scratch.groupContent[Int(group)] = 0
-            scratch.groupQuestions[Int(group)] = 0
+            scratch.groups[Int(group)] = SearchScratch.GroupScore()
         }
         scratch.touchedGroups.removeAll(keepingCapacity: true)
         return results
@@ -133,34 +136,28 @@ extension KnowledgeIndex {
         let touched = scratch.touchedEntries
         entryGroup.withUnsafeBufferPointer { groups in
             scratch.entryScore.withUnsafeBufferPointer { entryScore in
-                    scratch.groupSlot.withUnsafeMutableBufferPointer { groupSlot in
-                        scratch.groupBest.withUnsafeMutableBufferPointer { best in
-                            scratch.groupSecond.withUnsafeMutableBufferPointer { second in
-                                scratch.groupThird.withUnsafeMutableBufferPointer { third in
-                                    for slotNumber in touched {
-                                        let slot = Int(slotNumber)
-                                        let score = entryScore[slot]
-                                        let group = Int(groups[slot])
-                                        if groupSlot[group] < 0 {
-                                            scratch.touchedGroups.append(Int32(group))
-                                            groupSlot[group] = Int32(slot)
-                                            best[group] = score
-                                        } else if score > best[group] {
-                                            third[group] = second[group]
-                                            second[group] = best[group]
-                                            best[group] = score
-                                            groupSlot[group] = Int32(slot)
-                                        } else if score > second[group] {
-                                            third[group] = second[group]
-                                            second[group] = score
-                                        } else if score > third[group] {
-                                            third[group] = score
-                                        }
-                                    }
-                                }
-                            }
+                scratch.groups.withUnsafeMutableBufferPointer { groupScores in
+                    for slotNumber in touched {
+                        let slot = Int(slotNumber)
+                        let score = entryScore[slot]
+                        let group = Int(groups[slot])
+                        if groupScores[group].slot < 0 {
+                            scratch.touchedGroups.append(Int32(group))
+                            groupScores[group].slot = Int32(slot)
+                            groupScores[group].best = score
+                        } else if score > groupScores[group].best {
+                            groupScores[group].third = groupScores[group].second
+                            groupScores[group].second = groupScores[group].best
+                            groupScores[group].best = score
+                            groupScores[group].slot = Int32(slot)
+                        } else if score > groupScores[group].second {
+                            groupScores[group].third = groupScores[group].second
+                            groupScores[group].second = score
+                        } else if score > groupScores[group].third {
+                            groupScores[group].third = score
                         }
                     }
+                }
             }
         }
     }
