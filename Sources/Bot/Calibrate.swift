@@ -11,8 +11,7 @@ struct Calibrate: ParsableCommand {
 
     @OptionGroup var options: CorpusOptions
 
-    @Option(name: .long, help: "Tệp JSONL câu hỏi (mặc định: corpus/eval/queries.jsonl).")
-    var queries: String?
+    @OptionGroup var queryOptions: QueryOptions
 
     @Option(name: .long, help: "Tệp cấu hình ghi ra (mặc định: corpus/ranking.json).")
     var out: String?
@@ -25,8 +24,7 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         let (corpus, configuration) = try options.load()
-        let queryList = try JSONLines.read(EvaluationQuery.self,
-                                           from: queries ?? "\(corpus.directory)/eval/queries.jsonl")
+        let queryList = try queryOptions.load(corpus)
         var index = corpus.makeIndex(entries: try options.entries(corpus), configuration: configuration)
         var targets = Calibrator.Targets()
         targets.depth = depth

@@ -31,4 +31,15 @@ struct CorpusOptions: ParsableArguments {
     }
 }
 
+/// The development queries option shared by `eval` and `calibrate`.
+struct QueryOptions: ParsableArguments {
+    @Option(name: .long, help: "Tệp JSONL câu hỏi (mặc định: corpus/eval/queries.jsonl).")
+    var queries: String?
+
+    /// The queries, from `--queries` or the corpus's own.
+    func load(_ corpus: Corpus) throws -> [EvaluationQuery] {
+        try JSONLines.read(EvaluationQuery.self, from: queries ?? "\(corpus.directory)/eval/queries.jsonl")
+    }
+}
+
 extension TermExtractor.Compounds: ExpressibleByArgument {}

@@ -10,8 +10,7 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var options: CorpusOptions
 
-    @Option(name: .long, help: "Tệp JSONL câu hỏi (mặc định: corpus/eval/queries.jsonl).")
-    var queries: String?
+    @OptionGroup var queryOptions: QueryOptions
 
     @Option(name: .long, help: "Ghi kết quả từng câu hỏi (JSONL) vào tệp này.")
     var out: String?
@@ -30,8 +29,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let (corpus, configuration) = try options.load()
-        let queryPath = queries ?? "\(corpus.directory)/eval/queries.jsonl"
-        let queryList = try JSONLines.read(EvaluationQuery.self, from: queryPath)
+        let queryList = try queryOptions.load(corpus)
         if fts5 {
             try runBaseline(entries: try options.entries(corpus), queries: queryList)
             return
