@@ -103,3 +103,28 @@ import Testing
         #expect(restored.map(\.exact) == expected.map(\.exact))
     }
 }
+
+/// The engine shared between connections.
+@Suite struct SearchEngineTests {
+    /// Searches from several threads while entries are added see every entry added before them
+    /// and nothing breaks.
+    @Test func concurrentSearchesAndChanges() async {
+        let engine = SearchEngine(Fixtures.index(Fixtures.background))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for number in 0..<50 {
+                    engine.upsert(KnowledgeEntry(id: "added-\(number)", question: "Câu hỏi số \(number) về chữ ký số",
+                                                 answer: "Trả lời số \(number)."))
+                }
+            }
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<100 { _ = engine.search("báo cáo định kỳ nộp khi nào") }
+                }
+            }
+        }
+        #expect(engine.count == Fixtures.background.count + 50)
+        #expect(engine.search("báo cáo định kỳ nộp khi nào").results.first?.entryID == "bg-1")
+        #expect(engine.entry("added-49") != nil)
+    }
+}

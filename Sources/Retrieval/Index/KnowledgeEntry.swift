@@ -32,6 +32,7 @@ package struct KnowledgeEntry: Sendable, Codable, Hashable {
         self.refs = refs
     }
 
+    /// The JSON keys.
     enum CodingKeys: String, CodingKey {
         case id, question, answer, topic, unit, variants, refs
     }

@@ -63,6 +63,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         TermExtractor.Compounds(rawValue: compounds) ?? .bigrams
     }
 
+    /// The JSON keys.
     enum CodingKeys: String, CodingKey {
         case k1, b, compounds, foldedWeight, restoredWeight, expansionWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
         case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
