@@ -43,7 +43,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
-        .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "Retrieval"]),
+        .testTarget(
+            name: "DialogueTests",
+            dependencies: ["Dialogue", "Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Dialogue", "Retrieval"]),
     ]
 )

@@ -1,0 +1,74 @@
+import Foundation
+import Retrieval
+
+/// Conversations end to end, for any transport: resumes or starts a conversation, runs the
+/// dialogue on each input, and stores the message in, the reply and the new state — in one
+/// transaction, before the reply is returned (so nothing acknowledged is ever lost).
+package final class DialogueService: Sendable {
+    /// The store.
+    package let store: any ConversationStore
+    /// The conversation logic.
+    package let dialogue: Dialogue
+    private let locks = ConversationLocks()
+
+    /// Creates the service.
+    package init(store: any ConversationStore, dialogue: Dialogue) {
+        self.store = store
+        self.dialogue = dialogue
+    }
+
+    /// Resumes the conversation an identity names, or starts one.
+    package func open(_ identity: ConversationIdentity) async throws -> (conversation: ConversationRecord, resumed: Bool) {
+        try await store.open(identity)
+    }
+
+    /// Handles one input in a conversation. Inputs of one conversation are handled one at a
+    /// time, in arrival order; different conversations run in parallel.
+    /// - Parameter incoming: how to store the input (its kind and text as received).
+    /// - Throws: `StoreError` for an unknown conversation, or the store's error (then nothing of
+    ///   this exchange was stored and the reply must not be sent).
+    package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String) async throws
+        -> DialogueReply
+    {
+        await locks.acquire(conversation)
+        do {
+            guard let record = try await store.conversation(conversation) else {
+                throw StoreError.unknownConversation(conversation)
+            }
+            var state = record.state
+            let reply = dialogue.respond(to: input, state: &state)
+            let entry: String? = if case .answer(let answer) = reply { answer.kb } else { nil }
+            let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry)
+            try await store.record([incoming, outgoing], state: state, of: conversation)
+            await locks.release(conversation)
+            return reply
+        } catch {
+            await locks.release(conversation)
+            throw error
+        }
+    }
+}
+
+/// One-at-a-time access per conversation: waiters queue in arrival order; the lock is handed
+/// straight to the next waiter so no one can overtake.
+actor ConversationLocks {
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var held: Set<String> = []
+
+    /// Waits until the conversation is free, then holds it.
+    func acquire(_ id: String) async {
+        if held.insert(id).inserted { return }
+        await withCheckedContinuation { waiting[id, default: []].append($0) }
+    }
+
+    /// Frees the conversation, or hands it to the next waiter.
+    func release(_ id: String) {
+        if var queue = waiting[id], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[id] = queue.isEmpty ? nil : queue
+            next.resume()
+        } else {
+            held.remove(id)
+        }
+    }
+}

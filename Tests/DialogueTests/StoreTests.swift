@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Dialogue
+@testable import Retrieval
+
+/// The SQLite store and the service that writes through it.
+@Suite struct StoreTests {
+    func store() throws -> SQLiteStore { try SQLiteStore(DatabaseQueue()) }
+
+    /// Conversation ids are 128 random bits and never repeat.
+    @Test func conversationIDsAreUnguessable() {
+        let ids = Set((0..<1000).map { _ in ConversationID.make() })
+        #expect(ids.count == 1000)
+        #expect(ids.allSatisfy { ConversationID.isWellFormed($0) })
+        #expect(!ConversationID.isWellFormed("1234"))
+    }
+
+    /// A conversation is resumed by its id, or by channel and user; unknown ids start a new one.
+    @Test func openAndResume() async throws {
+        let store = try store()
+        let (first, resumedFirst) = try await store.open(ConversationIdentity(name: "Lan"))
+        #expect(!resumedFirst)
+        let (again, resumed) = try await store.open(ConversationIdentity(conversation: first.id))
+        #expect(resumed && again.id == first.id && again.name == "Lan")
+        let (zalo, zaloResumed) = try await store.open(ConversationIdentity(channel: "zalo", user: "84912345678"))
+        #expect(!zaloResumed)
+        let (zaloAgain, zaloAgainResumed) = try await store.open(ConversationIdentity(channel: "zalo", user: "84912345678"))
+        #expect(zaloAgainResumed && zaloAgain.id == zalo.id)
+        let (other, otherResumed) = try await store.open(ConversationIdentity(conversation: ConversationID.make()))
+        #expect(!otherResumed && other.id != first.id)
+    }
+
+    /// Messages and state are stored together and read back in order.
+    @Test func recordMessagesAndState() async throws {
+        let store = try store()
+        let (conversation, _) = try await store.open(ConversationIdentity())
+        var state = ConversationState()
+        state.lastQuestion = "cấp độ là gì"
+        try await store.record([StoredMessage(direction: .incoming, kind: "say", text: "cấp độ là gì"),
+                                StoredMessage(direction: .outgoing, kind: "answer", text: "Có 5 cấp độ.", entry: "e1")],
+                               state: state, of: conversation.id)
+        let messages = try await store.messages(of: conversation.id, last: 10)
+        #expect(messages.map(\.text) == ["cấp độ là gì", "Có 5 cấp độ."])
+        #expect(messages.last?.entry == "e1")
+        #expect(try await store.conversation(conversation.id)?.state.lastQuestion == "cấp độ là gì")
+        await #expect(throws: StoreError.self) {
+            try await store.record([], state: state, of: ConversationID.make())
+        }
+    }
+
+    /// Importing the corpus adds new entries, updates changed ones and leaves the rest.
+    @Test func importCorpus() async throws {
+        let store = try store()
+        let a = KnowledgeEntry(id: "a", question: "Hỏi A?", answer: "Đáp A.")
+        let b = KnowledgeEntry(id: "b", question: "Hỏi B?", answer: "Đáp B.")
+        #expect(try await store.importCorpus([a, b]) == ImportSummary(added: 2))
+        var changed = b
+        changed.answer = "Đáp B, sửa."
+        #expect(try await store.importCorpus([a, changed]) == ImportSummary(updated: 1, unchanged: 1))
+        #expect(try await store.knowledgeEntries().map(\.answer) == ["Đáp A.", "Đáp B, sửa."])
+    }
+
+    /// The service stores the message in and the reply before answering, and serialises one
+    /// conversation's inputs.
+    @Test func serviceStoresBeforeReplying() async throws {
+        let store = try store()
+        let fake = FakeSearch()
+        let service = DialogueService(store: store, dialogue: fake.dialogue)
+        let (conversation, _) = try await service.open(ConversationIdentity())
+        let reply = try await service.handle(.say("cấp độ an toàn là gì"),
+                                             incoming: StoredMessage(direction: .incoming, kind: "say",
+                                                                     text: "cấp độ an toàn là gì"),
+                                             in: conversation.id)
+        #expect(reply.kind == "answer")
+        let stored = try await store.messages(of: conversation.id, last: 10)
+        #expect(stored.map(\.kind) == ["say", "answer"])
+        #expect(try await store.conversation(conversation.id)?.state.lastAnswer == "e1")
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in 0..<20 {
+                group.addTask {
+                    _ = try await service.handle(.say("câu \(number)"),
+                                                 incoming: StoredMessage(direction: .incoming, kind: "say",
+                                                                         text: "câu \(number)"),
+                                                 in: conversation.id)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let all = try await store.messages(of: conversation.id, last: 100)
+        #expect(all.count == 42)
+        // In and out strictly alternate: no exchange interleaved with another.
+        #expect(all.enumerated().allSatisfy { ($0.offset % 2 == 0) == ($0.element.direction == .incoming) })
+
+        await #expect(throws: StoreError.self) {
+            _ = try await service.handle(.say("x"), incoming: StoredMessage(direction: .incoming, kind: "say", text: "x"),
+                                         in: ConversationID.make())
+        }
+    }
+}
