@@ -16,6 +16,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System ICU (libicu-dev), reached only through the C bridge below: a Swift module
@@ -33,13 +36,24 @@ let package = Package(
             name: "Dialogue",
             dependencies: ["Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Adapters", dependencies: ["Dialogue", "Retrieval"]),
+        .target(
+            name: "Adapters",
+            dependencies: [
+                "Dialogue", "Retrieval",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "Bot",
             dependencies: [
                 "Adapters", "Dialogue", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
@@ -47,7 +61,16 @@ let package = Package(
             name: "DialogueTests",
             dependencies: ["Dialogue", "Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Dialogue", "Retrieval"]),
+        .testTarget(
+            name: "AdaptersTests",
+            dependencies: [
+                "Adapters", "Dialogue", "Retrieval",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )
 

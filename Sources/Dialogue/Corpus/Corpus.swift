@@ -93,13 +93,14 @@ package struct Corpus: Sendable {
 
     /// The bundled corpus directory: `$MOTCUA_CORPUS`, else `./corpus` when it holds a corpus,
     /// else the `corpus/` directory of the source tree this binary was built from.
-    package static func defaultDirectory(filePath: String = #filePath) -> String {
+    package static func defaultDirectory() -> String {
         if let fromEnvironment = ProcessInfo.processInfo.environment["MOTCUA_CORPUS"], !fromEnvironment.isEmpty {
             return fromEnvironment
         }
         if FileManager.default.fileExists(atPath: "corpus/topics.jsonl") { return "corpus" }
         // Sources/Dialogue/Corpus/Corpus.swift → the package root.
-        var url = URL(fileURLWithPath: filePath)
+        // `#filePath` here, not as a default argument (which would be the caller's file).
+        var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }
         return url.appendingPathComponent("corpus").path
     }

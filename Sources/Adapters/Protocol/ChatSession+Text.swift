@@ -1,0 +1,79 @@
+import Dialogue
+import Foundation
+
+/// Text mode, for people at a terminal: a line is a message, `/` starts a command, and every
+/// reply ends with a line holding a single dot (docs/PROTOCOL.md).
+extension ChatSession {
+    func handleText(_ line: String) async -> SessionOutput {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        do {
+            guard text.hasPrefix("/") else {
+                if text.isEmpty { return SessionOutput(lines: []) }
+                let (reply, started) = try await reply(to: .say(text), kind: "say", text: text)
+                return show(reply, started: started)
+            }
+            let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+            let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            switch parts[0].lowercased() {
+            case "/help":
+                return SessionOutput(lines: TextWire.frame(SmallTalk.helpText.split(separator: "\n").map(String.init)))
+            case "/resume":
+                guard !argument.isEmpty, let record = try await service.store.conversation(argument) else {
+                    return error(.unknownConversation, re: nil)
+                }
+                conversation = record.id
+                return SessionOutput(lines: TextWire.frame(["Đã tiếp tục cuộc trò chuyện \(record.id)."]))
+            case "/yes", "/no":
+                let helpful = parts[0].lowercased() == "/yes"
+                let (reply, started) = try await reply(to: .feedback(helpful: helpful), kind: "feedback",
+                                                       text: parts[0])
+                return show(reply, started: started)
+            case "/more":
+                let (reply, started) = try await reply(to: .more, kind: "more", text: "/more")
+                return show(reply, started: started)
+            case "/human":
+                let (reply, started) = try await reply(to: .human(argument.isEmpty ? nil : argument), kind: "escalate",
+                                                       text: argument)
+                return show(reply, started: started)
+            case "/quit":
+                return SessionOutput(lines: TextWire.frame(["Tạm biệt anh/chị!"]), close: true)
+            default:
+                return error(.unknownCommand(parts[0]), re: nil)
+            }
+        } catch {
+            return self.error(.unavailable, re: nil)
+        }
+    }
+
+    func show(_ reply: DialogueReply, started: Bool) -> SessionOutput {
+        var lines: [String] = []
+        if started, let conversation {
+            lines.append("(Mã cuộc trò chuyện: \(conversation) — gõ /resume \(conversation) để tiếp tục lần sau.)")
+        }
+        lines += TextWire.lines(reply)
+        return SessionOutput(lines: TextWire.frame(lines))
+    }
+}
+
+/// Text-mode rendering and framing.
+package enum TextWire {
+    /// The readable lines of a reply.
+    package static func lines(_ reply: DialogueReply) -> [String] {
+        switch reply {
+        case .answer(let answer):
+            var lines = answer.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if !answer.refs.isEmpty { lines.append("Văn bản liên quan: \(answer.refs.joined(separator: ", "))") }
+            lines.append("(Câu trả lời cho: \(answer.question) — gõ /yes nếu hữu ích, /no nếu chưa đúng"
+                + (answer.alternatives.isEmpty ? ".)" : ", /more để xem câu trả lời khác.)"))
+            return lines
+        case .suggest, .escalate, .chat:
+            return reply.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    /// Frames a reply: lines starting with a dot get one more (dot-stuffing), then a line with a
+    /// single dot ends the reply — as SMTP and NNTP do.
+    package static func frame(_ lines: [String]) -> [String] {
+        lines.map { $0.hasPrefix(".") ? "." + $0 : $0 } + ["."]
+    }
+}

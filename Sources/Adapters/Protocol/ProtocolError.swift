@@ -1,0 +1,40 @@
+/// An error the protocol reports to the client, with a stable code and a Vietnamese message.
+package struct ProtocolError: Error, Hashable, Sendable {
+    /// Stable machine-readable code.
+    package var code: String
+    /// Readable Vietnamese message.
+    package var message: String
+
+    /// A line longer than the limit (its rest was skipped).
+    package static func lineTooLong(_ limit: Int) -> ProtocolError {
+        ProtocolError(code: "line-too-long", message: "Dòng quá dài (tối đa \(limit) byte); phần còn lại đã bị bỏ qua.")
+    }
+    /// A line that is not valid UTF-8.
+    package static let badUTF8 = ProtocolError(code: "bad-utf8", message: "Dòng không phải UTF-8 hợp lệ.")
+    /// A line that is not a JSON object.
+    package static let badJSON = ProtocolError(code: "bad-json", message: "Dòng không phải một đối tượng JSON hợp lệ.")
+    /// A request type the server does not know.
+    package static func unknownType(_ type: String) -> ProtocolError {
+        ProtocolError(code: "unknown-type", message: "Không có loại yêu cầu \"\(type)\".")
+    }
+    /// A request missing a field it needs.
+    package static func missingField(_ field: String) -> ProtocolError {
+        ProtocolError(code: "missing-field", message: "Thiếu trường \"\(field)\".")
+    }
+    /// Too many messages too fast.
+    package static let rateLimited = ProtocolError(
+        code: "rate-limited", message: "Anh/chị gửi quá nhanh; tin nhắn này chưa được xử lý, vui lòng gửi lại sau ít giây.")
+    /// A text-mode command the server does not know.
+    package static func unknownCommand(_ command: String) -> ProtocolError {
+        ProtocolError(code: "unknown-command", message: "Không có lệnh \(command). Gõ /help để xem các lệnh.")
+    }
+    /// A conversation id that does not exist (or is not this client's).
+    package static let unknownConversation = ProtocolError(
+        code: "unknown-conversation", message: "Không tìm thấy cuộc trò chuyện này.")
+    /// The server could not store the message: nothing was acknowledged.
+    package static let unavailable = ProtocolError(
+        code: "unavailable", message: "Hệ thống tạm thời không lưu được tin nhắn; vui lòng gửi lại.")
+    /// The server is at its connection limit.
+    package static let busy = ProtocolError(
+        code: "busy", message: "Máy chủ đang quá tải, vui lòng kết nối lại sau.")
+}

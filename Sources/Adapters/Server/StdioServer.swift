@@ -1,0 +1,57 @@
+import Dialogue
+import Foundation
+import Logging
+import NIOPosix
+import ServiceLifecycle
+
+/// One conversation on standard input and output, for a terminal, a pipe or a file
+/// (`motcua serve --stdio < questions.txt`): every line is answered, and the service ends at
+/// the end of input (run it with `successTerminationBehavior: .gracefullyShutdownGroup`). Reads happen on NIO's blocking-I/O thread pool, one chunk at a time, so a
+/// large file is never held in memory and no concurrency thread blocks.
+package struct StdioServer: Service {
+    let service: DialogueService
+    let limits: SessionLimits
+    let logger: Logger
+    let input: FileHandle
+    let output: FileHandle
+
+    /// Creates the stdio server.
+    package init(service: DialogueService, limits: SessionLimits = SessionLimits(), logger: Logger,
+                 input: FileHandle = .standardInput, output: FileHandle = .standardOutput)
+    {
+        self.service = service
+        self.limits = limits
+        self.logger = logger
+        self.input = input
+        self.output = output
+    }
+
+    /// Answers lines until the end of input.
+    package func run() async throws {
+        let session = ChatSession(service: service, limits: unlimitedRate(limits))
+        var framer = LineFramer(maximumLineBytes: limits.maximumLineBytes)
+        let input = self.input
+        reading: while true {
+            let chunk = try await NIOThreadPool.singleton.runIfActive { input.availableData }
+            let lines = chunk.isEmpty ? framer.finish() : framer.feed(chunk)
+            for line in lines {
+                let result = await session.handle(line)
+                write(result.lines)
+                if result.close { break reading }
+            }
+            if chunk.isEmpty { break }
+        }
+    }
+
+    func write(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        output.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    /// A file of questions is read as fast as it comes: no rate limit on stdin.
+    func unlimitedRate(_ limits: SessionLimits) -> SessionLimits {
+        var limits = limits
+        limits.burst = Int.max / 2
+        return limits
+    }
+}

@@ -1,0 +1,99 @@
+import Adapters
+import ArgumentParser
+import Dialogue
+import Foundation
+import Logging
+import Retrieval
+import ServiceLifecycle
+
+/// `motcua serve`: the daemon.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Chạy máy chủ hỏi đáp: TCP (mặc định 127.0.0.1:7420) hoặc một cuộc trò chuyện trên stdin/stdout.")
+
+    @Option(name: .long, help: "Địa chỉ lắng nghe.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Cổng lắng nghe.")
+    var port = 7420
+
+    @Flag(name: .long, help: "Phục vụ một cuộc trò chuyện trên stdin/stdout rồi thoát khi hết đầu vào.")
+    var stdio = false
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "motcua")
+        logger.logLevel = .info
+        let daemon = try await store.openDaemon(logger: logger)
+        let service: any Service
+        var terminate = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
+        if stdio {
+            service = StdioServer(service: daemon, logger: logger)
+        } else {
+            var configuration = ChatServer.Configuration()
+            configuration.host = host
+            configuration.port = port
+            service = ChatServer(configuration: configuration, service: daemon, logger: logger)
+            terminate = .cancelGroup
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                             failureTerminationBehavior: terminate)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// `motcua import`: brings corpus changes into the store without losing what the daemon learned.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Nhập corpus vào kho dữ liệu, giữ nguyên những gì máy chủ đã học.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let corpus = try store.loadCorpus()
+        let database = try SQLiteStore.open(directory: store.data)
+        let summary = try await database.importCorpus(corpus.entries)
+        print("Đã nhập \(corpus.entries.count) mục: \(summary.added) mới, \(summary.updated) cập nhật, "
+            + "\(summary.unchanged) không đổi; \(summary.kept) mục đã học được giữ nguyên.")
+    }
+}
+
+/// Where the daemon keeps its data and finds its corpus.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
+    var data = "./motcua-data"
+
+    @Option(name: .long, help: "Thư mục corpus (mặc định: corpus đi kèm).")
+    var corpus: String?
+
+    @Option(name: .long, help: "Tệp cấu hình xếp hạng JSON (mặc định: corpus/ranking.json).")
+    var config: String?
+
+    /// The corpus (lexicon, topics, catalogue, default entries).
+    func loadCorpus() throws -> Corpus {
+        try Corpus.load(from: corpus ?? Corpus.defaultDirectory())
+    }
+
+    /// Opens the store (importing the corpus on first start), builds the index from the store
+    /// and returns the dialogue service over both.
+    func openDaemon(logger: Logger) async throws -> DialogueService {
+        let corpus = try loadCorpus()
+        let store = try SQLiteStore.open(directory: data)
+        var entries = try await store.knowledgeEntries()
+        if entries.isEmpty {
+            let summary = try await store.importCorpus(corpus.entries)
+            logger.info("first start: corpus imported", metadata: ["entries": "\(summary.added)"])
+            entries = try await store.knowledgeEntries()
+        }
+        let configuration = try config.map(Corpus.loadRanking(from:)) ?? corpus.ranking
+        let index = corpus.makeIndex(entries: entries, configuration: configuration)
+        logger.info("index built", metadata: ["entries": "\(index.count)"])
+        let engine = SearchEngine(index)
+        let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: corpus.lexicon))
+        return DialogueService(store: store, dialogue: dialogue)
+    }
+}
