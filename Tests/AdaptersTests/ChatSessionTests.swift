@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+@testable import Adapters
+@testable import Dialogue
+
+/// The protocol without sockets: modes, requests, errors, limits.
+@Suite struct ChatSessionTests {
+    func json(_ line: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    /// JSON mode: hello gives a conversation, say an answer echoing the request id as `re`.
+    @Test func jsonHelloAndSay() async throws {
+        let service = try TestDaemon.service()
+        let session = ChatSession(service: service)
+        let welcome = try json(await session.handle(.text(#"{"type":"hello","id":7,"name":"Lan"}"#)).lines[0])
+        #expect(welcome["type"] as? String == "welcome")
+        #expect(welcome["re"] as? Int == 7)
+        #expect(welcome["resumed"] as? Bool == false)
+        let id = try #require(welcome["conversation"] as? String)
+        #expect(id.count == 32)
+        let answer = try json(await session.handle(.text(#"{"type":"say","text":"he thong co may cap do an toan","id":"a"}"#)).lines[0])
+        #expect(answer["type"] as? String == "answer")
+        #expect(answer["kb"] as? String == "cap-do")
+        #expect(answer["re"] as? String == "a")
+        #expect(answer["refs"] as? [String] == ["85-2016-nd-cp"])
+        #expect((answer["confidence"] as? Double ?? 0) > 0)
+        let stored = try await service.store.messages(of: id, last: 10)
+        #expect(stored.map(\.kind) == ["say", "answer"])
+    }
+
+    /// Resuming by channel and user finds the same conversation from a new connection.
+    @Test func resumeByChannelAndUser() async throws {
+        let service = try TestDaemon.service()
+        let hello = #"{"type":"hello","channel":"zalo","user":"84912345678"}"#
+        let first = try json(await ChatSession(service: service).handle(.text(hello)).lines[0])
+        let second = try json(await ChatSession(service: service).handle(.text(hello)).lines[0])
+        #expect(first["conversation"] as? String == second["conversation"] as? String)
+        #expect(second["resumed"] as? Bool == true)
+        let unknown = try json(await ChatSession(service: service).handle(
+            .text(#"{"type":"hello","conversation":"00000000000000000000000000000000"}"#)).lines[0])
+        #expect(unknown["code"] as? String == "unknown-conversation")
+    }
+
+    /// Errors have stable codes and the session lives on after them.
+    @Test(arguments: [
+        ("not json", "bad-json"), (#"{"text":"x"}"#, "missing-field"), (#"{"type":"say"}"#, "missing-field"),
+        (#"{"type":"fly"}"#, "unknown-type"), (#"{"type":"feedback"}"#, "missing-field"),
+    ])
+    func jsonErrors(line: String, code: String) async throws {
+        let session = ChatSession(service: try TestDaemon.service(), mode: .json)
+        let error = try json(await session.handle(.text(line)).lines[0])
+        #expect(error["type"] as? String == "error")
+        #expect(error["code"] as? String == code)
+        let after = try json(await session.handle(.text(#"{"type":"say","text":"xin chào"}"#)).lines[0])
+        #expect(after["type"] as? String == "chat")
+    }
+
+    /// Framing errors reach the client in its mode.
+    @Test func framingErrors() async throws {
+        let session = ChatSession(service: try TestDaemon.service(), mode: .json)
+        #expect(try json(await session.handle(.tooLong).lines[0])["code"] as? String == "line-too-long")
+        #expect(try json(await session.handle(.badUTF8).lines[0])["code"] as? String == "bad-utf8")
+        let text = ChatSession(service: try TestDaemon.service())
+        #expect(await text.handle(.badUTF8).lines.first?.contains("bad-utf8") == true)
+    }
+
+    /// Text mode: replies end with a dot line; the first reply names the conversation; commands work.
+    @Test func textMode() async throws {
+        let session = ChatSession(service: try TestDaemon.service())
+        let first = await session.handle(.text("chữ ký số chuyên dùng công vụ cấp cho ai?"))
+        #expect(session.mode == .text)
+        #expect(first.lines.last == ".")
+        #expect(first.lines[0].contains("Mã cuộc trò chuyện"))
+        #expect(first.lines.contains { $0.contains("cán bộ, công chức") })
+        let help = await session.handle(.text("/help"))
+        #expect(help.lines.contains { $0.hasPrefix("/human") })
+        #expect(await session.handle(.text("/bay")).lines[0].contains("unknown-command"))
+        let quit = await session.handle(.text("/quit"))
+        #expect(quit.close)
+        #expect(TextWire.frame([".ẩn"]) == ["..ẩn", "."])
+    }
+
+    /// A flood is cut by the rate limit, with a clear error, and nothing else is lost.
+    @Test func rateLimit() async throws {
+        var limits = SessionLimits()
+        limits.burst = 3
+        limits.messagesPerSecond = 0.001
+        let session = ChatSession(service: try TestDaemon.service(), limits: limits, mode: .json)
+        var codes: [String] = []
+        for _ in 0..<5 {
+            let reply = try json(await session.handle(.text(#"{"type":"say","text":"xin chào"}"#)).lines[0])
+            codes.append(reply["code"] as? String ?? reply["type"] as? String ?? "")
+        }
+        #expect(codes == ["chat", "chat", "chat", "rate-limited", "rate-limited"])
+    }
+}

@@ -1,0 +1,29 @@
+import Dialogue
+import GRDB
+import Retrieval
+
+/// A dialogue service over a small real knowledge base and an in-memory store.
+enum TestDaemon {
+    static let entries = [
+        KnowledgeEntry(id: "cap-do", question: "Hệ thống thông tin có mấy cấp độ an toàn?",
+                       answer: "Có 5 cấp độ, từ cấp độ 1 đến cấp độ 5.", topic: "an-toan", refs: ["85-2016-nd-cp"]),
+        KnowledgeEntry(id: "lgsp", question: "Nền tảng LGSP của tỉnh dùng để làm gì?",
+                       answer: "Kết nối, chia sẻ dữ liệu giữa các hệ thống trong tỉnh."),
+        KnowledgeEntry(id: "chu-ky", question: "Chữ ký số chuyên dùng công vụ cấp cho ai?",
+                       answer: "Cho cán bộ, công chức, viên chức và cơ quan nhà nước."),
+        KnowledgeEntry(id: "bao-cao", question: "Thời hạn nộp báo cáo định kỳ là khi nào?",
+                       answer: "Trước ngày 15 của tháng cuối kỳ báo cáo."),
+    ]
+
+    static func service() throws -> DialogueService {
+        var configuration = RankingConfiguration()
+        configuration.answerThreshold = 0.3
+        configuration.suggestThreshold = 0.1
+        let lexicon = Lexicon(abbreviationsText: "lgsp = nền tảng tích hợp chia sẻ dữ liệu cấp tỉnh")
+        var index = KnowledgeIndex(analyzer: Analyzer(lexicon: lexicon), configuration: configuration)
+        index.load(entries)
+        let engine = SearchEngine(index)
+        let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: lexicon))
+        return DialogueService(store: try SQLiteStore(DatabaseQueue()), dialogue: dialogue)
+    }
+}
