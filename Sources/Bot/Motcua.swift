@@ -6,5 +6,5 @@ struct Motcua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua",
         abstract: "motcua — bàn hỗ trợ một cửa cho chính phủ điện tử.",
-        subcommands: [Serve.self, Import.self, Ask.self, Evaluate.self, Calibrate.self, Bench.self])
+        subcommands: [Serve.self, Chat.self, Import.self, Ask.self, Evaluate.self, Calibrate.self, Bench.self])
 }

@@ -23,6 +23,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        // A reader that goes away must end its connection, not the daemon.
+        signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "motcua")
         logger.logLevel = .info
@@ -95,5 +97,24 @@ struct StoreOptions: ParsableArguments {
         let engine = SearchEngine(index)
         let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: corpus.lexicon))
         return DialogueService(store: store, dialogue: dialogue)
+    }
+}
+
+/// `motcua chat`: talk to a running daemon from a terminal.
+struct Chat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Trò chuyện với máy chủ đang chạy từ cửa sổ dòng lệnh.")
+
+    @Option(name: .long, help: "Địa chỉ máy chủ.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Cổng máy chủ.")
+    var port = 7420
+
+    @Option(name: .long, help: "Tệp nhớ mã cuộc trò chuyện giữa các lần chạy.")
+    var state = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".motcua-conversation").path
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        try await TerminalChat(host: host, port: port, stateFile: state).run()
     }
 }

@@ -36,16 +36,24 @@ package struct StdioServer: Service {
             let lines = chunk.isEmpty ? framer.finish() : framer.feed(chunk)
             for line in lines {
                 let result = await session.handle(line)
-                write(result.lines)
+                // The reader went away (a closed pipe): there is no one left to answer.
+                guard write(result.lines) else { break reading }
                 if result.close { break reading }
             }
             if chunk.isEmpty { break }
         }
     }
 
-    func write(_ lines: [String]) {
-        guard !lines.isEmpty else { return }
-        output.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    /// Writes lines; false when the output is closed.
+    func write(_ lines: [String]) -> Bool {
+        guard !lines.isEmpty else { return true }
+        do {
+            try output.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
+            return true
+        } catch {
+            logger.info("output closed", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     /// A file of questions is read as fast as it comes: no rate limit on stdin.
