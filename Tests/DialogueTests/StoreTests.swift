@@ -100,3 +100,31 @@ import Testing
         }
     }
 }
+
+/// Conversations outlive the daemon.
+@Suite struct RestartTests {
+    /// A conversation is resumed after the store is closed and opened again, with its state:
+    /// suggestions offered before the restart can be picked after it.
+    @Test func conversationResumedAfterRestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fake = FakeSearch()
+        let id: String
+        do {
+            let service = DialogueService(store: try SQLiteStore.open(directory: directory), dialogue: fake.dialogue)
+            id = try await service.open(ConversationIdentity(channel: "telegram", user: "42")).conversation.id
+            let reply = try await service.handle(.say("câu hỏi mơ hồ"),
+                                                 incoming: StoredMessage(direction: .incoming, kind: "say", text: "câu hỏi mơ hồ"),
+                                                 in: id)
+            #expect(reply.kind == "suggest")
+        }
+        let service = DialogueService(store: try SQLiteStore.open(directory: directory), dialogue: fake.dialogue)
+        let (record, resumed) = try await service.open(ConversationIdentity(channel: "telegram", user: "42"))
+        #expect(resumed && record.id == id)
+        let picked = try await service.handle(.say("2"), incoming: StoredMessage(direction: .incoming, kind: "say", text: "2"),
+                                              in: id)
+        guard case .answer(let answer) = picked else { Issue.record("expected the picked answer"); return }
+        #expect(answer.kb == "e2")
+        #expect(try await service.store.messages(of: id, last: 10).count == 4)
+    }
+}

@@ -24,6 +24,12 @@ package struct SQLiteStore: ConversationStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a commit survives the daemon being killed (the WAL is
+            // written before the commit returns); only a power loss can take the last commits.
+            // FULL would fsync every message and cap the daemon at a few hundred messages a second.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         return configuration
     }
 
