@@ -20,6 +20,18 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Phục vụ một cuộc trò chuyện trên stdin/stdout rồi thoát khi hết đầu vào.")
     var stdio = false
 
+    @Option(name: .long, help: "Số tin nhắn mỗi giây một kết nối được gửi (sau đợt đầu).")
+    var rate = SessionLimits().messagesPerSecond
+
+    @Option(name: .long, help: "Số tin nhắn một kết nối được gửi dồn một lúc.")
+    var burst = SessionLimits().burst
+
+    @Option(name: .long, help: "Số kết nối đồng thời tối đa.")
+    var maxConnections = SessionLimits().maximumConnections
+
+    @Option(name: .long, help: "Số giây không nhận gì thì đóng kết nối.")
+    var idleTimeout = SessionLimits().idleTimeout
+
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -37,6 +49,10 @@ struct Serve: AsyncParsableCommand {
             var configuration = ChatServer.Configuration()
             configuration.host = host
             configuration.port = port
+            configuration.limits.messagesPerSecond = rate
+            configuration.limits.burst = burst
+            configuration.limits.maximumConnections = maxConnections
+            configuration.limits.idleTimeout = idleTimeout
             service = ChatServer(configuration: configuration, service: daemon, logger: logger)
             terminate = .cancelGroup
         }

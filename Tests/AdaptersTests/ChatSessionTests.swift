@@ -96,3 +96,17 @@ import Testing
         #expect(codes == ["chat", "chat", "chat", "rate-limited", "rate-limited"])
     }
 }
+
+/// The hand-written JSON encoder.
+@Suite struct JSONWireTests {
+    /// Ids, booleans, numbers and strings keep their JSON types; text is escaped.
+    @Test func typesAndEscaping() throws {
+        let parsed = try #require(JSONSerialization.jsonObject(with: Data(#"{"one":1,"yes":true,"half":0.5}"#.utf8))
+            as? [String: Any])
+        let line = JSONWire.encode(["re": parsed["one"]!, "b": parsed["yes"]!, "x": parsed["half"]!, "n": 7, "t": true,
+                                    "s": "dòng \"một\"\nhai\\", "a": [1, "x"], "o": ["k": false]])
+        #expect(line == #"{"a":[1,"x"],"b":true,"n":7,"o":{"k":false},"re":1,"s":"dòng \"một\"\nhai\\","t":true,"x":0.5}"#)
+        let back = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(back["s"] as? String == "dòng \"một\"\nhai\\")
+    }
+}

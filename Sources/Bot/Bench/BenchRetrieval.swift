@@ -4,8 +4,8 @@ import Foundation
 import Retrieval
 
 /// `motcua bench`: speed figures.
-struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Đo tốc độ.", subcommands: [BenchRetrieval.self])
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Đo tốc độ.", subcommands: [BenchRetrieval.self, BenchLoad.self])
 }
 
 /// `motcua bench retrieval`: analysis throughput, index build time and memory, search latency and
@@ -199,9 +199,10 @@ enum Timing {
 
 /// Facts about the machine and the process.
 enum Machine {
-    /// Resident set size, from /proc/self/statm.
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    /// Resident set size of this process (or another, by pid), from /proc/…/statm.
+    static func residentBytes(pid: Int? = nil) -> Int {
+        let path = pid.map { "/proc/\($0)/statm" } ?? "/proc/self/statm"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 : 0
     }

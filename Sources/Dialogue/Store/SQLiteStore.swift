@@ -6,6 +6,7 @@ import Retrieval
 /// `DatabaseQueue` in tests; named migrations that never change once shipped.
 package struct SQLiteStore: ConversationStore {
     private let writer: any DatabaseWriter
+    private let batcher: GroupCommit
 
     /// Opens (creating if needed) the store in `directory` (`motcua.sqlite`, WAL).
     package static func open(directory: String) throws -> SQLiteStore {
@@ -17,6 +18,7 @@ package struct SQLiteStore: ConversationStore {
     /// A store over any GRDB writer (tests use an in-memory `DatabaseQueue`).
     package init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
+        batcher = GroupCommit(writer: writer)
         try Self.migrator.migrate(writer)
     }
 
@@ -106,18 +108,8 @@ package struct SQLiteStore: ConversationStore {
     }
 
     package func record(_ messages: [StoredMessage], state: ConversationState, of conversation: String) async throws {
-        let encodedState = try JSONEncoder().encode(state)
-        try await writer.write { db in
-            for message in messages {
-                try db.execute(
-                    sql: "INSERT INTO message (conversationId, direction, kind, text, entry, date) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [conversation, message.direction.rawValue, message.kind, message.text, message.entry,
-                                message.date])
-            }
-            try db.execute(sql: "UPDATE conversation SET state = ?, updatedAt = ? WHERE id = ?",
-                           arguments: [encodedState, Date(), conversation])
-            guard db.changesCount == 1 else { throw StoreError.unknownConversation(conversation) }
-        }
+        try await batcher.commit(GroupCommit.Exchange(conversation: conversation, messages: messages,
+                                                      state: try JSONEncoder().encode(state)))
     }
 
     package func messages(of conversation: String, last count: Int) async throws -> [StoredMessage] {
@@ -179,6 +171,80 @@ package struct SQLiteStore: ConversationStore {
             }
             return summary
         }
+    }
+}
+
+/// Group commit: exchanges recorded while a transaction is being written wait, then go to the
+/// database together in the next one. Each caller still returns only after its own exchange is
+/// committed; under load one commit carries many conversations' messages, so the daemon is not
+/// capped by one transaction per message.
+actor GroupCommit {
+    /// One conversation's messages and new state.
+    struct Exchange: Sendable {
+        var conversation: String
+        var messages: [StoredMessage]
+        var state: Data
+    }
+
+    private let writer: any DatabaseWriter
+    private var queue: [(Exchange, CheckedContinuation<Void, any Error>)] = []
+    private var writing = false
+
+    init(writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    /// Commits an exchange (with whatever else is waiting) and returns once it is durable. The
+    /// first caller while nothing is being written becomes the writer and writes batches until
+    /// no one waits; the others wait for the batch that carries their exchange.
+    /// - Throws: `StoreError` for an unknown conversation, or the database error.
+    func commit(_ exchange: Exchange) async throws {
+        guard !writing else {
+            try await withCheckedThrowingContinuation { queue.append((exchange, $0)) }
+            return
+        }
+        writing = true
+        defer { writing = false }
+        var own: Result<Bool, any Error> = .success(false)
+        var batch: [(Exchange, CheckedContinuation<Void, any Error>?)] = [(exchange, nil)]
+        while !batch.isEmpty {
+            let exchanges = batch.map(\.0)
+            let outcome: Result<[Bool], any Error>
+            do {
+                outcome = .success(try await writer.write { db in try exchanges.map { try Self.write($0, in: db) } })
+            } catch {
+                outcome = .failure(error)
+            }
+            for (index, (_, continuation)) in batch.enumerated() {
+                let result = outcome.map { $0[index] }
+                guard let continuation else {
+                    own = result
+                    continue
+                }
+                switch result {
+                case .success(true): continuation.resume()
+                case .success(false): continuation.resume(throwing: StoreError.unknownConversation(exchanges[index].conversation))
+                case .failure(let error): continuation.resume(throwing: error)
+                }
+            }
+            batch = queue.map { ($0.0, $0.1) }
+            queue.removeAll()
+        }
+        guard try own.get() else { throw StoreError.unknownConversation(exchange.conversation) }
+    }
+
+    /// Writes one exchange; false (and nothing written) when the conversation does not exist.
+    static func write(_ exchange: Exchange, in db: Database) throws -> Bool {
+        try db.execute(sql: "UPDATE conversation SET state = ?, updatedAt = ? WHERE id = ?",
+                       arguments: [exchange.state, Date(), exchange.conversation])
+        guard db.changesCount == 1 else { return false }
+        for message in exchange.messages {
+            try db.execute(
+                sql: "INSERT INTO message (conversationId, direction, kind, text, entry, date) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [exchange.conversation, message.direction.rawValue, message.kind, message.text, message.entry,
+                            message.date])
+        }
+        return true
     }
 }
 

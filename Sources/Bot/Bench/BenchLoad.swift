@@ -1,0 +1,67 @@
+import Adapters
+import ArgumentParser
+import Dialogue
+import Foundation
+import Retrieval
+
+/// `motcua bench load`: questions per second and latency against a running daemon, beside a bare
+/// NIO echo over the same number of connections (the ceiling), and the daemon's memory.
+struct BenchLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load", abstract: "Đo tải máy chủ đang chạy: câu hỏi/giây, độ trễ, bộ nhớ; so với máy chủ echo NIO.")
+
+    @Option(name: .long, help: "Địa chỉ máy chủ.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Cổng máy chủ.")
+    var port = 7420
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Số kết nối đồng thời cần đo (vd: 1 100 1000).")
+    var connections: [Int] = [1, 100, 1000]
+
+    @Option(name: .long, help: "Số giây mỗi phép đo.")
+    var duration = 10.0
+
+    @Option(name: .long, help: "PID của máy chủ để đọc bộ nhớ thường trú.")
+    var pid: Int?
+
+    @Option(name: .long, help: "Giữ thêm chừng này kết nối nhàn rỗi và đo bộ nhớ máy chủ (0: bỏ qua).")
+    var idle = 0
+
+    @Option(name: .long, help: "Thư mục corpus (câu hỏi để gửi).")
+    var corpus: String?
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
+        let queries = (try? JSONLines.read(EvaluationQuery.self, from: "\(corpus.directory)/eval/queries.jsonl")) ?? []
+        let questions = queries.map(\.query).map { JSONWire.encode(["type": "say", "text": $0]) }
+        guard !questions.isEmpty else { throw ValidationError("không có câu hỏi để gửi") }
+        let echo = try await EchoServer()
+        print("# motcua bench load — \(Machine.describe()); daemon \(host):\(port)")
+        for count in connections {
+            let daemon = try await LoadGenerator(host: host, port: port).run(
+                connections: count, duration: duration, lines: questions)
+            let memory = pid.map { Machine.residentBytes(pid: $0) } ?? 0
+            let ceiling = try await LoadGenerator(host: "127.0.0.1", port: echo.port).run(
+                connections: count, duration: duration, lines: questions)
+            print(String(format: "%d connections: daemon %.0f answers/s, p50 %.2f ms, p99 %.2f ms, %d error replies, %d failed; daemon resident %.0f MB | echo %.0f lines/s, p50 %.2f ms, p99 %.2f ms | daemon/echo %.2f",
+                         count, daemon.perSecond, daemon.p50 * 1e3, daemon.p99 * 1e3, daemon.errors, daemon.failures,
+                         Double(memory) / 1e6, ceiling.perSecond, ceiling.p50 * 1e3, ceiling.p99 * 1e3,
+                         daemon.perSecond / max(ceiling.perSecond, 1e-9)))
+        }
+        if idle > 0 {
+            let before = pid.map { Machine.residentBytes(pid: $0) } ?? 0
+            let pid = self.pid
+            let opened = try await LoadGenerator(host: host, port: port).holdIdle(idle, seconds: 2) {
+                try? await Task.sleep(for: .seconds(1))
+                let during = pid.map { Machine.residentBytes(pid: $0) } ?? 0
+                print(String(format: "%d idle connections: daemon resident %.0f MB (%.0f MB before, +%.1f KB a connection)",
+                             idle, Double(during) / 1e6, Double(before) / 1e6,
+                             Double(during - before) / 1e3 / Double(max(idle, 1))))
+            }
+            print("(opened \(opened))")
+        }
+        try await echo.stop()
+    }
+}
