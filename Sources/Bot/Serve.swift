@@ -56,10 +56,15 @@ struct Serve: AsyncParsableCommand {
             service = ChatServer(configuration: configuration, service: daemon, logger: logger)
             terminate = .cancelGroup
         }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: terminate)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Replies in flight get up to 4 s; connections still open after that are cancelled, so
+        // the daemon exits within 5 s of SIGTERM even with clients that never hang up.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(4)
+        groupConfiguration.maximumCancellationDuration = .milliseconds(800)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }
 }

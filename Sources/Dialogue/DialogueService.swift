@@ -1,5 +1,6 @@
 import Foundation
 import Retrieval
+import Synchronization
 
 /// Conversations end to end, for any transport: resumes or starts a conversation, runs the
 /// dialogue on each input, and stores the message in, the reply and the new state — in one
@@ -10,6 +11,12 @@ package final class DialogueService: Sendable {
     /// The conversation logic.
     package let dialogue: Dialogue
     private let locks = ConversationLocks()
+    /// States of recently active conversations, written through to the store: with the
+    /// per-conversation lock this copy is authoritative for this daemon, and saves a database
+    /// read per message. (Daemons sharing one store will need to drop it.)
+    private let states = Mutex<[String: ConversationState]>([:])
+    /// Conversations whose state is kept in memory at most.
+    static let cachedStates = 100_000
 
     /// Creates the service.
     package init(store: any ConversationStore, dialogue: Dialogue) {
@@ -32,14 +39,23 @@ package final class DialogueService: Sendable {
     {
         await locks.acquire(conversation)
         do {
-            guard let record = try await store.conversation(conversation) else {
-                throw StoreError.unknownConversation(conversation)
+            var state: ConversationState
+            if let cached = states.withLock({ $0[conversation] }) {
+                state = cached
+            } else {
+                guard let record = try await store.conversation(conversation) else {
+                    throw StoreError.unknownConversation(conversation)
+                }
+                state = record.state
             }
-            var state = record.state
             let reply = dialogue.respond(to: input, state: &state)
             let entry: String? = if case .answer(let answer) = reply { answer.kb } else { nil }
             let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry)
             try await store.record([incoming, outgoing], state: state, of: conversation)
+            states.withLock { cache in
+                if cache.count >= Self.cachedStates { cache.removeAll(keepingCapacity: true) }
+                cache[conversation] = state
+            }
             await locks.release(conversation)
             return reply
         } catch {
