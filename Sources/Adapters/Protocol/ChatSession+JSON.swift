@@ -48,7 +48,7 @@ extension ChatSession {
             default:
                 return error(.unknownType(type), re: re)
             }
-        } catch let failure as StoreError where failure.description.contains("cuộc trò chuyện") {
+        } catch let failure as StoreError where failure.isUnknownConversation {
             return error(.unknownConversation, re: re)
         } catch {
             return self.error(.unavailable, re: re)

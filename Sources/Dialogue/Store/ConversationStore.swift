@@ -134,3 +134,23 @@ package enum ConversationID {
         text.utf8.count == 32 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 }
+
+/// A store operation that cannot be done. Transports map `unknownConversation` to their own
+/// error (the protocol's `unknown-conversation`); anything else means nothing was stored.
+package struct StoreError: Error, Hashable, CustomStringConvertible {
+    private enum Kind: Hashable {
+        case unknownConversation
+    }
+
+    private let kind: Kind
+    /// What went wrong, in Vietnamese.
+    package let description: String
+
+    /// A conversation id the store does not hold.
+    package static func unknownConversation(_ id: String) -> StoreError {
+        StoreError(kind: .unknownConversation, description: "không có cuộc trò chuyện \(id)")
+    }
+
+    /// Whether the error is about a conversation the store does not hold.
+    package var isUnknownConversation: Bool { kind == .unknownConversation }
+}

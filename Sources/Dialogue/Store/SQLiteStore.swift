@@ -247,14 +247,3 @@ actor GroupCommit {
         return true
     }
 }
-
-/// A store operation that cannot be done.
-package struct StoreError: Error, CustomStringConvertible {
-    /// What went wrong.
-    package var description: String
-
-    /// A conversation id the store does not hold.
-    static func unknownConversation(_ id: String) -> StoreError {
-        StoreError(description: "không có cuộc trò chuyện \(id)")
-    }
-}
