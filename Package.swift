@@ -5,6 +5,10 @@ import PackageDescription
 let sharedSwiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    // Nonisolated async functions run on their caller's executor (SE-0461): a connection's loop
+    // runs on its channel's event loop, and the session, dialogue and store calls it awaits stay
+    // there instead of hopping to the global pool and back for every message.
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
 
 let package = Package(

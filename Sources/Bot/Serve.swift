@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Số giây không nhận gì thì đóng kết nối.")
     var idleTimeout = SessionLimits().idleTimeout
 
+    @Option(name: .long, help: "Số giây chờ một kết nối không đọc câu trả lời trước khi ngắt kết nối.")
+    var slowReaderTimeout = SessionLimits().slowReaderTimeout
+
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -53,11 +56,14 @@ struct Serve: AsyncParsableCommand {
             configuration.limits.burst = burst
             configuration.limits.maximumConnections = maxConnections
             configuration.limits.idleTimeout = idleTimeout
+            configuration.limits.slowReaderTimeout = slowReaderTimeout
             service = ChatServer(configuration: configuration, service: daemon, logger: logger)
             terminate = .cancelGroup
         }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+            // Shut down in reverse order: the server first, the store's upkeep after it.
+            services: [.init(service: StoreUpkeep(store: daemon.store), successTerminationBehavior: .ignore),
+                       .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: terminate)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Replies in flight get up to 4 s; connections still open after that are cancelled, so
@@ -70,6 +76,16 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// `motcua import`: brings corpus changes into the store without losing what the daemon learned.
+/// The store's background upkeep as a service of the daemon's group: it runs until the group
+/// shuts down, and stops after the server (the last commits are in by then).
+struct StoreUpkeep: Service {
+    let store: any ConversationStore
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await store.maintain() }
+    }
+}
+
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Nhập corpus vào kho dữ liệu, giữ nguyên những gì máy chủ đã học.")

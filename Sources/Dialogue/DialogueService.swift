@@ -56,35 +56,52 @@ package final class DialogueService: Sendable {
                 if cache.count >= Self.cachedStates { cache.removeAll(keepingCapacity: true) }
                 cache[conversation] = state
             }
-            await locks.release(conversation)
+            locks.release(conversation)
             return reply
         } catch {
-            await locks.release(conversation)
+            locks.release(conversation)
             throw error
         }
     }
 }
 
 /// One-at-a-time access per conversation: waiters queue in arrival order; the lock is handed
-/// straight to the next waiter so no one can overtake.
-actor ConversationLocks {
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
-    private var held: Set<String> = []
+/// straight to the next waiter so no one can overtake. Taking a free conversation does not
+/// suspend (a mutex, not an actor: under load an actor hop in and out for every message cost
+/// more than the lock itself).
+final class ConversationLocks: Sendable {
+    private struct State {
+        var held: Set<String> = []
+        var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+    }
+
+    private let state = Mutex(State())
 
     /// Waits until the conversation is free, then holds it.
     func acquire(_ id: String) async {
-        if held.insert(id).inserted { return }
-        await withCheckedContinuation { waiting[id, default: []].append($0) }
+        if state.withLock({ $0.held.insert(id).inserted }) { return }
+        await withCheckedContinuation { continuation in
+            let free = state.withLock { state in
+                // Released since the first look: take it now.
+                if state.held.insert(id).inserted { return true }
+                state.waiting[id, default: []].append(continuation)
+                return false
+            }
+            if free { continuation.resume() }
+        }
     }
 
     /// Frees the conversation, or hands it to the next waiter.
     func release(_ id: String) {
-        if var queue = waiting[id], !queue.isEmpty {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard var queue = state.waiting[id], !queue.isEmpty else {
+                state.held.remove(id)
+                return nil
+            }
             let next = queue.removeFirst()
-            waiting[id] = queue.isEmpty ? nil : queue
-            next.resume()
-        } else {
-            held.remove(id)
+            state.waiting[id] = queue.isEmpty ? nil : queue
+            return next
         }
+        next?.resume()
     }
 }

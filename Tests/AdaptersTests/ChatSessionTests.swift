@@ -97,16 +97,48 @@ import Testing
     }
 }
 
-/// The hand-written JSON encoder.
-@Suite struct JSONWireTests {
-    /// Ids, booleans, numbers and strings keep their JSON types; text is escaped.
+/// The hand-written JSON reader and writer.
+@Suite struct JSONValueTests {
+    /// Ids, booleans, numbers and strings keep their JSON types; text is escaped; keys sorted.
     @Test func typesAndEscaping() throws {
-        let parsed = try #require(JSONSerialization.jsonObject(with: Data(#"{"one":1,"yes":true,"half":0.5}"#.utf8))
-            as? [String: Any])
-        let line = JSONWire.encode(["re": parsed["one"]!, "b": parsed["yes"]!, "x": parsed["half"]!, "n": 7, "t": true,
-                                    "s": "dòng \"một\"\nhai\\", "a": [1, "x"], "o": ["k": false]])
-        #expect(line == #"{"a":[1,"x"],"b":true,"n":7,"o":{"k":false},"re":1,"s":"dòng \"một\"\nhai\\","t":true,"x":0.5}"#)
+        let parsed = try JSONValue.parse(#"{"one":1,"yes":true,"half":0.5}"#)
+        let line = JSONValue.object([
+            "re": parsed["one"]!, "b": parsed["yes"]!, "x": parsed["half"]!, "n": 7, "t": true,
+            "s": "dòng \"một\"\nhai\\", "a": [1, "x"], "o": ["k": false], "z": nil,
+        ]).encoded()
+        #expect(line == #"{"a":[1,"x"],"b":true,"n":7,"o":{"k":false},"re":1,"s":"dòng \"một\"\nhai\\","t":true,"x":0.5,"z":null}"#)
         let back = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(back["s"] as? String == "dòng \"một\"\nhai\\")
+        #expect(try JSONValue.parse(line)["re"] == .int(1))
+    }
+
+    /// What Foundation writes, including escapes and surrogate pairs, reads back the same.
+    @Test func readsEscapesAndUnicode() throws {
+        let value = try JSONValue.parse(#" { "t" : "a\u0111\u1ED3ng \ud83d\ude00 \/ \b\f\n\r\t\"\\" , "n": -12.5e1, "l": [ ], "o": {} } "#)
+        #expect(value["t"]?.string == "ađồng 😀 / \u{8}\u{c}\n\r\t\"\\")
+        #expect(value["n"] == .double(-125))
+        #expect(value["l"] == .array([]))
+        #expect(value["o"] == .object([:]))
+        #expect(try JSONValue.parse("12345678901234567").int == 12_345_678_901_234_567)
+        #expect(try JSONValue.parse(#""thủ tục""#).string == "thủ tục")
+        // A value written and read again is the same value.
+        let round = JSONValue.object(["s": .string("xin chào\u{1}\u{1F600}"), "d": 0.25, "i": -3, "b": false])
+        #expect(try JSONValue.parse(round.encoded()) == round)
+    }
+
+    /// Broken JSON is refused, never half read.
+    @Test(arguments: [
+        "", "{", "{\"a\":}", "{\"a\" 1}", "[1,]", "{\"a\":1,}", "tru", "01", "1.", "-", "\"abc", "\"\\x\"",
+        "\"\\ud800\"", "\"\\udc00\"", "{} {}", "\"a\u{1}b\"", "nul", "{'a':1}",
+    ])
+    func refusesBrokenJSON(_ text: String) {
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(text) }
+    }
+
+    /// Nesting is bounded, so a hostile line cannot exhaust the stack.
+    @Test func boundsNesting() throws {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(deep) }
+        #expect(try JSONValue.parse(String(repeating: "[", count: 20) + "7" + String(repeating: "]", count: 20)) != .null)
     }
 }

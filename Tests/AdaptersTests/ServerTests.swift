@@ -117,6 +117,70 @@ import Testing
     }
 }
 
+/// Clients that send without reading.
+@Suite struct SlowReaderTests {
+    /// A client that sends many questions and never reads its replies is disconnected once
+    /// its unread replies stop draining, and the daemon goes on answering everyone else.
+    @Test func clientThatNeverReadsIsDisconnected() async throws {
+        var limits = SessionLimits()
+        limits.burst = 1_000_000
+        limits.messagesPerSecond = 1_000_000
+        limits.slowReaderTimeout = 0.5
+        try await ServerTests().withServer(limits: limits) { port in
+            let counter = ByteCounter()
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.socketOption(.so_rcvbuf), value: 4096)
+                .channelOption(.autoRead, value: false)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(counter) }
+                }
+                .connect(host: "127.0.0.1", port: port).get()
+            // 50,000 requests for the help text: far more replies than socket buffers hold.
+            let count = 50_000
+            var flood = ByteBuffer()
+            for _ in 0..<count { flood.writeString("/help\n") }
+            channel.writeAndFlush(flood, promise: nil)
+            // Read nothing for a while (the server should give up on us meanwhile), then drain
+            // what was sent and see whether the server hung up before answering everything.
+            try await Task.sleep(for: .seconds(2))
+            try await channel.setOption(.autoRead, value: true)
+            channel.read()
+            let closed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try? await channel.closeFuture.get()
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(20))
+                    return false
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            #expect(closed, "the server kept the slow reader's connection")
+            let dots = try await channel.eventLoop.submit { counter.dotLines }.get()
+            #expect(dots < count, "every request was answered: the server never gave up")
+            // Everyone else is still served.
+            let lines = try await ServerTests.exchange(port: port, send: [#"{"type":"say","text":"xin chào"}"#], replies: 1)
+            #expect(lines.first?.contains(#""type":"chat""#) == true)
+            try? await channel.close()
+        }
+    }
+
+    /// Lines are read only as fast as they are answered: a burst of many lines in one write
+    /// is answered in order, every one of them.
+    @Test func burstIsAnsweredInOrder() async throws {
+        var limits = SessionLimits()
+        limits.burst = 1_000
+        try await ServerTests().withServer(limits: limits) { port in
+            let lines = (1...300).map { #"{"type":"help","id":\#($0)}"# }
+            let replies = try await ServerTests.exchange(port: port, send: lines, replies: 300)
+            let ids = try replies.map { try #require(JSONValue.parse($0)["re"]?.int) }
+            #expect(ids == Array(1...300))
+        }
+    }
+}
+
 /// One conversation on pipes, as `motcua serve --stdio < questions.txt` runs it.
 @Suite struct StdioServerTests {
     /// Every line of the input is answered and the server returns at the end of input.
@@ -134,5 +198,28 @@ import Testing
         #expect(text.contains("ngày 15"))
         #expect(text.contains("Tạm biệt"))
         #expect(text.components(separatedBy: "\n").filter { $0 == "." }.count == 3)
+    }
+}
+
+/// Counts the reply frames (dot lines) a test client receives, without keeping them.
+final class ByteCounter: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    /// Lines that were exactly "." (the end of one text-mode reply).
+    var dotLines = 0
+    private var lineStart = true
+    private var sawDot = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        for byte in unwrapInboundIn(data).readableBytesView {
+            if byte == UInt8(ascii: "\n") {
+                if sawDot { dotLines += 1 }
+                lineStart = true
+                sawDot = false
+            } else {
+                sawDot = lineStart && byte == UInt8(ascii: ".")
+                lineStart = false
+            }
+        }
     }
 }

@@ -128,3 +128,40 @@ import Testing
         #expect(try await service.store.messages(of: id, last: 10).count == 4)
     }
 }
+
+/// The store's upkeep and its date format.
+@Suite struct StoreUpkeepTests {
+    /// Dates written by hand read back through GRDB as the same instant (to the millisecond).
+    @Test(arguments: [0.0, 1_764_381_600.123, 1_798_761_599.999, 951_782_400.5, -86_400.25])
+    func storedDatesReadBack(_ seconds: Double) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        let text = StoredDate.text(date)
+        let queue = try DatabaseQueue()
+        let back = try queue.read { db in try Date.fetchOne(db, sql: "SELECT ?", arguments: [text]) }
+        #expect(abs(try #require(back).timeIntervalSince1970 - seconds) < 0.0006)
+        #expect(text.count == 23)
+    }
+
+    /// While the daemon writes, the upkeep checkpoints the WAL; when it stops, the WAL is folded
+    /// into the database and everything written is there after a restart.
+    @Test func checkpointsKeepEverything() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteStore.open(directory: directory)
+        let upkeep = Task { await store.maintain() }
+        let id = try await store.open(ConversationIdentity()).conversation.id
+        for round in 0..<400 {
+            try await store.record([StoredMessage(direction: .incoming, kind: "say", text: "câu hỏi \(round)")],
+                                   state: ConversationState(), of: id)
+            if round % 100 == 0 { try await Task.sleep(for: .milliseconds(600)) }
+        }
+        upkeep.cancel()
+        await upkeep.value
+        let wal = try FileManager.default.attributesOfItem(atPath: "\(directory)/motcua.sqlite-wal")[.size] as? Int
+        #expect(wal == 0)
+        let reopened = try SQLiteStore.open(directory: directory)
+        let messages = try await reopened.messages(of: id, last: 1000)
+        #expect(messages.count == 400)
+        #expect(messages.last?.text == "câu hỏi 399")
+    }
+}

@@ -71,7 +71,9 @@ package struct TerminalChat {
     }
 
     /// One reply: the lines up to the closing dot line, dot-stuffing undone.
-    func readReply(_ replies: inout NIOAsyncChannelInboundStream<InputLine>.AsyncIterator) async throws -> [String] {
+    @concurrent func readReply(_ replies: inout NIOAsyncChannelInboundStream<InputLine>.AsyncIterator) async throws
+        -> [String]
+    {
         var lines: [String] = []
         while let line = try await replies.next() {
             guard case .text(let text) = line else { continue }

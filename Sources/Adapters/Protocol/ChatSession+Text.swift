@@ -1,11 +1,12 @@
 import Dialogue
+import Retrieval
 import Foundation
 
 /// Text mode, for people at a terminal: a line is a message, `/` starts a command, and every
 /// reply ends with a line holding a single dot (docs/PROTOCOL.md).
 extension ChatSession {
     func handleText(_ line: String) async -> SessionOutput {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = line.trimmedWhitespace
         do {
             guard text.hasPrefix("/") else {
                 if text.isEmpty { return SessionOutput(lines: []) }
@@ -13,7 +14,7 @@ extension ChatSession {
                 return show(reply, started: started)
             }
             let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
-            let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            let argument = parts.count > 1 ? parts[1].trimmedWhitespace : ""
             switch parts[0].lowercased() {
             case "/help":
                 return SessionOutput(lines: TextWire.frame(SmallTalk.helpText.split(separator: "\n").map(String.init)))

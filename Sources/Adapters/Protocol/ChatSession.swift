@@ -1,4 +1,5 @@
 import Dialogue
+import Retrieval
 import Foundation
 
 /// One line of input as the framing delivered it.
@@ -53,7 +54,7 @@ package final class ChatSession {
         case .text(let raw):
             let text = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
             if mode == .undecided {
-                if text.trimmingCharacters(in: .whitespaces).isEmpty { return SessionOutput(lines: []) }
+                if text.isBlank { return SessionOutput(lines: []) }
                 mode = text.first == "{" ? .json : .text
             }
             guard limiter.allow() else { return error(.rateLimited, re: nil) }
@@ -77,12 +78,10 @@ package final class ChatSession {
         return (try await service.handle(input, incoming: incoming, in: id), started)
     }
 
-    func error(_ error: ProtocolError, re: Any?) -> SessionOutput {
+    func error(_ error: ProtocolError, re: JSONValue?) -> SessionOutput {
         switch mode {
         case .json:
-            var object: [String: Any] = ["type": "error", "code": error.code, "message": error.message]
-            if let re { object["re"] = re }
-            return SessionOutput(lines: [JSONWire.encode(object)])
+            return SessionOutput(lines: [error.json(re: re)])
         case .text, .undecided:
             return SessionOutput(lines: TextWire.frame(["Lỗi (\(error.code)): \(error.message)"]))
         }

@@ -38,3 +38,12 @@ package struct ProtocolError: Error, Hashable, Sendable {
     package static let busy = ProtocolError(
         code: "busy", message: "Máy chủ đang quá tải, vui lòng kết nối lại sau.")
 }
+
+extension ProtocolError {
+    /// The JSON Lines error message, answering request `re` when there is one.
+    package func json(re: JSONValue?) -> String {
+        var object: [String: JSONValue] = ["type": "error", "code": .string(code), "message": .string(message)]
+        if let re { object["re"] = re }
+        return JSONValue.object(object).encoded()
+    }
+}

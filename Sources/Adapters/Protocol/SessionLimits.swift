@@ -12,6 +12,9 @@ package struct SessionLimits: Sendable, Hashable {
     package var maximumConnections = 20_000
     /// Bytes of replies a slow reader may leave unread before it is disconnected.
     package var maximumPendingOutputBytes = 1024 * 1024
+    /// Seconds a client may leave more than the write buffer's high mark (64 KiB) unread
+    /// before it is disconnected; meanwhile its next lines are not read.
+    package var slowReaderTimeout: Double = 30
 
     /// The defaults.
     package init() {}

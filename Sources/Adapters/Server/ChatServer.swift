@@ -49,6 +49,8 @@ package final class ChatServer: Service, Sendable {
             // `printf 'câu hỏi\n' | nc …` half-closes after sending: keep the channel open to answer.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
+            // Input is read when the connection's loop wants its next line (`LineInbox`).
+            .childChannelOption(.autoRead, value: false)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
@@ -56,7 +58,9 @@ package final class ChatServer: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: limits.maximumLineBytes)))
-                    return try NIOAsyncChannel<InputLine, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    let inbox = LineInbox()
+                    try channel.pipeline.syncOperations.addHandler(inbox)
+                    return ServedConnection(channel: channel, inbox: inbox)
                 }
             }
         onBound(server.channel.localAddress?.port ?? configuration.port)
@@ -76,39 +80,133 @@ package final class ChatServer: Service, Sendable {
     }
 
     /// Serves one connection; its failure never ends the accept loop.
-    func serve(_ connection: NIOAsyncChannel<InputLine, ByteBuffer>) async {
+    func serve(_ connection: ServedConnection) async {
         let count = connections.wrappingAdd(1, ordering: .relaxed).newValue
         defer { connections.wrappingSubtract(1, ordering: .relaxed) }
         var logger = self.logger
         logger[metadataKey: "conn.id"] = "\(ObjectIdentifier(connection.channel).hashValue)"
+        let loop = ConnectionLoop(connection: connection)
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                let allocator = connection.channel.allocator
-                if count > configuration.limits.maximumConnections {
-                    var buffer = allocator.buffer(capacity: 256)
-                    buffer.writeString(JSONWire.encode(["type": "error", "code": ProtocolError.busy.code,
-                                                        "message": ProtocolError.busy.message]) + "\n")
-                    try await outbound.write(buffer)
-                    return
-                }
-                let session = ChatSession(service: service, limits: configuration.limits)
-                for try await line in inbound {
-                    let output = await session.handle(line)
-                    if !output.lines.isEmpty {
-                        var buffer = allocator.buffer(capacity: output.lines.reduce(0) { $0 + $1.utf8.count + 1 })
-                        for text in output.lines {
-                            buffer.writeString(text)
-                            buffer.writeInteger(UInt8(ascii: "\n"))
-                        }
-                        try await outbound.write(buffer)
-                    }
-                    if output.close { break }
-                }
+            if count > configuration.limits.maximumConnections {
+                await loop.refuse(ProtocolError.busy.json(re: nil))
+            } else {
+                try await loop.run(ChatSession(service: service, limits: configuration.limits),
+                                   limits: configuration.limits)
             }
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
     }
+}
+
+/// An accepted connection: its channel and the handler its lines come from.
+struct ServedConnection: Sendable {
+    /// The socket's channel.
+    let channel: any Channel
+    /// Where its decoded lines wait.
+    let inbox: LineInbox
+}
+
+/// One connection's read–answer–write loop, isolated to its channel's event loop (the actor's
+/// executor is that loop): the line is decoded, answered (search included) and its reply
+/// written on one thread, without hopping to the global pool and back for every message. Only
+/// the store's commit leaves the loop, and many connections share each commit.
+actor ConnectionLoop {
+    nonisolated let unownedExecutor: UnownedSerialExecutor
+    let connection: ServedConnection
+    /// The last reply written; the connection closes once it is out.
+    private var lastWrite: EventLoopFuture<Void>?
+
+    init(connection: ServedConnection) {
+        self.connection = connection
+        unownedExecutor = connection.channel.eventLoop.executor.asUnownedSerialExecutor()
+    }
+
+    /// Answers each line in turn until the client leaves, the session closes, or the task is
+    /// cancelled (the daemon's shutdown); then closes the connection once its replies are out.
+    func run(_ session: sending ChatSession, limits: SessionLimits) async throws {
+        let channel = connection.channel
+        defer { close() }
+        try await withTaskCancellationHandler {
+            let allocator = channel.allocator
+            while let line = try await nextLine() {
+                let output = await session.handle(line)
+                if !output.lines.isEmpty {
+                    var buffer = allocator.buffer(capacity: output.lines.reduce(0) { $0 + $1.utf8.count + 1 })
+                    for text in output.lines {
+                        buffer.writeString(text)
+                        buffer.writeInteger(UInt8(ascii: "\n"))
+                    }
+                    try await send(buffer, limits: limits)
+                }
+                if output.close { break }
+            }
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// The client's next line (nil at the end of its input). The continuation is made here, in
+    /// the actor, so that the line resumes this loop on the event loop directly.
+    private func nextLine() async throws -> InputLine? {
+        switch connection.inbox.poll() {
+        case .line(let line): return line
+        case .ended(let error?): throw error
+        case .ended(nil): return nil
+        case .empty: return try await withCheckedThrowingContinuation { connection.inbox.wait($0) }
+        }
+    }
+
+    /// Writes a reply straight into the channel (this actor runs on its event loop, so the
+    /// write needs no hop). A client that does not read is handled here: above the write
+    /// buffer's high mark its next line is not read until the reply drains, and if it does not
+    /// drain within `slowReaderTimeout`, or more than `maximumPendingOutputBytes` wait, the
+    /// connection is closed — memory per connection stays bounded.
+    func send(_ buffer: ByteBuffer, limits: SessionLimits) async throws {
+        let channel = connection.channel
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(buffer, promise: written)
+        lastWrite = written.futureResult
+        guard !channel.isWritable else { return }
+        let pending = (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
+        guard pending <= limits.maximumPendingOutputBytes else {
+            channel.close(promise: nil)
+            throw SlowReader(pendingBytes: pending)
+        }
+        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(limits.slowReaderTimeout * 1000))) {
+            channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
+        do {
+            try await written.futureResult.get()
+        } catch {
+            throw SlowReader(pendingBytes: pending)
+        }
+    }
+
+    /// Writes one line (the reason) and closes.
+    func refuse(_ line: String) {
+        let channel = connection.channel
+        channel.writeAndFlush(ByteBuffer(string: line + "\n")).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Closes the connection after the last reply is written.
+    private func close() {
+        let channel = connection.channel
+        if let lastWrite {
+            lastWrite.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            channel.close(promise: nil)
+        }
+    }
+}
+
+/// A client left its replies unread too long (or too many of them): it was disconnected.
+struct SlowReader: Error, CustomStringConvertible {
+    /// Bytes waiting to be sent when the client was found stuck.
+    var pendingBytes: Int
+
+    var description: String { "slow reader disconnected with \(pendingBytes) bytes unsent" }
 }
 
 /// Closes a connection that has sent nothing for the idle timeout.

@@ -28,6 +28,9 @@ struct BenchLoad: AsyncParsableCommand {
     @Option(name: .long, help: "Giữ thêm chừng này kết nối nhàn rỗi và đo bộ nhớ máy chủ (0: bỏ qua).")
     var idle = 0
 
+    @Option(name: .long, help: "Tổng số câu hỏi/giây các kết nối cùng gửi theo lịch (bỏ trống: gửi liên tục, đo mức bão hòa).")
+    var rate: Double?
+
     @Option(name: .long, help: "Thư mục corpus (câu hỏi để gửi).")
     var corpus: String?
 
@@ -35,19 +38,23 @@ struct BenchLoad: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
         let queries = (try? JSONLines.read(EvaluationQuery.self, from: "\(corpus.directory)/eval/queries.jsonl")) ?? []
-        let questions = queries.map(\.query).map { JSONWire.encode(["type": "say", "text": $0]) }
+        let questions = queries.map(\.query).map { JSONValue.object(["type": "say", "text": .string($0)]).encoded() }
         guard !questions.isEmpty else { throw ValidationError("không có câu hỏi để gửi") }
         let echo = try await EchoServer()
         print("# motcua bench load — \(Machine.describe()); daemon \(host):\(port)")
+        if let rate { print(String(format: "offered: %.0f questions/s in all, on a schedule", rate)) }
         for count in connections {
+            let cpuBefore = pid.map { Machine.cpuSeconds(pid: $0) } ?? 0
             let daemon = try await LoadGenerator(host: host, port: port).run(
-                connections: count, duration: duration, lines: questions)
+                connections: count, duration: duration, lines: questions, rate: rate)
+            let cpu = pid.map { Machine.cpuSeconds(pid: $0) - cpuBefore } ?? 0
             let memory = pid.map { Machine.residentBytes(pid: $0) } ?? 0
             let ceiling = try await LoadGenerator(host: "127.0.0.1", port: echo.port).run(
-                connections: count, duration: duration, lines: questions)
-            print(String(format: "%d connections: daemon %.0f answers/s, p50 %.2f ms, p99 %.2f ms, %d error replies, %d failed; daemon resident %.0f MB | echo %.0f lines/s, p50 %.2f ms, p99 %.2f ms | daemon/echo %.2f",
+                connections: count, duration: duration, lines: questions, rate: rate)
+            print(String(format: "%d connections: daemon %.0f answers/s, p50 %.2f ms, p99 %.2f ms, %d error replies, %d failed; daemon CPU %.0f µs an answer, resident %.0f MB | echo %.0f lines/s, p50 %.2f ms, p99 %.2f ms | daemon/echo %.2f",
                          count, daemon.perSecond, daemon.p50 * 1e3, daemon.p99 * 1e3, daemon.errors, daemon.failures,
-                         Double(memory) / 1e6, ceiling.perSecond, ceiling.p50 * 1e3, ceiling.p99 * 1e3,
+                         cpu / Double(max(daemon.replies, 1)) * 1e6, Double(memory) / 1e6,
+                         ceiling.perSecond, ceiling.p50 * 1e3, ceiling.p99 * 1e3,
                          daemon.perSecond / max(ceiling.perSecond, 1e-9)))
         }
         if idle > 0 {

@@ -207,6 +207,17 @@ enum Machine {
         return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 : 0
     }
 
+    /// CPU time (user + system) a process has used so far, in seconds (Linux `/proc`).
+    static func cpuSeconds(pid: Int) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after the command name: state is field 3, utime 14 and stime 15 (clock ticks).
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// CPU model, cores and the CPUs this process may run on.
     static func describe() -> String {
         let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""

@@ -55,7 +55,7 @@ package struct Dialogue: Sendable {
     }
 
     func say(_ raw: String, state: inout ConversationState) -> DialogueReply {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmedWhitespace
         guard !text.isEmpty else { return .chat(text: Texts.empty) }
         if !state.options.isEmpty, let number = Int(text.trimmingCharacters(in: [".", ")", "#"])) {
             return pick(number, state: &state)

@@ -25,6 +25,15 @@ package protocol ConversationStore: Sendable {
     /// Brings corpus entries in: new ids are added, changed corpus entries replaced, entries the
     /// daemon learned (source other than the corpus) are never touched.
     func importCorpus(_ entries: [KnowledgeEntry]) async throws -> ImportSummary
+
+    /// Runs the store's background upkeep until the task is cancelled (SQLite: WAL checkpoints
+    /// away from the write path). A store that needs none returns at once.
+    func maintain() async
+}
+
+extension ConversationStore {
+    /// No upkeep.
+    package func maintain() async {}
 }
 
 /// How a client names the conversation it wants.

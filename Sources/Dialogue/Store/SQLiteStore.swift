@@ -1,28 +1,62 @@
 import Foundation
 import GRDB
 import Retrieval
+import Synchronization
 
 /// The embedded store: SQLite through GRDB. A `DatabasePool` (WAL) in the daemon, a
 /// `DatabaseQueue` in tests; named migrations that never change once shipped.
 package struct SQLiteStore: ConversationStore {
     private let writer: any DatabaseWriter
     private let batcher: GroupCommit
+    /// A second connection that checkpoints the WAL (nil for in-memory stores).
+    private let checkpointer: DatabaseQueue?
 
     /// Opens (creating if needed) the store in `directory` (`motcua.sqlite`, WAL).
     package static func open(directory: String) throws -> SQLiteStore {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let pool = try DatabasePool(path: "\(directory)/motcua.sqlite", configuration: configuration())
-        return try SQLiteStore(pool)
+        let path = "\(directory)/motcua.sqlite"
+        let pool = try DatabasePool(path: path, configuration: configuration(autoCheckpoint: false))
+        try migrator.migrate(pool)
+        return try SQLiteStore(pool, checkpointer: DatabaseQueue(path: path, configuration: configuration()))
     }
 
     /// A store over any GRDB writer (tests use an in-memory `DatabaseQueue`).
     package init(_ writer: any DatabaseWriter) throws {
-        self.writer = writer
-        batcher = GroupCommit(writer: writer)
+        try self.init(writer, checkpointer: nil)
         try Self.migrator.migrate(writer)
     }
 
-    static func configuration() -> Configuration {
+    private init(_ writer: any DatabaseWriter, checkpointer: DatabaseQueue?) throws {
+        self.writer = writer
+        self.checkpointer = checkpointer
+        batcher = GroupCommit(writer: writer)
+    }
+
+    /// Checkpoints the WAL into the database file twice a second until cancelled.
+    ///
+    /// SQLite would otherwise checkpoint inside a commit every 1,000 pages, fsync included, and
+    /// every exchange waiting on that group commit would wait with it (it set the daemon's p99
+    /// under load). Here a connection of its own copies the WAL into the database first, beside
+    /// the writer (a passive checkpoint never blocks it); then the writer, between two commits,
+    /// copies the few pages written meanwhile, so that its next commit starts the WAL over
+    /// instead of letting it grow.
+    package func maintain() async {
+        guard let checkpointer else { return }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            _ = try? await checkpointer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            _ = try? await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        }
+        // At shutdown: fold the whole WAL in, so the next start opens a compact file.
+        Self.truncateWAL(checkpointer)
+    }
+
+    /// A blocking checkpoint (the async API would refuse to start in a cancelled task).
+    private static func truncateWAL(_ queue: DatabaseQueue) {
+        _ = try? queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    static func configuration(autoCheckpoint: Bool = true) -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
@@ -31,6 +65,8 @@ package struct SQLiteStore: ConversationStore {
             // written before the commit returns); only a power loss can take the last commits.
             // FULL would fsync every message and cap the daemon at a few hundred messages a second.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The daemon's writer leaves checkpoints to `maintain()`.
+            if !autoCheckpoint { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         return configuration
     }
@@ -178,7 +214,11 @@ package struct SQLiteStore: ConversationStore {
 /// database together in the next one. Each caller still returns only after its own exchange is
 /// committed; under load one commit carries many conversations' messages, so the daemon is not
 /// capped by one transaction per message.
-actor GroupCommit {
+///
+/// Driven by callbacks on GRDB's writer queue rather than by an actor: a caller only enqueues
+/// and suspends, and the writer queue resumes it when its batch is durable — no executor hops in
+/// between, which under load cost more than the writes themselves.
+final class GroupCommit: Sendable {
     /// One conversation's messages and new state.
     struct Exchange: Sendable {
         var conversation: String
@@ -186,63 +226,68 @@ actor GroupCommit {
         var state: Data
     }
 
+    private typealias Waiter = (exchange: Exchange, continuation: CheckedContinuation<Void, any Error>)
+
+    private struct State {
+        var queue: [Waiter] = []
+        var writing = false
+    }
+
     private let writer: any DatabaseWriter
-    private var queue: [(Exchange, CheckedContinuation<Void, any Error>)] = []
-    private var writing = false
+    private let state = Mutex(State())
 
     init(writer: any DatabaseWriter) {
         self.writer = writer
     }
 
-    /// Commits an exchange (with whatever else is waiting) and returns once it is durable. The
-    /// first caller while nothing is being written becomes the writer and writes batches until
-    /// no one waits; the others wait for the batch that carries their exchange.
+    /// Commits an exchange (with whatever else is waiting) and returns once it is durable.
     /// - Throws: `StoreError` for an unknown conversation, or the database error.
     func commit(_ exchange: Exchange) async throws {
-        guard !writing else {
-            try await withCheckedThrowingContinuation { queue.append((exchange, $0)) }
-            return
-        }
-        writing = true
-        defer { writing = false }
-        var own: Result<Bool, any Error> = .success(false)
-        var batch: [(Exchange, CheckedContinuation<Void, any Error>?)] = [(exchange, nil)]
-        while !batch.isEmpty {
-            let exchanges = batch.map(\.0)
-            let outcome: Result<[Bool], any Error>
-            do {
-                outcome = .success(try await writer.write { db in try exchanges.map { try Self.write($0, in: db) } })
-            } catch {
-                outcome = .failure(error)
+        try await withCheckedThrowingContinuation { continuation in
+            let start = state.withLock { state in
+                state.queue.append((exchange, continuation))
+                guard !state.writing else { return false }
+                state.writing = true
+                return true
             }
-            for (index, (_, continuation)) in batch.enumerated() {
-                let result = outcome.map { $0[index] }
-                guard let continuation else {
-                    own = result
-                    continue
-                }
-                switch result {
-                case .success(true): continuation.resume()
-                case .success(false): continuation.resume(throwing: StoreError.unknownConversation(exchanges[index].conversation))
-                case .failure(let error): continuation.resume(throwing: error)
+            if start { writeNextBatch() }
+        }
+    }
+
+    /// Writes everything waiting in one transaction, resumes its callers, and goes on while
+    /// more arrived meanwhile; stops (and lets the next caller start again) when none did.
+    private func writeNextBatch() {
+        let batch = state.withLock { state in
+            let batch = state.queue
+            state.queue.removeAll(keepingCapacity: true)
+            if batch.isEmpty { state.writing = false }
+            return batch
+        }
+        guard !batch.isEmpty else { return }
+        let exchanges = batch.map(\.exchange)
+        writer.asyncWrite({ db in try exchanges.map { try Self.write($0, in: db) } }) { [self] _, outcome in
+            for (index, waiter) in batch.enumerated() {
+                switch outcome.map({ $0[index] }) {
+                case .success(true): waiter.continuation.resume()
+                case .success(false):
+                    waiter.continuation.resume(throwing: StoreError.unknownConversation(waiter.exchange.conversation))
+                case .failure(let error): waiter.continuation.resume(throwing: error)
                 }
             }
-            batch = queue.map { ($0.0, $0.1) }
-            queue.removeAll()
+            writeNextBatch()
         }
-        guard try own.get() else { throw StoreError.unknownConversation(exchange.conversation) }
     }
 
     /// Writes one exchange; false (and nothing written) when the conversation does not exist.
     static func write(_ exchange: Exchange, in db: Database) throws -> Bool {
-        try db.execute(sql: "UPDATE conversation SET state = ?, updatedAt = ? WHERE id = ?",
-                       arguments: [exchange.state, Date(), exchange.conversation])
+        try db.cachedStatement(sql: "UPDATE conversation SET state = ?, updatedAt = ? WHERE id = ?")
+            .execute(arguments: [exchange.state, StoredDate.text(Date()), exchange.conversation])
         guard db.changesCount == 1 else { return false }
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO message (conversationId, direction, kind, text, entry, date) VALUES (?, ?, ?, ?, ?, ?)")
         for message in exchange.messages {
-            try db.execute(
-                sql: "INSERT INTO message (conversationId, direction, kind, text, entry, date) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [exchange.conversation, message.direction.rawValue, message.kind, message.text, message.entry,
-                            message.date])
+            try insert.execute(arguments: [exchange.conversation, message.direction.rawValue, message.kind, message.text,
+                                           message.entry, StoredDate.text(message.date)])
         }
         return true
     }

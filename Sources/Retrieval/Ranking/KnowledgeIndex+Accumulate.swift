@@ -36,7 +36,7 @@ extension KnowledgeIndex {
     }
 
     /// Accumulates phrasing scores and matched mass; returns the question's masses.
-    mutating func accumulatePhrasings(_ query: Query) -> QueryMass {
+    func accumulatePhrasings(_ query: Query, scratch: inout SearchScratch) -> QueryMass {
         let k1 = configuration.k1
         var upperBound: Float = 0
         var totalMass: Float = 0
@@ -69,7 +69,7 @@ extension KnowledgeIndex {
             // Only common words: nothing narrows the candidates, so read everything.
             swap(&short, &long)
         }
-        for term in short { scanPhrasings(term, skippingProbed: false) }
+        for term in short { scanPhrasings(term, skippingProbed: false, scratch: &scratch) }
         let mass = QueryMass(upperBound: upperBound, total: totalMass, unseen: unseenMass)
         guard !long.isEmpty else { return mass }
 
@@ -100,7 +100,7 @@ extension KnowledgeIndex {
             // most; read the long lists whole unless the best documents are beyond that reach.
             let reachable = outsideBest + longBound
             if certain.heap.count < Self.certainDocuments || (certain.floor ?? 0) < reachable {
-                for term in long { scanPhrasings(term, skippingProbed: true) }
+                for term in long { scanPhrasings(term, skippingProbed: true, scratch: &scratch) }
             }
         }
         for document in candidates { scratch.phrasingProbed[Int(document)] = false }
@@ -108,7 +108,7 @@ extension KnowledgeIndex {
     }
 
     /// Reads one phrasing posting list whole.
-    mutating func scanPhrasings(_ term: ResolvedTerm, skippingProbed: Bool) {
+    func scanPhrasings(_ term: ResolvedTerm, skippingProbed: Bool, scratch: inout SearchScratch) {
         let factor = term.factor
         let mass = term.mass
         phrasings.lists[term.number].withUnsafeBufferPointer { list in
@@ -128,26 +128,27 @@ extension KnowledgeIndex {
     }
 
     /// Accumulates answer and topic scores per group.
-    mutating func accumulateContents(_ query: Query) {
+    func accumulateContents(_ query: Query, scratch: inout SearchScratch) {
         let weight = configuration.answerWeight
         guard weight > 0 else { return }
-        accumulateGroups(contents, query.contentTerms, weight: weight, documentGroup: nil, intoQuestions: false)
+        accumulateGroups(contents, query.contentTerms, weight: weight, documentGroup: nil, intoQuestions: false,
+                         scratch: &scratch)
     }
 
     /// Accumulates the scores of each group's questions taken together.
-    mutating func accumulateGroupQuestions(_ query: Query) {
+    func accumulateGroupQuestions(_ query: Query, scratch: inout SearchScratch) {
         let weight = configuration.groupQuestionsWeight
         guard weight > 0, groupQuestions.liveCount > 0 else { return }
         accumulateGroups(groupQuestions, query.phrasingTerms, weight: weight, documentGroup: questionsDocumentGroup,
-                         intoQuestions: true)
+                         intoQuestions: true, scratch: &scratch)
     }
 
     /// Accumulates a per-group index into the groups' `content` (or `questions`) scores: short
     /// lists read whole (they may bring in groups no phrasing matched), long lists probed for the
     /// best groups so far.
     /// - Parameter documentGroup: document → group, or nil when documents are numbered like groups.
-    mutating func accumulateGroups(_ index: PostingIndex, _ terms: [Query.Term], weight: Float, documentGroup: [Int32]?,
-                                   intoQuestions: Bool)
+    func accumulateGroups(_ index: PostingIndex, _ terms: [Query.Term], weight: Float, documentGroup: [Int32]?,
+                          intoQuestions: Bool, scratch: inout SearchScratch)
     {
         let longLength = max(Self.longListMinimum / 4, index.documentCount / 1024)
         var long: [ResolvedTerm] = []

@@ -8,9 +8,32 @@ extension KnowledgeIndex {
     ///   - question: the text as typed.
     ///   - limit: how many results (one per distinct answer) to rank.
     package mutating func search(_ question: String, limit: Int = 10) -> SearchResponse {
+        var own = takeScratch()
+        defer { scratch = own }
+        return search(question, limit: limit, scratch: &own)
+    }
+
+    /// `search` with the caller's accumulators, so that many threads can search one index at
+    /// once (`SearchEngine` keeps a pool of them).
+    package func search(_ question: String, limit: Int = 10, scratch: inout SearchScratch) -> SearchResponse {
         let query = queryBuilder.query(question, restore: { restoreDiacritics($0) })
-        let results = rank(query, limit: limit)
+        let results = rank(query, limit: limit, scratch: &scratch)
         return decide(results, unaccented: query.unaccented)
+    }
+
+    /// The best `limit` results for a query, one per distinct answer (with the index's own
+    /// accumulators).
+    package mutating func rank(_ query: Query, limit: Int) -> [SearchResult] {
+        var own = takeScratch()
+        defer { scratch = own }
+        return rank(query, limit: limit, scratch: &own)
+    }
+
+    /// Moves the index's own accumulators out (the index is not searched meanwhile).
+    private mutating func takeScratch() -> SearchScratch {
+        var own = SearchScratch()
+        swap(&own, &scratch)
+        return own
     }
 
     /// The decision for ranked results (thresholds from the configuration).
@@ -31,20 +54,21 @@ extension KnowledgeIndex {
     }
 
     /// The best `limit` results for a query, one per distinct answer.
-    package mutating func rank(_ query: Query, limit: Int) -> [SearchResult] {
+    package func rank(_ query: Query, limit: Int, scratch: inout SearchScratch) -> [SearchResult] {
         guard count > 0, !query.isEmpty, limit > 0 else { return [] }
+        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.count)
 
         // 1. Phrasings: accumulate score and matched content mass per phrasing document.
-        let mass = accumulatePhrasings(query)
+        let mass = accumulatePhrasings(query, scratch: &scratch)
         let upperBound = mass.upperBound
         // 2. Entries: the best phrasing of each.
-        collectEntries(totalMass: mass.total)
+        collectEntries(totalMass: mass.total, scratch: &scratch)
         // 3. Groups of entries sharing an answer: the best entry, plus a share of the next two
         //    (several earlier questions with one answer are more evidence than one).
-        collectGroups()
+        collectGroups(scratch: &scratch)
         // 4. Answers and topic names, one document per group.
-        accumulateContents(query)
-        accumulateGroupQuestions(query)
+        accumulateContents(query, scratch: &scratch)
+        accumulateGroupQuestions(query, scratch: &scratch)
         // 5. The best groups.
         // Features look at the next result, so at least ten are ranked whatever the limit.
         var top = TopK(capacity: max(limit, 10))
@@ -102,7 +126,7 @@ extension KnowledgeIndex {
 
     /// Folds phrasing scores into entry scores (the best phrasing of each entry) and resets the
     /// phrasing accumulators.
-    mutating func collectEntries(totalMass: Float) {
+    func collectEntries(totalMass: Float, scratch: inout SearchScratch) {
         let touched = scratch.touchedPhrasings
         phrasingSlot.withUnsafeBufferPointer { slots in
             phrasingWeight.withUnsafeBufferPointer { weights in
@@ -132,7 +156,7 @@ extension KnowledgeIndex {
     }
 
     /// Folds entry scores into group scores: best, second and third entry of each group.
-    mutating func collectGroups() {
+    func collectGroups(scratch: inout SearchScratch) {
         let touched = scratch.touchedEntries
         entryGroup.withUnsafeBufferPointer { groups in
             scratch.entryScore.withUnsafeBufferPointer { entryScore in

@@ -1,37 +1,44 @@
 import Synchronization
 
-/// A knowledge index safe to share between connections: searches and changes take a lock
-/// around the index (a search is well under a millisecond, see BENCHMARKS.md, so a plain mutex
-/// serialises nothing that matters on a 2-core machine).
-package final class SearchEngine: Sendable {
-    private let index: Mutex<KnowledgeIndex>
+/// A knowledge index shared by every connection of the daemon. Searches run side by side
+/// under a readers–writer lock, each with accumulators of its own from a small pool; a change
+/// to the knowledge base waits for the searches in flight and takes effect for the next one.
+package final class SearchEngine: @unchecked Sendable {
+    // Guarded by `lock`: read under the read lock, changed only under the write lock.
+    private var index: KnowledgeIndex
+    private let lock = ReadWriteLock()
+    /// Accumulators not in use; at most as many as searches ever ran at once.
+    private let scratches = Mutex<[SearchScratch]>([])
 
     /// Wraps an index.
     package init(_ index: consuming KnowledgeIndex) {
-        self.index = Mutex(index)
+        self.index = index
     }
 
     /// Ranks entries for a question and decides (see `KnowledgeIndex.search`).
     package func search(_ question: String, limit: Int = 10) -> SearchResponse {
-        index.withLock { $0.search(question, limit: limit) }
+        var scratch = scratches.withLock { $0.popLast() } ?? SearchScratch()
+        let response = lock.withReadLock { index.search(question, limit: limit, scratch: &scratch) }
+        scratches.withLock { $0.append(scratch) }
+        return response
     }
 
     /// Adds or replaces an entry; takes effect for the next search.
     package func upsert(_ entry: KnowledgeEntry) {
-        index.withLock { $0.upsert(entry) }
+        lock.withWriteLock { index.upsert(entry) }
     }
 
     /// Retires an entry; returns whether it was live.
     @discardableResult
     package func retire(_ id: String) -> Bool {
-        index.withLock { $0.retire(id) }
+        lock.withWriteLock { index.retire(id) }
     }
 
     /// The live entry with this id.
     package func entry(_ id: String) -> KnowledgeEntry? {
-        index.withLock { $0.entry(id) }
+        lock.withReadLock { index.entry(id) }
     }
 
     /// Number of live entries.
-    package var count: Int { index.withLock { $0.count } }
+    package var count: Int { lock.withReadLock { index.count } }
 }

@@ -1,6 +1,6 @@
 /// Reusable per-search accumulators, sized to the index, reset after each search by walking
 /// only what the search touched (so a search costs what it reads, not the index size).
-struct SearchScratch: Sendable {
+package struct SearchScratch: Sendable {
     var phrasingScore: [Float] = []
     var phrasingMass: [Float] = []
     var phrasingProbed: [Bool] = []
@@ -25,6 +25,9 @@ struct SearchScratch: Sendable {
 
     var groups: [GroupScore] = []
     var touchedGroups: [Int32] = []
+
+    /// Empty accumulators; the first search sizes them.
+    package init() {}
 
     /// Grows the arrays to the index's current size.
     mutating func ensure(phrasings: Int, entries: Int, groups: Int) {
