@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System ICU (libicu-dev), reached only through the C bridge below: a Swift module
@@ -38,7 +39,12 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["ICUBridge"]),
         .target(
             name: "Dialogue",
-            dependencies: ["Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Retrieval",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // SHA-256 of handler tokens (only the hash is stored).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "Adapters",

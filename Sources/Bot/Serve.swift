@@ -96,6 +96,7 @@ struct Import: AsyncParsableCommand {
         let corpus = try store.loadCorpus()
         let database = try SQLiteStore.open(directory: store.data)
         let summary = try await database.importCorpus(corpus.entries)
+        try await database.saveUnits(corpus.unitRecords)
         print("Đã nhập \(corpus.entries.count) mục: \(summary.added) mới, \(summary.updated) cập nhật, "
             + "\(summary.unchanged) không đổi; \(summary.kept) mục đã học được giữ nguyên.")
     }
@@ -128,12 +129,17 @@ struct StoreOptions: ParsableArguments {
             logger.info("first start: corpus imported", metadata: ["entries": "\(summary.added)"])
             entries = try await store.knowledgeEntries()
         }
+        if try await store.units().isEmpty { try await store.saveUnits(corpus.unitRecords) }
         let configuration = try config.map(Corpus.loadRanking(from:)) ?? corpus.ranking
         let index = corpus.makeIndex(entries: entries, configuration: configuration)
         logger.info("index built", metadata: ["entries": "\(index.count)"])
         let engine = SearchEngine(index)
         let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: corpus.lexicon))
-        return DialogueService(store: store, dialogue: dialogue)
+        let escalation = EscalationService(
+            store: store, configuration: EscalationService.Configuration(topics: corpus.topics),
+            search: { engine.search($0) }, entry: { engine.entry($0) },
+            learn: { engine.upsert($0) }, forget: { engine.retire($0) })
+        return DialogueService(store: store, dialogue: dialogue, escalation: escalation)
     }
 }
 

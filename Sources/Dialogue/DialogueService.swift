@@ -10,6 +10,8 @@ package final class DialogueService: Sendable {
     package let store: any ConversationStore
     /// The conversation logic.
     package let dialogue: Dialogue
+    /// Tickets for what the bot cannot answer (nil: the bot only says it would hand it over).
+    package let escalation: EscalationService?
     private let locks = ConversationLocks()
     /// States of recently active conversations, written through to the store: with the
     /// per-conversation lock this copy is authoritative for this daemon, and saves a database
@@ -19,9 +21,10 @@ package final class DialogueService: Sendable {
     static let cachedStates = 100_000
 
     /// Creates the service.
-    package init(store: any ConversationStore, dialogue: Dialogue) {
+    package init(store: any ConversationStore, dialogue: Dialogue, escalation: EscalationService? = nil) {
         self.store = store
         self.dialogue = dialogue
+        self.escalation = escalation
     }
 
     /// Resumes the conversation an identity names, or starts one.
@@ -30,12 +33,16 @@ package final class DialogueService: Sendable {
     }
 
     /// Handles one input in a conversation. Inputs of one conversation are handled one at a
-    /// time, in arrival order; different conversations run in parallel.
-    /// - Parameter incoming: how to store the input (its kind and text as received).
+    /// time, in arrival order; different conversations run in parallel. What the bot cannot
+    /// answer — and a message that reads as a recommendation, complaint or request for an
+    /// opinion — becomes a ticket, committed before the reply that gives its number.
+    /// - Parameters:
+    ///   - incoming: how to store the input (its kind and text as received).
+    ///   - kind: the kind of ticket the client asked for (`escalate` with `kind`).
     /// - Throws: `StoreError` for an unknown conversation, or the store's error (then nothing of
     ///   this exchange was stored and the reply must not be sent).
-    package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String) async throws
-        -> DialogueReply
+    package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String,
+                        kind: TicketKind? = nil) async throws -> DialogueReply
     {
         await locks.acquire(conversation)
         do {
@@ -48,7 +55,22 @@ package final class DialogueService: Sendable {
                 }
                 state = record.state
             }
-            let reply = dialogue.respond(to: input, state: &state)
+            var input = input
+            var kind = kind
+            if let escalation, case .say(let text) = input, state.options.isEmpty || Int(text.trimmedWhitespace) == nil {
+                let detected = escalation.kind(of: text)
+                if detected != .question {
+                    input = .human(text)
+                    kind = detected
+                }
+            }
+            var reply = dialogue.respond(to: input, state: &state)
+            if case .escalate = reply, let escalation, let question = state.lastQuestion {
+                let context = try await self.context(of: conversation)
+                let ticket = try await escalation.escalate(conversation: conversation, question: question, kind: kind,
+                                                           context: context)
+                reply = .escalated(TicketReceipt(ticket, unitName: await escalation.unitName(ticket.unit)))
+            }
             let entry: String? = if case .answer(let answer) = reply { answer.kb } else { nil }
             let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry)
             try await store.record([incoming, outgoing], state: state, of: conversation)
@@ -61,6 +83,13 @@ package final class DialogueService: Sendable {
         } catch {
             locks.release(conversation)
             throw error
+        }
+    }
+
+    /// The last messages of a conversation as lines for a ticket ("Người hỏi: …", "Bot: …").
+    func context(of conversation: String) async throws -> [String] {
+        try await store.messages(of: conversation, last: 6).map { message in
+            (message.direction == .incoming ? "Người hỏi: " : "Bot: ") + message.text
         }
     }
 }

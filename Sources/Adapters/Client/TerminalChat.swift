@@ -1,21 +1,28 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Retrieval
 
-/// `motcua chat`: a terminal client of the text protocol. Shows a prompt, prints each reply up
-/// to its closing dot line, and remembers the conversation id in a file so that the next run
-/// resumes it.
+/// `motcua chat` and `motcua tickets`: a terminal client of the text protocol. Lines typed are
+/// sent as they come; everything the server sends — replies, and the replies and tickets it
+/// pushes on its own — is printed as it arrives, one framed block at a time. `chat` remembers
+/// the conversation id in a file so that the next run resumes it (and gets the replies that came
+/// meanwhile); `tickets` logs in as a handler first.
 package struct TerminalChat {
     let host: String
     let port: Int
-    let stateFile: String
+    let stateFile: String?
+    let login: String?
 
     /// Creates the client.
-    /// - Parameter stateFile: where the conversation id is kept between runs.
-    package init(host: String, port: Int, stateFile: String) {
+    /// - Parameters:
+    ///   - stateFile: where the conversation id is kept between runs (nil: not kept).
+    ///   - login: a handler token to log in with first.
+    package init(host: String, port: Int, stateFile: String?, login: String? = nil) {
         self.host = host
         self.port = port
         self.stateFile = stateFile
+        self.login = login
     }
 
     /// Runs until `/quit`, the end of input or the server closing.
@@ -28,58 +35,68 @@ package struct TerminalChat {
                     return try NIOAsyncChannel<InputLine, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
+        let stateFile = self.stateFile
         try await channel.executeThenClose { inbound, outbound in
-            var replies = inbound.makeAsyncIterator()
-            if let saved = try? String(contentsOfFile: stateFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
-                !saved.isEmpty
-            {
-                try await send("/resume \(saved)", outbound)
-                let lines = try await readReply(&replies)
-                if lines.first?.hasPrefix("Lỗi") == true { try? FileManager.default.removeItem(atPath: stateFile) }
-                show(lines)
-            } else {
-                show(["Chào anh/chị! Gõ câu hỏi, hoặc /help để xem hướng dẫn, /quit để thoát."])
-            }
-            while true {
-                // The prompt goes straight to the descriptor: `print` would buffer it until a newline.
-                try? FileHandle.standardOutput.write(contentsOf: Data("> ".utf8))
-                guard let line = readLine() else { break }
-                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-                try await send(line, outbound)
-                let reply = try await readReply(&replies)
-                for text in reply {
-                    if let range = text.range(of: "Mã cuộc trò chuyện: ") {
-                        let id = text[range.upperBound...].prefix(32)
-                        try? String(id).write(toFile: stateFile, atomically: true, encoding: .utf8)
-                    }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await Self.printBlocks(inbound, stateFile: stateFile) }
+                if let login {
+                    try await send("/login \(login)", outbound)
+                } else if let stateFile, let saved = try? String(contentsOfFile: stateFile, encoding: .utf8).trimmedWhitespace,
+                    !saved.isEmpty
+                {
+                    try await send("/resume \(saved)", outbound)
+                } else {
+                    show(["Chào anh/chị! Gõ câu hỏi, hoặc /help để xem hướng dẫn, /quit để thoát."])
                 }
-                show(reply)
-                if line.trimmingCharacters(in: .whitespaces) == "/quit" { break }
+                while let line = await Self.readLine() {
+                    if line.isBlank { continue }
+                    try await send(line, outbound)
+                    if line.trimmedWhitespace == "/quit" { break }
+                }
+                // Give the last reply a moment to arrive, then end.
+                try? await Task.sleep(for: .milliseconds(500))
+                group.cancelAll()
             }
         }
     }
 
-    /// Writes lines to the terminal (straight to the descriptor, like the prompt, so the two
-    /// never come out of order).
-    func show(_ lines: [String]) {
+    /// Prints each reply block as it arrives; remembers a new conversation id.
+    static func printBlocks(_ inbound: NIOAsyncChannelInboundStream<InputLine>, stateFile: String?) async throws {
+        var block: [String] = []
+        for try await line in inbound {
+            guard case .text(let text) = line else { continue }
+            guard text != "." else {
+                if let stateFile {
+                    for line in block {
+                        if let range = line.range(of: "Mã cuộc trò chuyện: ") {
+                            try? String(line[range.upperBound...].prefix(32)).write(toFile: stateFile, atomically: true,
+                                                                                    encoding: .utf8)
+                        }
+                        if line.hasPrefix("Lỗi (unknown-conversation)") { try? FileManager.default.removeItem(atPath: stateFile) }
+                    }
+                }
+                show(block)
+                block = []
+                continue
+            }
+            block.append(text.hasPrefix("..") ? String(text.dropFirst()) : text)
+        }
+    }
+
+    /// One line of standard input, read off the cooperative pool.
+    static func readLine() async -> String? {
+        try? await NIOThreadPool.singleton.runIfActive { Swift.readLine() }
+    }
+
+    /// Writes lines to the terminal (straight to the descriptor, so output is never held back).
+    static func show(_ lines: [String]) {
         // A closed terminal or pipe ends the output, not the process.
         try? FileHandle.standardOutput.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
+    func show(_ lines: [String]) { Self.show(lines) }
+
     func send(_ line: String, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
         try await outbound.write(ByteBuffer(string: line + "\n"))
-    }
-
-    /// One reply: the lines up to the closing dot line, dot-stuffing undone.
-    @concurrent func readReply(_ replies: inout NIOAsyncChannelInboundStream<InputLine>.AsyncIterator) async throws
-        -> [String]
-    {
-        var lines: [String] = []
-        while let line = try await replies.next() {
-            guard case .text(let text) = line else { continue }
-            if text == "." { break }
-            lines.append(text.hasPrefix("..") ? String(text.dropFirst()) : text)
-        }
-        return lines
     }
 }

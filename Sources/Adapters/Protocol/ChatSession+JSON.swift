@@ -20,7 +20,11 @@ extension ChatSession {
                 }
                 let (record, resumed) = try await service.open(identity)
                 conversation = record.id
-                return respond(["type": "welcome", "conversation": .string(record.id), "resumed": .bool(resumed)], re: re)
+                var output = respond(["type": "welcome", "conversation": .string(record.id), "resumed": .bool(resumed)],
+                                     re: re)
+                // Replies that came while the asker was away, until they are acknowledged.
+                output.lines += await pendingLines()
+                return output
             case "say":
                 guard let text = object["text"]?.string else { return error(.missingField("text"), re: re) }
                 return respond(try await reply(to: .say(text), kind: "say", text: text).0, re: re)
@@ -35,7 +39,9 @@ extension ChatSession {
                                                text: helpful ? "helpful" : "not helpful").0, re: re)
             case "escalate":
                 let text = object["text"]?.string
-                return respond(try await reply(to: .human(text), kind: "escalate", text: text ?? "").0, re: re)
+                let kind = object["kind"]?.string.flatMap(TicketKind.init(text:))
+                return respond(try await reply(to: .human(text), kind: "escalate", text: text ?? "", ticketKind: kind).0,
+                               re: re)
             case "help":
                 return respond(try await reply(to: .help, kind: "help", text: "").0, re: re)
             case "quit":
@@ -43,6 +49,7 @@ extension ChatSession {
                 output.close = true
                 return output
             default:
+                if let output = await handleDeskJSON(type, object, re: re) { return output }
                 return error(.unknownType(type), re: re)
             }
         } catch let failure as StoreError where failure.isUnknownConversation {
@@ -82,6 +89,9 @@ package enum JSONWire {
             return ["type": "suggest", "text": .string(text), "options": .array(options.map { option($0.kb, $0.question) })]
         case .escalate(let text):
             return ["type": "escalate", "text": .string(text)]
+        case .escalated(let receipt):
+            return ["type": "escalated", "ticket": .int(receipt.ticket), "kind": .string(receipt.kind.rawValue),
+                    "topic": .string(receipt.topic), "unit": .string(receipt.unit), "text": .string(receipt.text)]
         case .chat(let text):
             return ["type": "chat", "text": .string(text)]
         }

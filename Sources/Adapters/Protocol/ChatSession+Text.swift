@@ -23,7 +23,8 @@ extension ChatSession {
                     return error(.unknownConversation, re: nil)
                 }
                 conversation = record.id
-                return SessionOutput(lines: TextWire.frame(["Đã tiếp tục cuộc trò chuyện \(record.id)."]))
+                return SessionOutput(lines: TextWire.frame(["Đã tiếp tục cuộc trò chuyện \(record.id)."])
+                    + (await pendingLines()))
             case "/yes", "/no":
                 let helpful = parts[0].lowercased() == "/yes"
                 let (reply, started) = try await reply(to: .feedback(helpful: helpful), kind: "feedback",
@@ -39,6 +40,7 @@ extension ChatSession {
             case "/quit":
                 return SessionOutput(lines: TextWire.frame(["Tạm biệt anh/chị!"]), close: true)
             default:
+                if let output = await handleDeskText(parts[0].lowercased(), argument) { return output }
                 return error(.unknownCommand(parts[0]), re: nil)
             }
         } catch {
@@ -67,7 +69,7 @@ package enum TextWire {
             lines.append("(Câu trả lời cho: \(answer.question) — gõ /yes nếu hữu ích, /no nếu chưa đúng"
                 + (answer.alternatives.isEmpty ? ".)" : ", /more để xem câu trả lời khác.)"))
             return lines
-        case .suggest, .escalate, .chat:
+        case .suggest, .escalate, .escalated, .chat:
             return reply.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
     }

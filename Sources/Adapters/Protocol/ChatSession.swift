@@ -33,17 +33,48 @@ package final class ChatSession {
     /// The current mode.
     package internal(set) var mode: Mode = .undecided
     /// The conversation this connection is in.
-    package internal(set) var conversation: String?
+    package internal(set) var conversation: String? {
+        didSet { if conversation != oldValue { listen() } }
+    }
+    /// The handler logged in on this connection (nil: an asker).
+    package internal(set) var handler: Handler? {
+        didSet { listen() }
+    }
     let service: DialogueService
     let limits: SessionLimits
     var limiter: RateLimiter
+    /// Where the client connects from (failed logins are slowed down per source).
+    let source: String
+    /// Writes lines the desk pushes (replies, new tickets) to this connection; set by the
+    /// transport, called from any thread.
+    let push: (@Sendable ([String]) -> Void)?
+    /// This connection's key in the desk's event hub.
+    var subscription: Int?
 
     /// Creates a session for one connection.
-    package init(service: DialogueService, limits: SessionLimits = SessionLimits(), mode: Mode = .undecided) {
+    /// - Parameters:
+    ///   - source: the client's address (for slowing down failed logins).
+    ///   - push: how the transport writes pushed lines; nil: nothing is pushed (replies wait in
+    ///     the outbox for the next resume).
+    package init(service: DialogueService, limits: SessionLimits = SessionLimits(), mode: Mode = .undecided,
+                 source: String = "local", push: (@Sendable ([String]) -> Void)? = nil)
+    {
         self.service = service
         self.limits = limits
         self.mode = mode
+        self.source = source
+        self.push = push
         limiter = RateLimiter(burst: limits.burst, perSecond: limits.messagesPerSecond)
+    }
+
+    deinit {
+        if let subscription, let hub = service.escalation?.hub { hub.unsubscribe(subscription) }
+    }
+
+    /// Stops listening for pushed events (the connection is closing).
+    package func close() {
+        if let subscription, let hub = service.escalation?.hub { hub.unsubscribe(subscription) }
+        subscription = nil
     }
 
     /// Handles one input line.
@@ -72,18 +103,24 @@ package final class ChatSession {
         return (record.id, true)
     }
 
-    func reply(to input: DialogueInput, kind: String, text: String) async throws -> (DialogueReply, started: Bool) {
+    func reply(to input: DialogueInput, kind: String, text: String, ticketKind: TicketKind? = nil) async throws
+        -> (DialogueReply, started: Bool)
+    {
         let (id, started) = try await currentConversation()
         let incoming = StoredMessage(direction: .incoming, kind: kind, text: text)
-        return (try await service.handle(input, incoming: incoming, in: id), started)
+        return (try await service.handle(input, incoming: incoming, in: id, kind: ticketKind), started)
     }
 
     func error(_ error: ProtocolError, re: JSONValue?) -> SessionOutput {
+        SessionOutput(lines: errorLines(error, re: re))
+    }
+
+    func errorLines(_ error: ProtocolError, re: JSONValue?) -> [String] {
         switch mode {
         case .json:
-            return SessionOutput(lines: [error.json(re: re)])
+            return [error.json(re: re)]
         case .text, .undecided:
-            return SessionOutput(lines: TextWire.frame(["Lỗi (\(error.code)): \(error.message)"]))
+            return TextWire.frame(["Lỗi (\(error.code)): \(error.message)"])
         }
     }
 }

@@ -1,3 +1,5 @@
+import Dialogue
+
 /// An error the protocol reports to the client, with a stable code and a Vietnamese message.
 package struct ProtocolError: Error, Hashable, Sendable {
     /// Stable machine-readable code.
@@ -34,12 +36,26 @@ package struct ProtocolError: Error, Hashable, Sendable {
     /// The server could not store the message: nothing was acknowledged.
     package static let unavailable = ProtocolError(
         code: "unavailable", message: "Hệ thống tạm thời không lưu được tin nhắn; vui lòng gửi lại.")
+    /// A handler command from a connection that has not logged in as a handler.
+    package static let notAllowed = ProtocolError(code: "not-allowed", message: "Anh/chị không có quyền thực hiện thao tác này.")
+    /// A wrong, malformed or revoked handler token.
+    package static let badToken = ProtocolError(code: "bad-token", message: "Mã đăng nhập không đúng hoặc đã bị thu hồi.")
+    /// An acknowledgment of a reply this conversation never got.
+    package static let unknownDelivery = ProtocolError(code: "unknown-delivery", message: "Không có tin trả lời này.")
+    /// The desk (tickets, handlers) is not running in this server.
+    package static let notAvailable = ProtocolError(
+        code: "not-available", message: "Máy chủ này không nhận chuyển câu hỏi cho cán bộ.")
     /// The server is at its connection limit.
     package static let busy = ProtocolError(
         code: "busy", message: "Máy chủ đang quá tải, vui lòng kết nối lại sau.")
 }
 
 extension ProtocolError {
+    /// The desk's refusal, with its code.
+    package init(_ error: EscalationError) {
+        self.init(code: error.code, message: error.description)
+    }
+
     /// The JSON Lines error message, answering request `re` when there is one.
     package func json(re: JSONValue?) -> String {
         var object: [String: JSONValue] = ["type": "error", "code": .string(code), "message": .string(message)]

@@ -93,11 +93,34 @@ package final class ChatServer: Service, Sendable {
             if count > configuration.limits.maximumConnections {
                 await loop.refuse(ProtocolError.busy.json(re: nil))
             } else {
-                try await loop.run(ChatSession(service: service, limits: configuration.limits),
-                                   limits: configuration.limits)
+                let session = ChatSession(
+                    service: service, limits: configuration.limits,
+                    source: connection.channel.remoteAddress?.ipAddress ?? "unknown",
+                    push: Self.pushWriter(connection.channel, limits: configuration.limits))
+                try await loop.run(session, limits: configuration.limits)
             }
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension ChatServer {
+    /// Writes lines the desk pushes (replies, new tickets) into a connection, from any thread.
+    /// A client that leaves more than `maximumPendingOutputBytes` unread is disconnected.
+    static func pushWriter(_ channel: any Channel, limits: SessionLimits) -> @Sendable ([String]) -> Void {
+        let limit = limits.maximumPendingOutputBytes
+        return { lines in
+            var buffer = channel.allocator.buffer(capacity: lines.reduce(0) { $0 + $1.utf8.count + 1 })
+            for line in lines {
+                buffer.writeString(line)
+                buffer.writeInteger(UInt8(ascii: "\n"))
+            }
+            channel.eventLoop.execute {
+                channel.writeAndFlush(buffer, promise: nil)
+                let pending = (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
+                if pending > limit { channel.close(promise: nil) }
+            }
         }
     }
 }
@@ -131,6 +154,7 @@ actor ConnectionLoop {
         let channel = connection.channel
         defer { close() }
         try await withTaskCancellationHandler {
+            defer { session.close() }
             let allocator = channel.allocator
             while let line = try await nextLine() {
                 let output = await session.handle(line)

@@ -48,6 +48,7 @@ package struct Dialogue: Sendable {
             let question = text.flatMap { $0.isEmpty ? nil : $0 } ?? state.lastQuestion
             state.escalated = true
             state.options = []
+            state.lastQuestion = question
             return .escalate(text: question == nil ? Texts.humanWithoutQuestion : Texts.escalated)
         case .say(let text):
             return say(text, state: &state)

@@ -54,6 +54,8 @@ package enum DialogueReply: Sendable, Hashable {
     case suggest(text: String, options: [DialogueOption])
     /// Nothing fits: the question goes to a person.
     case escalate(text: String)
+    /// The question became a ticket (committed): its number and the unit it went to.
+    case escalated(TicketReceipt)
     /// Greetings, thanks, help, small talk, and short notices.
     case chat(text: String)
 
@@ -63,6 +65,7 @@ package enum DialogueReply: Sendable, Hashable {
         case .answer: "answer"
         case .suggest: "suggest"
         case .escalate: "escalate"
+        case .escalated: "escalated"
         case .chat: "chat"
         }
     }
@@ -74,6 +77,30 @@ package enum DialogueReply: Sendable, Hashable {
         case .suggest(let text, let options):
             ([text] + options.enumerated().map { "\($0.offset + 1). \($0.element.question)" }).joined(separator: "\n")
         case .escalate(let text), .chat(let text): text
+        case .escalated(let receipt): receipt.text
         }
+    }
+}
+
+/// What the asker is told when their question became a ticket.
+package struct TicketReceipt: Sendable, Hashable {
+    /// Ticket number.
+    package var ticket: Int
+    package var kind: TicketKind
+    /// Topic code.
+    package var topic: String
+    /// Unit code.
+    package var unit: String
+    /// The sentence for the asker (number and unit name included).
+    package var text: String
+
+    /// The receipt of a stored ticket.
+    package init(_ ticket: Ticket, unitName: String) {
+        self.ticket = ticket.number
+        kind = ticket.kind
+        topic = ticket.topic
+        unit = ticket.unit
+        text = "Em đã chuyển \(ticket.kind.label) của anh/chị đến \(unitName) (phiếu số \(ticket.number)). "
+            + "Câu trả lời của đơn vị sẽ được gửi lại trong cuộc trò chuyện này, kể cả khi anh/chị quay lại sau."
     }
 }

@@ -65,7 +65,12 @@ package struct Corpus: Sendable {
         return try JSONDecoder().decode(RankingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    /// Topic code → name.
+    /// The corpus's units as the store keeps them.
+    package var unitRecords: [UnitRecord] {
+        units.map { UnitRecord(id: $0.id, name: $0.name, answers: $0.answers) }
+    }
+
+    /// Topic code → Vietnamese name.
     package var topicNames: [String: String] {
         Dictionary(topics.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     }

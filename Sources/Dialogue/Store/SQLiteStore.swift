@@ -6,7 +6,7 @@ import Synchronization
 /// The embedded store: SQLite through GRDB. A `DatabasePool` (WAL) in the daemon, a
 /// `DatabaseQueue` in tests; named migrations that never change once shipped.
 package struct SQLiteStore: ConversationStore {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     private let batcher: GroupCommit
     /// A second connection that checkpoints the WAL (nil for in-memory stores).
     private let checkpointer: DatabaseQueue?
@@ -102,6 +102,7 @@ package struct SQLiteStore: ConversationStore {
                 t.column("updatedAt", .datetime).notNull()
             }
         }
+        registerEscalation(in: &migrator)
         return migrator
     }
 

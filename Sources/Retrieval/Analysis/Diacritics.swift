@@ -9,3 +9,14 @@ package enum Diacritics {
             .replacingOccurrences(of: "Đ", with: "D")
     }
 }
+
+extension Diacritics {
+    /// A key for matching short labels however they are typed: diacritics stripped, lower
+    /// case, hyphens and runs of white space as one space ("Kiến nghị", "kien-nghi" →
+    /// "kien nghi").
+    package static func foldedKey(_ text: String) -> String {
+        strip(text).lowercased()
+            .split(whereSeparator: { $0 == "-" || $0 == "_" || $0.isWhitespace })
+            .joined(separator: " ")
+    }
+}

@@ -1,0 +1,141 @@
+import Adapters
+import ArgumentParser
+import Dialogue
+import Foundation
+
+/// Opens the store for a desk command; a store that has no units yet gets the bundled
+/// corpus's (as the daemon's first start would), so that handlers can be added before it.
+func openDesk(_ data: String) async throws -> SQLiteStore {
+    let store = try SQLiteStore.open(directory: data)
+    if try await store.units().isEmpty {
+        try await store.saveUnits(try Corpus.load(from: Corpus.defaultDirectory()).unitRecords)
+    }
+    return store
+}
+
+/// `motcua units list|add`: the answering units tickets are routed to.
+struct Units: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Các đơn vị trả lời (nhận phiếu chuyển).", subcommands: [List.self, Add.self], defaultSubcommand: List.self)
+
+    /// Lists the units.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Liệt kê các đơn vị.")
+        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
+        var data = "./motcua-data"
+
+        func run() async throws {
+            for unit in try await openDesk(data).units() {
+                print("\(unit.id)\t\(unit.name)")
+            }
+        }
+    }
+
+    /// Adds (or renames) a unit.
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Thêm hoặc đổi tên một đơn vị.")
+        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
+        var data = "./motcua-data"
+        @Option(name: .long, help: "Mã đơn vị (vd: VP).")
+        var code: String
+        @Option(name: .long, help: "Tên đơn vị.")
+        var name: String
+        @Option(name: .long, help: "Đơn vị trả lời về lĩnh vực nào.")
+        var answers = ""
+
+        func run() async throws {
+            try await SQLiteStore.open(directory: data).saveUnits([UnitRecord(id: code, name: name, answers: answers)])
+            print("Đã lưu đơn vị \(code): \(name).")
+        }
+    }
+}
+
+/// `motcua handlers add|list|revoke`: the people who answer tickets, and their login tokens.
+struct Handlers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cán bộ xử lý phiếu và mã đăng nhập của họ.", subcommands: [List.self, Add.self, Revoke.self],
+        defaultSubcommand: List.self)
+
+    /// Lists handlers.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Liệt kê cán bộ xử lý.")
+        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
+        var data = "./motcua-data"
+
+        func run() async throws {
+            for handler in try await SQLiteStore.open(directory: data).handlers() {
+                print("\(handler.id)\t\(handler.unit)\t\(handler.name)\(handler.admin ? "\tquản trị" : "")"
+                    + (handler.revoked ? "\tđã thu hồi" : ""))
+            }
+        }
+    }
+
+    /// Adds a handler; prints the token once, alone on the last line.
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Thêm cán bộ xử lý; in mã đăng nhập một lần duy nhất, ở dòng cuối.")
+        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
+        var data = "./motcua-data"
+        @Option(name: .long, help: "Mã đơn vị.")
+        var unit: String
+        @Option(name: .long, help: "Họ tên cán bộ.")
+        var name: String
+        @Flag(name: .long, help: "Quản trị: thấy phiếu của mọi đơn vị.")
+        var admin = false
+
+        func run() async throws {
+            let store = try await openDesk(data)
+            guard try await store.units().contains(where: { $0.id == unit }) else {
+                throw ValidationError("không có đơn vị \(unit) (xem: motcua units list --data \(data))")
+            }
+            let (id, token, hash) = HandlerTokens.make()
+            try await store.addHandler(Handler(id: id, unit: unit, name: name, admin: admin, revoked: false),
+                                       secretHash: hash)
+            print("Đã thêm cán bộ \(name) (\(id)), đơn vị \(unit)\(admin ? ", quản trị" : "").")
+            print("Mã đăng nhập (chỉ hiện một lần; máy chủ chỉ giữ bản băm):")
+            print(token)
+        }
+    }
+
+    /// Revokes a handler's token.
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Thu hồi mã đăng nhập của một cán bộ.")
+        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
+        var data = "./motcua-data"
+        @Argument(help: "Mã cán bộ (cột đầu của `motcua handlers list`).")
+        var id: String
+
+        func run() async throws {
+            guard try await SQLiteStore.open(directory: data).revokeHandler(id) else {
+                throw ValidationError("không có cán bộ \(id)")
+            }
+            print("Đã thu hồi mã đăng nhập của \(id).")
+        }
+    }
+}
+
+/// `motcua tickets`: a handler's terminal client (the text protocol, logged in first).
+struct Tickets: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Làm việc với phiếu từ cửa sổ dòng lệnh (cán bộ xử lý).",
+        discussion: "Mã đăng nhập lấy từ biến môi trường MOTCUA_TOKEN hoặc tệp --token-file. Lệnh: /queue, /show N, /claim N, /reply N …, /note N …, /transfer N ĐƠN_VỊ, /close N, /reopen N, /kb edit|retire, /quit.")
+
+    @Option(name: .long, help: "Địa chỉ máy chủ.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Cổng máy chủ.")
+    var port = 7420
+
+    @Option(name: .long, help: "Tệp chứa mã đăng nhập.")
+    var tokenFile: String?
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let token = try tokenFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
+            ?? ProcessInfo.processInfo.environment["MOTCUA_TOKEN"]
+        guard let token = token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+            throw ValidationError("cần mã đăng nhập: đặt MOTCUA_TOKEN hoặc dùng --token-file")
+        }
+        try await TerminalChat(host: host, port: port, stateFile: nil, login: token).run()
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import Retrieval
+import Synchronization
+
+/// The other half of the desk: what the bot cannot answer becomes a ticket for the unit that
+/// owns the field; handlers of that unit claim, answer, annotate, transfer, close and reopen it;
+/// the answer goes to the asker's outbox and their live connections, and becomes knowledge the
+/// bot answers the next person with. Every change is committed before anyone is told of it, and
+/// audited. No transport in it: the protocol sessions in Adapters call it.
+package final class EscalationService: Sendable {
+    /// Due times and routing.
+    package struct Configuration: Sendable {
+        /// Topics and the unit that owns each.
+        package var topics: [Topic]
+        /// Hours until an answer is due, per kind.
+        package var dueHours: [TicketKind: Double] = [.question: 72, .opinion: 120, .recommendation: 240,
+                                                       .complaint: 240]
+        /// The unit that gets tickets whose topic has no owner.
+        package var fallbackUnit: String?
+
+        /// Creates a configuration.
+        package init(topics: [Topic], fallbackUnit: String? = nil) {
+            self.topics = topics
+            self.fallbackUnit = fallbackUnit
+        }
+    }
+
+    /// The store.
+    package let store: any DeskStore
+    /// Live listeners.
+    package let hub: EventHub
+    let configuration: Configuration
+    let classifier: TopicClassifier
+    let kinds = KindDetector()
+    let search: @Sendable (String) -> SearchResponse
+    let learn: @Sendable (KnowledgeEntry) -> Void
+    let forget: @Sendable (String) -> Void
+    let throttle = LoginThrottle()
+
+    /// Creates the service.
+    /// - Parameters:
+    ///   - search: the bot's search (for topics and for similar earlier answers).
+    ///   - entry: a live knowledge-base entry by id.
+    ///   - learn: puts an entry in the live index (at once).
+    ///   - forget: takes an entry out of the live index.
+    package init(store: any DeskStore, hub: EventHub = EventHub(), configuration: Configuration,
+                 search: @escaping @Sendable (String) -> SearchResponse,
+                 entry: @escaping @Sendable (String) -> KnowledgeEntry?,
+                 learn: @escaping @Sendable (KnowledgeEntry) -> Void,
+                 forget: @escaping @Sendable (String) -> Void)
+    {
+        self.store = store
+        self.hub = hub
+        self.configuration = configuration
+        self.search = search
+        self.learn = learn
+        self.forget = forget
+        classifier = TopicClassifier(topics: configuration.topics, search: search, entry: entry)
+    }
+
+    // MARK: - Askers
+
+    /// The kind a message reads as.
+    package func kind(of text: String) -> TicketKind { kinds.kind(of: text) }
+
+    /// Raises a ticket for a question; returns it once it is committed (and tells the unit).
+    package func escalate(conversation: String, question: String, kind: TicketKind?, context: [String]) async throws
+        -> Ticket
+    {
+        let kind = kind ?? kinds.kind(of: question)
+        let topic = classifier.topic(of: question) ?? "khac"
+        let unit = configuration.topics.first { $0.id == topic }?.unit ?? configuration.fallbackUnit
+            ?? configuration.topics.first?.unit ?? "VP"
+        let due = Date().addingTimeInterval((configuration.dueHours[kind] ?? 72) * 3600)
+        let ticket = try await store.createTicket(
+            TicketDraft(conversation: conversation, kind: kind, topic: topic, unit: unit, question: question,
+                        context: context, due: due))
+        hub.publish(.ticket(ticket))
+        return ticket
+    }
+
+    /// The name of a unit (its code when unknown).
+    package func unitName(_ code: String) async -> String {
+        ((try? await store.units()) ?? []).first { $0.id == code }?.name ?? code
+    }
+
+    /// Replies waiting for the conversation's client.
+    package func pending(conversation: String) async throws -> [Delivery] {
+        try await store.pendingDeliveries(conversation: conversation)
+    }
+
+    /// The client got a reply: it is not sent again.
+    package func acknowledge(delivery: Int, conversation: String) async throws {
+        guard try await store.acknowledge(delivery: delivery, conversation: conversation) else {
+            throw EscalationError(code: "unknown-delivery", description: "Không có tin trả lời số \(delivery).")
+        }
+    }
+
+    /// The asker rates the answer to one of their tickets (1–5, with an optional comment).
+    package func rate(conversation: String, ticket number: Int, score: Int, comment: String?) async throws {
+        guard (1...5).contains(score) else { throw EscalationError.badRequest("Điểm đánh giá phải từ 1 đến 5.") }
+        guard let ticket = try await store.ticket(number), ticket.conversation == conversation else {
+            throw EscalationError.unknownTicket(number)
+        }
+        guard ticket.status == .answered || ticket.status == .closed else {
+            throw EscalationError.badState(ticket, "đánh giá khi chưa có câu trả lời")
+        }
+        try await store.rate(ticket: number, score: score, comment: comment?.isBlank == false ? comment : nil)
+    }
+
+    // MARK: - Handlers
+
+    /// The handler a token belongs to; nil for a wrong, malformed or revoked token. Failures
+    /// from one `source` (the client's address) are answered more and more slowly.
+    package func login(token: String, source: String) async -> Handler? {
+        await throttle.waitIfNeeded(source)
+        guard let (id, secret) = HandlerTokens.parse(token),
+            let (handler, stored) = try? await store.handler(id), !handler.revoked,
+            HandlerTokens.equalInConstantTime(HandlerTokens.hash(secret), stored)
+        else {
+            throttle.failed(source)
+            return nil
+        }
+        throttle.succeeded(source)
+        return handler
+    }
+
+    /// The tickets a handler sees: their unit's (all units for an admin), oldest first.
+    package func queue(for handler: Handler, status: TicketStatus?) async throws -> [Ticket] {
+        try await store.tickets(unit: handler.admin ? nil : handler.unit, status: status)
+    }
+
+    /// A ticket with its trail and similar earlier answers.
+    package func show(_ number: Int, for handler: Handler) async throws -> TicketDetail {
+        let ticket = try await visibleTicket(number, to: handler)
+        let similar = search(ticket.question).results.prefix(3).compactMap { result -> DialogueOption? in
+            classifier.entry(result.entryID).map { DialogueOption(kb: $0.id, question: $0.question) }
+        }
+        return TicketDetail(ticket: ticket, events: try await store.events(of: number), similar: similar)
+    }
+
+    /// Takes a ticket: it is the handler's now.
+    package func claim(_ number: Int, by handler: Handler) async throws -> Ticket {
+        try await change(number, by: handler, action: "claimed") { ticket in
+            guard ticket.status == .new || ticket.status == .assigned else {
+                throw EscalationError.badState(ticket, "nhận xử lý")
+            }
+            ticket.status = .assigned
+            ticket.handler = handler.id
+        }
+    }
+
+    /// An internal note: kept on the ticket, never sent to the asker.
+    package func note(_ number: Int, by handler: Handler, text: String) async throws -> Ticket {
+        guard !text.isBlank else { throw EscalationError.badRequest("Ghi chú không được để trống.") }
+        return try await change(number, by: handler, action: "noted", detail: text) { _ in }
+    }
+
+    /// Hands a ticket to another unit (it becomes new there, and its handlers are told).
+    package func transfer(_ number: Int, by handler: Handler, to unit: String) async throws -> Ticket {
+        guard try await store.units().contains(where: { $0.id == unit }) else { throw EscalationError.unknownUnit(unit) }
+        let ticket = try await change(number, by: handler, action: "transferred", detail: unit) { ticket in
+            guard ticket.status != .closed else { throw EscalationError.badState(ticket, "chuyển đơn vị") }
+            ticket.unit = unit
+            ticket.status = .new
+            ticket.handler = nil
+        }
+        hub.publish(.ticket(ticket))
+        return ticket
+    }
+
+    /// Closes a ticket.
+    package func close(_ number: Int, by handler: Handler) async throws -> Ticket {
+        try await change(number, by: handler, action: "closed") { ticket in
+            guard ticket.status != .closed else { throw EscalationError.badState(ticket, "đóng") }
+            ticket.status = .closed
+        }
+    }
+
+    /// Reopens an answered or closed ticket.
+    package func reopen(_ number: Int, by handler: Handler) async throws -> Ticket {
+        let ticket = try await change(number, by: handler, action: "reopened") { ticket in
+            guard ticket.status == .answered || ticket.status == .closed else {
+                throw EscalationError.badState(ticket, "mở lại")
+            }
+            ticket.status = ticket.handler == nil ? .new : .assigned
+        }
+        hub.publish(.ticket(ticket))
+        return ticket
+    }
+
+    /// The unit's answer: committed with the asker's outbox entry (and, unless `reusable` is
+    /// false, as a knowledge-base entry indexed at once), then pushed to the asker's live
+    /// connections.
+    package func reply(_ number: Int, by handler: Handler, text: String, reusable: Bool) async throws
+        -> (Ticket, Delivery)
+    {
+        let text = text.trimmedWhitespace
+        guard !text.isEmpty else { throw EscalationError.badRequest("Câu trả lời không được để trống.") }
+        let current = try await visibleTicket(number, to: handler)
+        let learned = reusable
+            ? KnowledgeEntry(id: Self.entryID(number), question: current.question, answer: text, topic: current.topic,
+                             unit: current.unit)
+            : nil
+        let (ticket, delivery) = try await store.replyToTicket(
+            number, event: TicketEvent(actor: handler.id, action: "replied", detail: text), learned: learned
+        ) { ticket in
+            guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
+            guard ticket.status != .closed else { throw EscalationError.badState(ticket, "trả lời") }
+        }
+        if let learned { learn(learned) }
+        hub.publish(.reply(delivery))
+        return (ticket, delivery)
+    }
+
+    /// The knowledge-base id of what an answered ticket teaches.
+    package static func entryID(_ ticket: Int) -> String { "phieu-\(ticket)" }
+
+    /// Edits a knowledge-base entry (question and/or answer); indexed at once.
+    package func editEntry(_ id: String, by handler: Handler, question: String?, answer: String?) async throws
+        -> KnowledgeEntry
+    {
+        guard var entry = try await store.entry(id) else { throw EscalationError.unknownEntry(id) }
+        guard handler.admin || entry.unit == nil || entry.unit == handler.unit else { throw EscalationError.notAllowed }
+        if let question, !question.isBlank { entry.question = question.trimmedWhitespace }
+        if let answer, !answer.isBlank { entry.answer = answer.trimmedWhitespace }
+        try await store.saveEntry(entry, source: "handler:\(handler.id)")
+        learn(entry)
+        return entry
+    }
+
+    /// Retires a knowledge-base entry; the bot stops answering with it at once.
+    package func retireEntry(_ id: String, by handler: Handler) async throws {
+        guard let entry = try await store.entry(id) else { throw EscalationError.unknownEntry(id) }
+        guard handler.admin || entry.unit == nil || entry.unit == handler.unit else { throw EscalationError.notAllowed }
+        guard try await store.retireEntry(id) else { throw EscalationError.unknownEntry(id) }
+        forget(id)
+    }
+
+    // MARK: - Helpers
+
+    func visibleTicket(_ number: Int, to handler: Handler) async throws -> Ticket {
+        // Another unit's ticket is reported as unknown: its number tells nothing.
+        guard let ticket = try await store.ticket(number), handler.covers(ticket.unit) else {
+            throw EscalationError.unknownTicket(number)
+        }
+        return ticket
+    }
+
+    func change(_ number: Int, by handler: Handler, action: String, detail: String = "",
+                _ edit: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
+    {
+        try await store.updateTicket(number, event: TicketEvent(actor: handler.id, action: action, detail: detail)) {
+            ticket in
+            guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
+            try edit(&ticket)
+        }
+    }
+}
+
+/// Failed logins from one source wait longer each time (0.25 s, doubling, at most 8 s), so a
+/// token cannot be guessed by trying; a success clears the count.
+final class LoginThrottle: Sendable {
+    private let failures = Mutex<[String: Int]>([:])
+
+    func waitIfNeeded(_ source: String) async {
+        let count = failures.withLock { $0[source] ?? 0 }
+        guard count > 0 else { return }
+        let seconds = min(8, 0.25 * pow(2, Double(count - 1)))
+        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+    }
+
+    func failed(_ source: String) {
+        failures.withLock { table in
+            if table.count > 100_000 { table.removeAll() }
+            table[source, default: 0] += 1
+        }
+    }
+
+    func succeeded(_ source: String) {
+        _ = failures.withLock { $0.removeValue(forKey: source) }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Retrieval
+
+/// The storage interface of the escalation desk, owned by Dialogue like `ConversationStore`:
+/// tickets and their audit trail, units and handlers, the outbox of replies on their way to
+/// askers, ratings, and the knowledge the desk learns. Every method that changes something
+/// returns only after its transaction is committed.
+package protocol EscalationStore: Sendable {
+    // MARK: Tickets
+
+    /// Stores a new ticket (number assigned here) with its `created` event.
+    func createTicket(_ draft: TicketDraft) async throws -> Ticket
+
+    /// The ticket with this number.
+    func ticket(_ number: Int) async throws -> Ticket?
+
+    /// Tickets of a unit (nil: all units), optionally of one status, oldest first.
+    func tickets(unit: String?, status: TicketStatus?) async throws -> [Ticket]
+
+    /// The tickets raised in a conversation, newest first.
+    func tickets(conversation: String) async throws -> [Ticket]
+
+    /// A ticket's audit trail, oldest first.
+    func events(of ticket: Int) async throws -> [TicketEvent]
+
+    /// Changes a ticket and appends its event, in one transaction.
+    /// - Parameter change: checks and edits the ticket; throwing leaves everything as it was.
+    func updateTicket(_ number: Int, event: TicketEvent, change: @escaping @Sendable (inout Ticket) throws -> Void)
+        async throws -> Ticket
+
+    /// A unit's reply: the ticket becomes answered, the reply is appended to its trail, put in
+    /// the asker's outbox, and (when given) saved as a knowledge-base entry — one transaction.
+    func replyToTicket(_ number: Int, event: TicketEvent, learned: KnowledgeEntry?,
+                       check: @escaping @Sendable (Ticket) throws -> Void) async throws -> (Ticket, Delivery)
+
+    // MARK: Outbox
+
+    /// Replies not yet acknowledged by the conversation's client, oldest first.
+    func pendingDeliveries(conversation: String) async throws -> [Delivery]
+
+    /// Marks a delivery acknowledged; false when it is not this conversation's or unknown.
+    func acknowledge(delivery: Int, conversation: String) async throws -> Bool
+
+    // MARK: Ratings
+
+    /// Stores the asker's rating of a ticket (1–5) and appends a `rated` event.
+    func rate(ticket: Int, score: Int, comment: String?) async throws
+
+    // MARK: Units and handlers
+
+    /// Every unit.
+    func units() async throws -> [UnitRecord]
+
+    /// Adds or renames units (the corpus's at import; `motcua units add`).
+    func saveUnits(_ units: [UnitRecord]) async throws
+
+    /// Adds a handler with the SHA-256 of their secret.
+    func addHandler(_ handler: Handler, secretHash: Data) async throws
+
+    /// A handler and their secret's hash.
+    func handler(_ id: String) async throws -> (Handler, secretHash: Data)?
+
+    /// Every handler.
+    func handlers() async throws -> [Handler]
+
+    /// Revokes a handler's token; false when there is no such handler.
+    func revokeHandler(_ id: String) async throws -> Bool
+
+    // MARK: Knowledge
+
+    /// Adds or replaces a knowledge-base entry the desk learned (`source`: what taught it).
+    func saveEntry(_ entry: KnowledgeEntry, source: String) async throws
+
+    /// The stored entry with this id, live or not.
+    func entry(_ id: String) async throws -> KnowledgeEntry?
+
+    /// Retires an entry; false when there is no live entry with this id.
+    func retireEntry(_ id: String) async throws -> Bool
+}
+
+/// A ticket before it is stored.
+package struct TicketDraft: Sendable, Hashable {
+    package var conversation: String
+    package var kind: TicketKind
+    package var topic: String
+    package var unit: String
+    package var question: String
+    package var context: [String]
+    package var due: Date
+
+    /// Creates a draft.
+    package init(conversation: String, kind: TicketKind, topic: String, unit: String, question: String,
+                 context: [String], due: Date)
+    {
+        self.conversation = conversation
+        self.kind = kind
+        self.topic = topic
+        self.unit = unit
+        self.question = question
+        self.context = context
+        self.due = due
+    }
+}
+
+/// Everything the daemon stores.
+package typealias DeskStore = ConversationStore & EscalationStore

@@ -1,0 +1,321 @@
+import Foundation
+import GRDB
+import Retrieval
+
+/// The escalation desk's tables: tickets, their append-only events, units, handlers, the
+/// outbox of replies, ratings.
+extension SQLiteStore: EscalationStore {
+    static func registerEscalation(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2: tickets, units, handlers, outbox, ratings") { db in
+            try db.create(table: "unit") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("answers", .text).notNull().defaults(to: "")
+            }
+            try db.create(table: "handler") { t in
+                t.primaryKey("id", .text)
+                t.column("unit", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("admin", .boolean).notNull().defaults(to: false)
+                t.column("secretHash", .blob).notNull()
+                t.column("revoked", .boolean).notNull().defaults(to: false)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "ticket") { t in
+                t.autoIncrementedPrimaryKey("number")
+                t.belongsTo("conversation", onDelete: .cascade).notNull()
+                t.column("kind", .text).notNull()
+                t.column("topic", .text).notNull()
+                t.column("unit", .text).notNull().indexed()
+                t.column("question", .text).notNull()
+                t.column("context", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("handler", .text)
+                t.column("due", .datetime).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("answeredAt", .datetime)
+                t.column("undelivered", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "ticketEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticket", .integer).notNull().indexed().references("ticket", onDelete: .cascade)
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("date", .datetime).notNull()
+            }
+            try db.create(table: "delivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("conversation", onDelete: .cascade).notNull()
+                t.column("ticket", .integer).notNull().references("ticket", onDelete: .cascade)
+                t.column("unit", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("ackedAt", .datetime)
+            }
+            try db.create(table: "rating") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticket", .integer).notNull().indexed().references("ticket", onDelete: .cascade)
+                t.column("score", .integer).notNull()
+                t.column("comment", .text)
+                t.column("date", .datetime).notNull()
+            }
+        }
+    }
+
+    // MARK: - Tickets
+
+    package func createTicket(_ draft: TicketDraft) async throws -> Ticket {
+        let context = String(decoding: try JSONEncoder().encode(draft.context), as: UTF8.self)
+        return try await writer.write { db in
+            let now = Date()
+            try db.execute(
+                sql: """
+                    INSERT INTO ticket (conversationId, kind, topic, unit, question, context, status, due, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
+                    """,
+                arguments: [draft.conversation, draft.kind.rawValue, draft.topic, draft.unit, draft.question, context,
+                            StoredDate.text(draft.due), StoredDate.text(now), StoredDate.text(now)])
+            let number = Int(db.lastInsertedRowID)
+            try Self.append(TicketEvent(actor: "asker", action: "created", detail: draft.question, date: now),
+                            to: number, in: db)
+            return try Self.fetchTicket(number, in: db)!
+        }
+    }
+
+    package func ticket(_ number: Int) async throws -> Ticket? {
+        try await writer.read { db in try Self.fetchTicket(number, in: db) }
+    }
+
+    package func tickets(unit: String?, status: TicketStatus?) async throws -> [Ticket] {
+        try await writer.read { db in
+            var sql = "SELECT * FROM ticket WHERE 1"
+            var arguments: StatementArguments = []
+            if let unit {
+                sql += " AND unit = ?"
+                arguments += [unit]
+            }
+            if let status {
+                sql += " AND status = ?"
+                arguments += [status.rawValue]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY number", arguments: arguments).map(Self.ticket(from:))
+        }
+    }
+
+    package func tickets(conversation: String) async throws -> [Ticket] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ticket WHERE conversationId = ? ORDER BY number DESC",
+                             arguments: [conversation]).map(Self.ticket(from:))
+        }
+    }
+
+    package func events(of ticket: Int) async throws -> [TicketEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ticketEvent WHERE ticket = ? ORDER BY id", arguments: [ticket]).map {
+                TicketEvent(actor: $0["actor"], action: $0["action"], detail: $0["detail"], date: $0["date"])
+            }
+        }
+    }
+
+    package func updateTicket(_ number: Int, event: TicketEvent,
+                              change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
+    {
+        try await writer.write { db in
+            guard var ticket = try Self.fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
+            try change(&ticket)
+            ticket.updatedAt = event.date
+            try Self.save(ticket, in: db)
+            try Self.append(event, to: number, in: db)
+            return ticket
+        }
+    }
+
+    package func replyToTicket(_ number: Int, event: TicketEvent, learned: KnowledgeEntry?,
+                               check: @escaping @Sendable (Ticket) throws -> Void) async throws -> (Ticket, Delivery)
+    {
+        let learnedJSON = try learned.map { try Self.entryEncoder.encode($0) }
+        return try await writer.write { db in
+            guard var ticket = try Self.fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
+            try check(ticket)
+            ticket.status = .answered
+            ticket.updatedAt = event.date
+            if ticket.answeredAt == nil { ticket.answeredAt = event.date }
+            try Self.save(ticket, in: db)
+            try Self.append(event, to: number, in: db)
+            try db.execute(
+                sql: "INSERT INTO delivery (conversationId, ticket, unit, text, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [ticket.conversation, number, ticket.unit, event.detail, StoredDate.text(event.date)])
+            let delivery = Delivery(id: Int(db.lastInsertedRowID), conversation: ticket.conversation, ticket: number,
+                                    unit: ticket.unit, text: event.detail, createdAt: event.date)
+            if let learned, let learnedJSON {
+                try Self.upsertEntry(id: learned.id, json: learnedJSON, source: "ticket:\(number)", in: db)
+            }
+            return (ticket, delivery)
+        }
+    }
+
+    static func fetchTicket(_ number: Int, in db: Database) throws -> Ticket? {
+        try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE number = ?", arguments: [number]).map(ticket(from:))
+    }
+
+    static func ticket(from row: Row) throws -> Ticket {
+        let context = (try? JSONDecoder().decode([String].self, from: Data((row["context"] as String).utf8))) ?? []
+        return Ticket(
+            number: row["number"], conversation: row["conversationId"],
+            kind: TicketKind(rawValue: row["kind"]) ?? .question, topic: row["topic"], unit: row["unit"],
+            question: row["question"], context: context, status: TicketStatus(rawValue: row["status"]) ?? .new,
+            handler: row["handler"], due: row["due"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
+            answeredAt: row["answeredAt"], undelivered: row["undelivered"])
+    }
+
+    static func save(_ ticket: Ticket, in db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE ticket SET kind = ?, topic = ?, unit = ?, status = ?, handler = ?, due = ?, updatedAt = ?,
+                answeredAt = ?, undelivered = ? WHERE number = ?
+                """,
+            arguments: [ticket.kind.rawValue, ticket.topic, ticket.unit, ticket.status.rawValue, ticket.handler,
+                        StoredDate.text(ticket.due), StoredDate.text(ticket.updatedAt),
+                        ticket.answeredAt.map(StoredDate.text), ticket.undelivered, ticket.number])
+    }
+
+    static func append(_ event: TicketEvent, to ticket: Int, in db: Database) throws {
+        try db.execute(sql: "INSERT INTO ticketEvent (ticket, actor, action, detail, date) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [ticket, event.actor, event.action, event.detail, StoredDate.text(event.date)])
+    }
+
+    // MARK: - Outbox
+
+    package func pendingDeliveries(conversation: String) async throws -> [Delivery] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE conversationId = ? AND ackedAt IS NULL ORDER BY id",
+                             arguments: [conversation]).map {
+                Delivery(id: $0["id"], conversation: $0["conversationId"], ticket: $0["ticket"], unit: $0["unit"],
+                         text: $0["text"], createdAt: $0["createdAt"])
+            }
+        }
+    }
+
+    package func acknowledge(delivery: Int, conversation: String) async throws -> Bool {
+        try await writer.write { db in
+            guard let ticket = try Int.fetchOne(
+                db, sql: "SELECT ticket FROM delivery WHERE id = ? AND conversationId = ?",
+                arguments: [delivery, conversation])
+            else { return false }
+            let now = Date()
+            try db.execute(sql: "UPDATE delivery SET ackedAt = ? WHERE id = ? AND ackedAt IS NULL",
+                           arguments: [StoredDate.text(now), delivery])
+            if db.changesCount == 1 {
+                try db.execute(sql: "UPDATE ticket SET undelivered = 0 WHERE number = ?", arguments: [ticket])
+                try Self.append(TicketEvent(actor: "asker", action: "delivered", detail: "\(delivery)", date: now),
+                                to: ticket, in: db)
+            }
+            return true
+        }
+    }
+
+    // MARK: - Ratings
+
+    package func rate(ticket: Int, score: Int, comment: String?) async throws {
+        try await writer.write { db in
+            let now = Date()
+            try db.execute(sql: "INSERT INTO rating (ticket, score, comment, date) VALUES (?, ?, ?, ?)",
+                           arguments: [ticket, score, comment, StoredDate.text(now)])
+            try Self.append(TicketEvent(actor: "asker", action: "rated", detail: "\(score)" + (comment.map { ": \($0)" } ?? ""),
+                                        date: now), to: ticket, in: db)
+        }
+    }
+
+    // MARK: - Units and handlers
+
+    package func units() async throws -> [UnitRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM unit ORDER BY id").map {
+                UnitRecord(id: $0["id"], name: $0["name"], answers: $0["answers"])
+            }
+        }
+    }
+
+    package func saveUnits(_ units: [UnitRecord]) async throws {
+        try await writer.write { db in
+            for unit in units {
+                try db.execute(
+                    sql: "INSERT INTO unit (id, name, answers) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, answers = excluded.answers",
+                    arguments: [unit.id, unit.name, unit.answers])
+            }
+        }
+    }
+
+    package func addHandler(_ handler: Handler, secretHash: Data) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO handler (id, unit, name, admin, secretHash, revoked, createdAt) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                arguments: [handler.id, handler.unit, handler.name, handler.admin, secretHash, StoredDate.text(Date())])
+        }
+    }
+
+    package func handler(_ id: String) async throws -> (Handler, secretHash: Data)? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM handler WHERE id = ?", arguments: [id]).map {
+                (Self.handler(from: $0), $0["secretHash"])
+            }
+        }
+    }
+
+    package func handlers() async throws -> [Handler] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM handler ORDER BY unit, name").map(Self.handler(from:))
+        }
+    }
+
+    package func revokeHandler(_ id: String) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE handler SET revoked = 1 WHERE id = ?", arguments: [id])
+            return db.changesCount == 1
+        }
+    }
+
+    static func handler(from row: Row) -> Handler {
+        Handler(id: row["id"], unit: row["unit"], name: row["name"], admin: row["admin"], revoked: row["revoked"])
+    }
+
+    // MARK: - Knowledge
+
+    static let entryEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    package func saveEntry(_ entry: KnowledgeEntry, source: String) async throws {
+        let json = try Self.entryEncoder.encode(entry)
+        try await writer.write { db in try Self.upsertEntry(id: entry.id, json: json, source: source, in: db) }
+    }
+
+    package func entry(_ id: String) async throws -> KnowledgeEntry? {
+        try await writer.read { db in
+            try Data.fetchOne(db, sql: "SELECT json FROM knowledgeEntry WHERE id = ?", arguments: [id])
+                .map { try JSONDecoder().decode(KnowledgeEntry.self, from: $0) }
+        }
+    }
+
+    package func retireEntry(_ id: String) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE knowledgeEntry SET retired = 1, updatedAt = ? WHERE id = ? AND NOT retired",
+                           arguments: [StoredDate.text(Date()), id])
+            return db.changesCount == 1
+        }
+    }
+
+    static func upsertEntry(id: String, json: Data, source: String, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO knowledgeEntry (id, json, source, retired, updatedAt) VALUES (?, ?, ?, 0, ?)
+                ON CONFLICT(id) DO UPDATE SET json = excluded.json, source = excluded.source, retired = 0,
+                updatedAt = excluded.updatedAt
+                """,
+            arguments: [id, json, source, StoredDate.text(Date())])
+    }
+}
