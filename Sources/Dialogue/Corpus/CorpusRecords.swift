@@ -6,6 +6,13 @@ package struct Topic: Sendable, Codable, Hashable {
     package var name: String
     /// Code of the owning unit.
     package var unit: String
+
+    /// Creates a topic.
+    package init(id: String, name: String, unit: String) {
+        self.id = id
+        self.name = name
+        self.unit = unit
+    }
 }
 
 /// A unit that answers questions (`corpus/units.jsonl`).

@@ -1,0 +1,186 @@
+import Dialogue
+import Foundation
+import Testing
+
+@testable import Adapters
+
+/// The escalation desk end to end over TCP: askers, handlers, pushes, the outbox, restarts.
+@Suite(.serialized) struct DeskTests {
+    static let unanswerable = "Chi phí thuê chuyên gia đánh giá an toàn cho hệ thống cấp độ 3 được tính theo định mức nào?"
+
+    /// An unanswerable question becomes a ticket of the unit that owns the field; that unit's
+    /// handler is told at once, answers, and the asker gets the answer live; the next person
+    /// asking the same is answered by the bot from what the unit wrote.
+    @Test func questionToTicketToLiveReplyToKnowledge() async throws {
+        let (daemon, attt, cds, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            let handler = try await JSONClient(port: port)
+            let other = try await JSONClient(port: port)
+            #expect(try await handler.ask(["type": "login", "token": .string(attt)])["unit"] == "ATTT")
+            #expect(try await other.ask(["type": "login", "token": .string(cds)])["unit"] == "CDS")
+            _ = try await asker.ask(["type": "hello", "channel": "zalo", "user": "84900000001"])
+
+            let escalated = try await asker.ask(["type": "say", "text": .string(Self.unanswerable)])
+            #expect(escalated["type"] == "escalated")
+            #expect(escalated["unit"] == "ATTT")
+            #expect(escalated["kind"] == "cau-hoi")
+            let number = try #require(escalated["ticket"]?.int)
+            #expect(escalated["text"]?.string?.contains("phiếu số \(number)") == true)
+            #expect(escalated["text"]?.string?.contains("Cục An toàn thông tin") == true)
+
+            // Pushed to the owning unit's handler only.
+            let pushed = try await handler.next()
+            #expect(pushed["type"] == "ticket" && pushed["ticket"]?.int == number)
+            #expect(try await other.isQuiet(for: 0.3))
+
+            // The trail shows the question with similar earlier answers; a note stays internal.
+            let shown = try await handler.ask(["type": "show", "ticket": .int(number)])
+            #expect(shown["ticket"]?["question"]?.string == Self.unanswerable)
+            #expect(shown["similar"]?.array?.isEmpty == false)
+            #expect(try await handler.ask(["type": "claim", "ticket": .int(number)])["ticket"]?["status"] == "assigned")
+            #expect(try await handler.ask(["type": "note", "ticket": .int(number), "text": "hỏi Vụ Kế hoạch"])["type"] == "ok")
+            #expect(try await asker.isQuiet(for: 0.3))
+
+            let answer = "Theo định mức của Bộ về chi phí đánh giá an toàn hệ thống thông tin, tính theo số ngày công chuyên gia."
+            let replied = try await handler.ask(["type": "reply", "ticket": .int(number), "text": .string(answer)])
+            #expect(replied["type"] == "ok" && replied["ticket"]?["status"] == "answered")
+            let live = try await asker.next()
+            #expect(live["type"] == "reply" && live["ticket"]?.int == number && live["text"]?.string == answer)
+            #expect(live["unit"] == "ATTT")
+            let delivery = try #require(live["delivery"]?.int)
+            #expect(try await asker.ask(["type": "ack", "delivery": .int(delivery)])["type"] == "ok")
+            #expect(try await asker.ask(["type": "rate", "ticket": .int(number), "score": 5])["type"] == "ok")
+
+            // The trail keeps the note apart from the reply, and the rating.
+            let trail = try #require(try await handler.ask(["type": "show", "ticket": .int(number)])["ticket"]?["events"]?.array)
+            #expect(trail.contains { $0["action"] == "noted" && $0["internal"] == true })
+            #expect(trail.contains { $0["action"] == "replied" && $0["internal"] == false })
+            #expect(trail.contains { $0["action"] == "rated" })
+
+            // Someone else asks the same: the bot answers from the new entry.
+            let next = try await JSONClient(port: port)
+            let answered = try await next.ask(["type": "say", "text": .string(Self.unanswerable)])
+            #expect(answered["type"] == "answer")
+            #expect(answered["kb"]?.string == EscalationService.entryID(number))
+            #expect(answered["text"]?.string == answer)
+            for client in [asker, handler, other, next] { await client.close() }
+        }
+    }
+
+    /// The asker is gone when the unit answers, and the daemon restarts in between: the reply
+    /// comes when the asker resumes (by channel and user), again until acknowledged, never after.
+    @Test func offlineAskerGetsTheReplyAfterRestart() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let hello: JSONValue = ["type": "hello", "channel": "telegram", "user": "5550001"]
+        let number = TicketNumber()
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            _ = try await asker.ask(hello)
+            let escalated = try await asker.ask(["type": "escalate", "text": .string(Self.unanswerable), "kind": "kiến nghị"])
+            #expect(escalated["kind"] == "kien-nghi")
+            await number.set(try #require(escalated["ticket"]?.int))
+            await asker.close()
+            let handler = try await JSONClient(port: port)
+            _ = try await handler.ask(["type": "login", "token": .string(attt)])
+            let replied = try await handler.ask(["type": "reply", "ticket": .int(await number.value),
+                                                 "text": "Đã ghi nhận kiến nghị; Cục sẽ ban hành hướng dẫn trong quý tới."])
+            #expect(replied["type"] == "ok")
+            await handler.close()
+        }
+        // A new daemon on the same data.
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            #expect(try await asker.ask(hello)["resumed"] == true)
+            let reply = try await asker.next()
+            let expected = await number.value
+            #expect(reply["type"] == "reply" && reply["ticket"]?.int == expected)
+            let delivery = try #require(reply["delivery"]?.int)
+            await asker.close()
+
+            // Not acknowledged: sent again on the next resume, with the same delivery id.
+            let again = try await JSONClient(port: port)
+            _ = try await again.ask(hello)
+            #expect(try await again.next()["delivery"]?.int == delivery)
+            #expect(try await again.ask(["type": "ack", "delivery": .int(delivery)])["type"] == "ok")
+            await again.close()
+
+            let after = try await JSONClient(port: port)
+            _ = try await after.ask(hello)
+            #expect(try await after.isQuiet(for: 0.3))
+            await after.close()
+        }
+    }
+
+    /// What is refused: an asker using handler commands, a handler acting on another unit's
+    /// ticket, a revoked or wrong token, an asker acknowledging or rating what is not theirs.
+    @Test func refusals() async throws {
+        let (daemon, _, cds, revoked) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            let escalated = try await asker.ask(["type": "say", "text": .string(Self.unanswerable)])
+            let number = try #require(escalated["ticket"]?.int)
+            for request: JSONValue in [["type": "queue"], ["type": "claim", "ticket": .int(number)],
+                                       ["type": "reply", "ticket": .int(number), "text": "tự trả lời"]]
+            {
+                #expect(try await asker.ask(request)["code"] == "not-allowed")
+            }
+            let wrongUnit = try await JSONClient(port: port)
+            _ = try await wrongUnit.ask(["type": "login", "token": .string(cds)])
+            #expect(try await wrongUnit.ask(["type": "show", "ticket": .int(number)])["code"] == "unknown-ticket")
+            #expect(try await wrongUnit.ask(["type": "reply", "ticket": .int(number), "text": "x"])["code"] == "unknown-ticket")
+            #expect(try await wrongUnit.ask(["type": "queue"])["tickets"]?.array?.isEmpty == true)
+
+            let outsider = try await JSONClient(port: port)
+            #expect(try await outsider.ask(["type": "login", "token": .string(revoked)])["code"] == "bad-token")
+            var forged = cds
+            forged.removeLast()
+            forged.append(cds.last == "0" ? "1" : "0")
+            #expect(try await outsider.ask(["type": "login", "token": .string(forged)])["code"] == "bad-token")
+            #expect(try await outsider.ask(["type": "queue"])["code"] == "not-allowed")
+
+            // Another asker cannot rate or acknowledge this asker's ticket.
+            let stranger = try await JSONClient(port: port)
+            _ = try await stranger.ask(["type": "hello"])
+            #expect(try await stranger.ask(["type": "rate", "ticket": .int(number), "score": 1])["code"] == "unknown-ticket")
+            #expect(try await stranger.ask(["type": "ack", "delivery": 1])["code"] == "unknown-delivery")
+            for client in [asker, wrongUnit, outsider, stranger] { await client.close() }
+        }
+    }
+
+    /// Text mode: a handler works from a terminal, and a text-mode asker reads the reply.
+    @Test func textModeHandlerAndAsker() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        try await daemon.run { port in
+            let asked = try await ServerTests.exchange(port: port, send: [Self.unanswerable], replies: 1,
+                                                       countingDotsOnly: true)
+            let receipt = try #require(asked.first { $0.contains("phiếu số") })
+            let number = try #require(Int(receipt.split(separator: "phiếu số ")[1].prefix { $0.isNumber }))
+            let conversation = try #require(asked.first { $0.contains("Mã cuộc trò chuyện") }?
+                .split(separator: "Mã cuộc trò chuyện: ")[1].prefix(32))
+            let work = try await ServerTests.exchange(
+                port: port,
+                send: ["/login \(attt)", "/queue", "/claim \(number)", "/reply \(number) Tính theo định mức ngày công.",
+                       "/show \(number)"],
+                replies: 5, countingDotsOnly: true)
+            #expect(work.contains { $0.hasPrefix("Đã đăng nhập") })
+            #expect(work.contains { $0.hasPrefix("#\(number) [mới]") })
+            #expect(work.contains { $0.contains("[TRẢ LỜI NGƯỜI HỎI] Tính theo định mức ngày công.") })
+            // The asker comes back in text mode and reads the reply.
+            let back = try await ServerTests.exchange(port: port, send: ["/resume \(conversation)"], replies: 2,
+                                                      countingDotsOnly: true)
+            #expect(back.contains { $0.hasPrefix("Trả lời của đơn vị ATTT cho phiếu số \(number)") })
+            #expect(back.contains("Tính theo định mức ngày công."))
+        }
+    }
+}
+
+/// A value shared between the two lives of a daemon in one test.
+actor TicketNumber {
+    var value = 0
+    func set(_ number: Int) { value = number }
+}
