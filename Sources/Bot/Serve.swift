@@ -136,7 +136,7 @@ struct StoreOptions: ParsableArguments {
         let engine = SearchEngine(index)
         let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: corpus.lexicon))
         let escalation = EscalationService(
-            store: store, configuration: EscalationService.Configuration(topics: corpus.topics),
+            store: store, configuration: corpus.deskConfiguration,
             search: { engine.search($0) }, entry: { engine.entry($0) },
             learn: { engine.upsert($0) }, forget: { engine.retire($0) })
         return DialogueService(store: store, dialogue: dialogue, escalation: escalation)

@@ -65,6 +65,15 @@ import Testing
             #expect(answered["type"] == "answer")
             #expect(answered["kb"]?.string == EscalationService.entryID(number))
             #expect(answered["text"]?.string == answer)
+
+            // The kind can be corrected; the unit retires the entry and the bot stops using it.
+            #expect(try await handler.ask(["type": "kind", "ticket": .int(number), "kind": "xin ý kiến"])["ticket"]?["kind"]
+                == "xin-y-kien")
+            let entry = EscalationService.entryID(number)
+            #expect(try await other.ask(["type": "kb", "action": "retire", "kb": .string(entry)])["code"] == "not-allowed")
+            #expect(try await handler.ask(["type": "kb", "action": "retire", "kb": .string(entry)])["type"] == "ok")
+            let again = try await next.ask(["type": "say", "text": .string(Self.unanswerable)])
+            #expect(again["type"] == "escalated")
             for client in [asker, handler, other, next] { await client.close() }
         }
     }

@@ -64,7 +64,8 @@ extension ChatSession {
     /// Handles a desk request in JSON mode; nil when `type` is not one.
     func handleDeskJSON(_ type: String, _ object: JSONValue, re: JSONValue?) async -> SessionOutput? {
         guard let desk else {
-            return ["login", "queue", "show", "claim", "reply", "note", "transfer", "close", "reopen", "kb", "ack", "rate"]
+            return ["login", "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "ack",
+                    "rate"]
                 .contains(type) ? error(.notAvailable, re: re) : nil
         }
         do {
@@ -87,7 +88,7 @@ extension ChatSession {
                 try await desk.rate(conversation: conversation, ticket: number, score: score,
                                     comment: object["comment"]?.string)
                 return respond(["type": "ok", "ticket": .int(number)], re: re)
-            case "queue", "show", "claim", "reply", "note", "transfer", "close", "reopen", "kb":
+            case "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb":
                 guard let handler else { return error(.notAllowed, re: re) }
                 return try await handlerJSON(type, object, handler: handler, desk: desk, re: re)
             default:
@@ -145,6 +146,11 @@ extension ChatSession {
         case "transfer":
             guard let unit = object["unit"]?.string else { return error(.missingField("unit"), re: re) }
             ticket = try await desk.transfer(number, by: handler, to: unit)
+        case "kind":
+            guard let kind = object["kind"]?.string.flatMap(TicketKind.init(text:)) else {
+                return error(.missingField("kind"), re: re)
+            }
+            ticket = try await desk.setKind(number, by: handler, to: kind)
         case "close":
             ticket = try await desk.close(number, by: handler)
         default:
@@ -163,7 +169,7 @@ extension ChatSession {
         let words = argument.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
         let number = words.first.flatMap { Int($0.trimmingPrefix("#")) }
         let handlerCommands: Set<String> = ["/queue", "/show", "/claim", "/reply", "/replyonce", "/note", "/transfer",
-                                            "/close", "/reopen", "/kb"]
+                                            "/kind", "/close", "/reopen", "/kb"]
         guard command == "/login" || command == "/rate" || handlerCommands.contains(command) else { return nil }
         guard let desk else { return error(.notAvailable, re: nil) }
         do {
@@ -215,6 +221,11 @@ extension ChatSession {
                 return text(["Đã ghi chú nội bộ: " + DeskText.summary(try await desk.note(number, by: handler, text: rest))])
             case "/transfer":
                 return text(["Đã chuyển: " + DeskText.summary(try await desk.transfer(number, by: handler, to: rest))])
+            case "/kind":
+                guard let kind = TicketKind(text: rest) else {
+                    return text(["Loại phiếu: câu hỏi, kiến nghị, phản ánh hoặc xin ý kiến."])
+                }
+                return text(["Đã đổi loại: " + DeskText.summary(try await desk.setKind(number, by: handler, to: kind))])
             case "/close":
                 return text(["Đã đóng: " + DeskText.summary(try await desk.close(number, by: handler))])
             default:

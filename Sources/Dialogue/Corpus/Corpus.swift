@@ -18,9 +18,11 @@ package struct Corpus: Sendable {
     package var lexicon: Lexicon
     /// Ranking configuration (`ranking.json`, defaults where missing).
     package var ranking: RankingConfiguration
+    /// The desk's settings (`desk.json`): due hours per ticket kind, the fallback unit.
+    package var desk: DeskSettings = DeskSettings()
 
     /// Reads a corpus directory. Missing optional files (lexicon lists, `ranking.json`,
-    /// `docs.jsonl`) leave their part empty or at defaults.
+    /// `desk.json`, `docs.jsonl`) leave their part empty or at defaults.
     package static func load(from directory: String) throws -> Corpus {
         let root = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { root.appendingPathComponent(name).path }
@@ -28,13 +30,17 @@ package struct Corpus: Sendable {
             FileManager.default.fileExists(atPath: path(name)) ? try JSONLines.read(type, from: path(name)) : []
         }
         let entries = try loadEntries(from: path("kb"))
-        return Corpus(
+        var corpus = Corpus(
             directory: directory, entries: entries,
             topics: try optional(Topic.self, "topics.jsonl"),
             units: try optional(AnsweringUnit.self, "units.jsonl"),
             documents: try optional(CatalogueDocument.self, "docs.jsonl"),
             lexicon: loadLexicon(from: path("lexicon")),
             ranking: try loadRanking(from: path("ranking.json")))
+        if FileManager.default.fileExists(atPath: path("desk.json")) {
+            corpus.desk = try JSONDecoder().decode(DeskSettings.self, from: Data(contentsOf: URL(fileURLWithPath: path("desk.json"))))
+        }
+        return corpus
     }
 
     /// Reads entries from one JSON Lines file or every `*.jsonl` file of a directory (sorted by
@@ -63,6 +69,15 @@ package struct Corpus: Sendable {
     package static func loadRanking(from path: String) throws -> RankingConfiguration {
         guard FileManager.default.fileExists(atPath: path) else { return RankingConfiguration() }
         return try JSONDecoder().decode(RankingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// The escalation desk's configuration from this corpus.
+    package var deskConfiguration: EscalationService.Configuration {
+        var configuration = EscalationService.Configuration(topics: topics, fallbackUnit: desk.fallbackUnit)
+        for (code, hours) in desk.dueHours ?? [:] {
+            if let kind = TicketKind(text: code) { configuration.dueHours[kind] = hours }
+        }
+        return configuration
     }
 
     /// The corpus's units as the store keeps them.
@@ -120,4 +135,16 @@ package struct CorpusError: Error, CustomStringConvertible {
     package static func missing(_ path: String) -> CorpusError {
         CorpusError(description: "không tìm thấy \(path)")
     }
+}
+
+/// `desk.json`: how long each kind of ticket may wait for an answer, and where tickets of a
+/// topic without an owner go.
+package struct DeskSettings: Sendable, Codable, Hashable {
+    /// Hours until due, by kind code (`cau-hoi`, `kien-nghi`, `phan-anh`, `xin-y-kien`).
+    package var dueHours: [String: Double]?
+    /// Unit code for tickets whose topic has no owner.
+    package var fallbackUnit: String?
+
+    /// No settings: the defaults.
+    package init() {}
 }

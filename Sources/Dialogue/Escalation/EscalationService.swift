@@ -169,6 +169,13 @@ package final class EscalationService: Sendable {
         return ticket
     }
 
+    /// Corrects a ticket's kind (the detected one was wrong).
+    package func setKind(_ number: Int, by handler: Handler, to kind: TicketKind) async throws -> Ticket {
+        try await change(number, by: handler, action: "kind", detail: kind.rawValue) { ticket in
+            ticket.kind = kind
+        }
+    }
+
     /// Closes a ticket.
     package func close(_ number: Int, by handler: Handler) async throws -> Ticket {
         try await change(number, by: handler, action: "closed") { ticket in
