@@ -19,6 +19,10 @@ import Testing
         ("Giấy đề nghị cấp chứng thư số gồm những gì?", .question),
         ("Muốn phản ánh về dịch vụ công thì gửi ở đâu?", .question),
         ("Hệ thống cấp độ 3 cần những biện pháp gì", .question),
+        ("Phản ánh cổng dịch vụ công của huyện không truy cập được từ sáng", .complaint),
+        ("Thủ tục đề nghị lắp đặt điểm kết nối mạng chuyên dùng", .question),
+        ("Xin ý kiến Bộ về kế hoạch chuyển đổi số như thế nào", .question),
+        ("Cổng này có hỗ trợ chữ ký số không", .question),
     ])
     func kinds(_ text: String, _ expected: TicketKind) {
         #expect(KindDetector().kind(of: text) == expected)

@@ -282,8 +282,28 @@ enum DeskWire {
 
 /// Readable Vietnamese for tickets and replies (text mode).
 enum DeskText {
+    /// Dates as people in Vietnam write them: "02/12/2026 10:20", Vietnam time.
     static func date(_ date: Date) -> String {
-        date.formatted(.dateTime.day(.twoDigits).month(.twoDigits).year().hour().minute())
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt
+        let parts = calendar.dateComponents([.day, .month, .year, .hour, .minute], from: date)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        return "\(two(parts.day))/\(two(parts.month))/\(parts.year ?? 0) \(two(parts.hour)):\(two(parts.minute))"
+    }
+
+    /// An audit action in Vietnamese.
+    static func action(_ action: String) -> String {
+        switch action {
+        case "created": "tạo phiếu:"
+        case "claimed": "nhận xử lý"
+        case "transferred": "chuyển sang đơn vị"
+        case "kind": "đổi loại thành"
+        case "closed": "đóng phiếu"
+        case "reopened": "mở lại phiếu"
+        case "rated": "người hỏi đánh giá"
+        case "delivered": "câu trả lời đã đến người hỏi"
+        default: action
+        }
     }
 
     static func summary(_ ticket: Ticket) -> String {
@@ -300,11 +320,12 @@ enum DeskText {
         }
         lines.append("Lịch sử:")
         for event in detail.events {
-            let who = event.actor
+            let who = event.actor == "asker" ? "người hỏi" : "cán bộ \(event.actor)"
             switch event.action {
             case "noted": lines.append("  \(date(event.date)) \(who) [GHI CHÚ NỘI BỘ] \(event.detail)")
             case "replied": lines.append("  \(date(event.date)) \(who) [TRẢ LỜI NGƯỜI HỎI] \(event.detail)")
-            default: lines.append("  \(date(event.date)) \(who) \(event.action) \(event.detail)")
+            case "delivered": lines.append("  \(date(event.date)) \(action(event.action))")
+            default: lines.append("  \(date(event.date)) \(who) \(action(event.action)) \(event.detail)")
             }
         }
         if !detail.similar.isEmpty {
