@@ -66,18 +66,24 @@ package final class DialogueService: Sendable {
             }
             var reply = dialogue.respond(to: input, state: &state)
             if case .escalate = reply, let escalation, let question = state.lastQuestion {
-                let context = try await self.context(of: conversation)
-                let ticket = try await escalation.escalate(conversation: conversation, question: question, kind: kind,
-                                                           context: context)
-                reply = .escalated(TicketReceipt(ticket, unitName: await escalation.unitName(ticket.unit)))
+                // The ticket, its context and this exchange go to the store in one transaction.
+                let draft = escalation.draft(conversation: conversation, question: question, kind: kind)
+                let unitName = await escalation.unitName(draft.unit)
+                let ticket = try await escalation.store.recordEscalation(
+                    draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
+                    receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
+                                             text: TicketReceipt($0, unitName: unitName).text) },
+                    state: state)
+                escalation.announce(ticket)
+                reply = .escalated(TicketReceipt(ticket, unitName: unitName))
+                cacheState(state, of: conversation)
+                locks.release(conversation)
+                return reply
             }
             let entry: String? = if case .answer(let answer) = reply { answer.kb } else { nil }
             let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry)
             try await store.record([incoming, outgoing], state: state, of: conversation)
-            states.withLock { cache in
-                if cache.count >= Self.cachedStates { cache.removeAll(keepingCapacity: true) }
-                cache[conversation] = state
-            }
+            cacheState(state, of: conversation)
             locks.release(conversation)
             return reply
         } catch {
@@ -86,11 +92,16 @@ package final class DialogueService: Sendable {
         }
     }
 
-    /// The last messages of a conversation as lines for a ticket ("Người hỏi: …", "Bot: …").
-    func context(of conversation: String) async throws -> [String] {
-        try await store.messages(of: conversation, last: 6).map { message in
-            (message.direction == .incoming ? "Người hỏi: " : "Bot: ") + message.text
+    func cacheState(_ state: ConversationState, of conversation: String) {
+        states.withLock { cache in
+            if cache.count >= Self.cachedStates { cache.removeAll(keepingCapacity: true) }
+            cache[conversation] = state
         }
+    }
+
+    /// Messages as context lines for a ticket ("Người hỏi: …", "Bot: …").
+    @Sendable static func contextLines(_ messages: [StoredMessage]) -> [String] {
+        messages.map { ($0.direction == .incoming ? "Người hỏi: " : "Bot: ") + $0.text }
     }
 }
 

@@ -36,6 +36,8 @@ package final class EscalationService: Sendable {
     let learn: @Sendable (KnowledgeEntry) -> Void
     let forget: @Sendable (String) -> Void
     let throttle = LoginThrottle()
+    /// Unit code → name, filled from the store on a miss (units are few and change rarely).
+    private let unitNames = Mutex<[String: String]>([:])
 
     /// Creates the service.
     /// - Parameters:
@@ -63,25 +65,41 @@ package final class EscalationService: Sendable {
     /// The kind a message reads as.
     package func kind(of text: String) -> TicketKind { kinds.kind(of: text) }
 
-    /// Raises a ticket for a question; returns it once it is committed (and tells the unit).
-    package func escalate(conversation: String, question: String, kind: TicketKind?, context: [String]) async throws
-        -> Ticket
-    {
+    /// Where a question's ticket goes: kind, topic, owning unit, due time (no context yet).
+    package func draft(conversation: String, question: String, kind: TicketKind?) -> TicketDraft {
         let kind = kind ?? kinds.kind(of: question)
         let topic = classifier.topic(of: question) ?? "khac"
         let unit = configuration.topics.first { $0.id == topic }?.unit ?? configuration.fallbackUnit
             ?? configuration.topics.first?.unit ?? "VP"
         let due = Date().addingTimeInterval((configuration.dueHours[kind] ?? 72) * 3600)
-        let ticket = try await store.createTicket(
-            TicketDraft(conversation: conversation, kind: kind, topic: topic, unit: unit, question: question,
-                        context: context, due: due))
-        hub.publish(.ticket(ticket))
+        return TicketDraft(conversation: conversation, kind: kind, topic: topic, unit: unit, question: question,
+                           context: [], due: due)
+    }
+
+    /// Raises a ticket for a question; returns it once it is committed (and tells the unit).
+    package func escalate(conversation: String, question: String, kind: TicketKind?, context: [String]) async throws
+        -> Ticket
+    {
+        var draft = draft(conversation: conversation, question: question, kind: kind)
+        draft.context = context
+        let ticket = try await store.createTicket(draft)
+        announce(ticket)
         return ticket
+    }
+
+    /// Tells the unit's handlers of a committed ticket.
+    package func announce(_ ticket: Ticket) {
+        hub.publish(.ticket(ticket))
     }
 
     /// The name of a unit (its code when unknown).
     package func unitName(_ code: String) async -> String {
-        ((try? await store.units()) ?? []).first { $0.id == code }?.name ?? code
+        if let name = unitNames.withLock({ $0[code] }) { return name }
+        let units = (try? await store.units()) ?? []
+        unitNames.withLock { names in
+            for unit in units { names[unit.id] = unit.name }
+        }
+        return units.first { $0.id == code }?.name ?? code
     }
 
     /// Replies waiting for the conversation's client.

@@ -14,50 +14,57 @@ import Retrieval
 package struct KindDetector: Sendable {
     /// Words that mark each kind (folded, lower case), and whether they count anywhere in the
     /// message or only at its opening.
-    static let markers: [(kind: TicketKind, words: [String], anywhere: Bool)] = [
-        (.opinion, ["xin y kien", "cho y kien", "gop y", "lay y kien", "xin gop y"], false),
-        (.complaint, ["phan anh", "khieu nai", "to cao", "buc xuc"], true),
-        (.recommendation, ["kien nghi"], true),
-        (.recommendation, ["de nghi", "de xuat"], false),
+    static let markers: [(kind: TicketKind, words: [[Substring]], anywhere: Bool)] = [
+        (.opinion, phrases("xin y kien", "cho y kien", "gop y", "lay y kien", "xin gop y"), false),
+        (.complaint, phrases("phan anh", "khieu nai", "to cao", "buc xuc"), true),
+        (.recommendation, phrases("kien nghi"), true),
+        (.recommendation, phrases("de nghi", "de xuat"), false),
     ]
     /// Who may come before the marker at the start of a message.
-    static let openers = ["", "toi ", "chung toi ", "don vi toi ", "co quan toi ", "em ", "xin ", "kinh ", "chung em ",
-                          "so ", "ubnd ", "tinh "]
+    static let openers = [[]] + phrases("toi", "chung toi", "don vi toi", "co quan toi", "em", "xin", "kinh", "chung em",
+                                        "so", "ubnd", "tinh")
     /// Nouns that make the marker after them the name of a form or a procedure.
-    static let documentNouns = ["thu tuc", "ho so", "giay", "mau", "van ban", "to trinh", "phieu", "don", "quy trinh",
-                                "bieu mau", "cong van"]
+    static let documentNouns = phrases("thu tuc", "ho so", "giay", "mau", "van ban", "to trinh", "phieu", "don",
+                                       "quy trinh", "bieu mau", "cong van")
     /// Words that make a message a question.
-    static let questionWords = ["o dau", "gui dau", "nop dau", "the nao", "nhu the nao", "bao gio", "khi nao", "bao lau",
-                                "co duoc khong", "co phai", "gom nhung gi", "gom gi", "la gi", "nhu nao", "lam sao",
-                                "ra sao", "bao nhieu", "hay khong", "duoc khong", "gi", "nao"]
+    static let questionWords = phrases("o dau", "gui dau", "nop dau", "the nao", "nhu the nao", "bao gio", "khi nao",
+                                       "bao lau", "co duoc khong", "co phai", "gom nhung gi", "gom gi", "la gi",
+                                       "nhu nao", "lam sao", "ra sao", "bao nhieu", "hay khong", "duoc khong", "gi",
+                                       "nao")
+
+    static func phrases(_ texts: String...) -> [[Substring]] {
+        texts.map { $0.split(separator: " ") }
+    }
 
     /// Creates a detector.
     package init() {}
 
     /// The kind of a message.
     package func kind(of text: String) -> TicketKind {
-        let folded = " " + Diacritics.foldedKey(text.replacingPunctuation()) + " "
+        let words = Diacritics.foldedWords(text)
         // "… không?" at the end asks; "không" elsewhere is a plain negation ("cổng không truy cập được").
-        guard !text.contains("?"), !folded.hasSuffix(" khong "),
-            !Self.questionWords.contains(where: { folded.contains(" \($0) ") })
-        else {
-            return .question
-        }
-        for (kind, words, anywhere) in Self.markers {
-            for word in words {
-                if Self.openers.contains(where: { folded.hasPrefix(" \($0)\(word) ") }) { return kind }
-                guard anywhere, folded.contains(" \(word) ") else { continue }
-                let named = Self.documentNouns.contains { folded.contains(" \($0) \(word) ") }
-                if !named { return kind }
+        guard !text.utf8.contains(UInt8(ascii: "?")), words.last != "khong",
+            !Self.questionWords.contains(where: { phrase in words.indices.contains { matches(phrase, words, at: $0) } })
+        else { return .question }
+        for (kind, phrases, anywhere) in Self.markers {
+            for phrase in phrases {
+                if Self.openers.contains(where: { matches($0, words, at: 0) && matches(phrase, words, at: $0.count) }) {
+                    return kind
+                }
+                guard anywhere else { continue }
+                for start in words.indices where matches(phrase, words, at: start) {
+                    let named = Self.documentNouns.contains { start >= $0.count && matches($0, words, at: start - $0.count) }
+                    if !named { return kind }
+                }
             }
         }
         return .question
     }
-}
 
-extension String {
-    /// The text with punctuation turned into spaces, so words can be matched whole.
-    fileprivate func replacingPunctuation() -> String {
-        String(map { $0.isPunctuation ? " " : $0 })
+    /// Whether `phrase` is in `words` at `start`.
+    func matches(_ phrase: [Substring], _ words: [Substring], at start: Int) -> Bool {
+        guard start + phrase.count <= words.count else { return false }
+        for offset in phrase.indices where words[start + offset] != phrase[offset] { return false }
+        return true
     }
 }

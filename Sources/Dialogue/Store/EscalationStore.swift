@@ -11,6 +11,15 @@ package protocol EscalationStore: Sendable {
     /// Stores a new ticket (number assigned here) with its `created` event.
     func createTicket(_ draft: TicketDraft) async throws -> Ticket
 
+    /// Raises a ticket and records the exchange that raised it in one transaction: the context
+    /// (the conversation's last `contextMessages` messages, as `context` turns them into
+    /// lines), the ticket, the message in, the reply `receipt` writes for the numbered ticket,
+    /// and the conversation's new state.
+    /// - Throws: `StoreError.unknownConversation`, or the database error (nothing written).
+    func recordEscalation(_ draft: TicketDraft, contextMessages: Int, context: @escaping @Sendable ([StoredMessage]) -> [String],
+                          incoming: StoredMessage, receipt: @escaping @Sendable (Ticket) -> StoredMessage,
+                          state: ConversationState) async throws -> Ticket
+
     /// The ticket with this number.
     func ticket(_ number: Int) async throws -> Ticket?
 

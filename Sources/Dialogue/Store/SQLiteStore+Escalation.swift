@@ -67,21 +67,43 @@ extension SQLiteStore: EscalationStore {
     // MARK: - Tickets
 
     package func createTicket(_ draft: TicketDraft) async throws -> Ticket {
-        let context = String(decoding: try JSONEncoder().encode(draft.context), as: UTF8.self)
-        return try await writer.write { db in
-            let now = Date()
-            try db.execute(
-                sql: """
-                    INSERT INTO ticket (conversationId, kind, topic, unit, question, context, status, due, createdAt, updatedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
-                    """,
-                arguments: [draft.conversation, draft.kind.rawValue, draft.topic, draft.unit, draft.question, context,
-                            StoredDate.text(draft.due), StoredDate.text(now), StoredDate.text(now)])
-            let number = Int(db.lastInsertedRowID)
-            try Self.append(TicketEvent(actor: "asker", action: "created", detail: draft.question, date: now),
-                            to: number, in: db)
-            return try Self.fetchTicket(number, in: db)!
+        try await batcher.commit { db in try Self.insert(draft, in: db) }
+    }
+
+    package func recordEscalation(_ draft: TicketDraft, contextMessages: Int,
+                                  context: @escaping @Sendable ([StoredMessage]) -> [String], incoming: StoredMessage,
+                                  receipt: @escaping @Sendable (Ticket) -> StoredMessage, state: ConversationState)
+        async throws -> Ticket
+    {
+        let stateData = try JSONEncoder().encode(state)
+        return try await batcher.commit { db in
+            var draft = draft
+            draft.context = context(try Self.lastMessages(of: draft.conversation, count: contextMessages, in: db))
+            let ticket = try Self.insert(draft, in: db)
+            let exchange = GroupCommit.Exchange(conversation: draft.conversation, messages: [incoming, receipt(ticket)],
+                                                state: stateData)
+            guard try GroupCommit.write(exchange, in: db) else { throw StoreError.unknownConversation(draft.conversation) }
+            return ticket
         }
+    }
+
+    static func insert(_ draft: TicketDraft, in db: Database) throws -> Ticket {
+        let context = String(decoding: try JSONEncoder().encode(draft.context), as: UTF8.self)
+        let now = Date()
+        try db.cachedStatement(sql: """
+                INSERT INTO ticket (conversationId, kind, topic, unit, question, context, status, due, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
+                """
+        ).execute(arguments: [draft.conversation, draft.kind.rawValue, draft.topic, draft.unit, draft.question, context,
+                              StoredDate.text(draft.due), StoredDate.text(now), StoredDate.text(now)])
+        let number = Int(db.lastInsertedRowID)
+        try append(TicketEvent(actor: "asker", action: "created", detail: draft.question, date: now), to: number, in: db)
+        // Dates as stored (to the millisecond), so the ticket equals what a later read returns.
+        let stored = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded() / 1000)
+        return Ticket(number: number, conversation: draft.conversation, kind: draft.kind, topic: draft.topic,
+                      unit: draft.unit, question: draft.question, context: draft.context, status: .new, handler: nil,
+                      due: Date(timeIntervalSince1970: (draft.due.timeIntervalSince1970 * 1000).rounded() / 1000),
+                      createdAt: stored, updatedAt: stored, answeredAt: nil, undelivered: false)
     }
 
     package func ticket(_ number: Int) async throws -> Ticket? {
@@ -122,7 +144,7 @@ extension SQLiteStore: EscalationStore {
     package func updateTicket(_ number: Int, event: TicketEvent,
                               change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
     {
-        try await writer.write { db in
+        try await batcher.commit { db in
             guard var ticket = try Self.fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
             try change(&ticket)
             ticket.updatedAt = event.date
@@ -136,7 +158,7 @@ extension SQLiteStore: EscalationStore {
                                check: @escaping @Sendable (Ticket) throws -> Void) async throws -> (Ticket, Delivery)
     {
         let learnedJSON = try learned.map { try Self.entryEncoder.encode($0) }
-        return try await writer.write { db in
+        return try await batcher.commit { db in
             guard var ticket = try Self.fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
             try check(ticket)
             ticket.status = .answered
@@ -182,8 +204,8 @@ extension SQLiteStore: EscalationStore {
     }
 
     static func append(_ event: TicketEvent, to ticket: Int, in db: Database) throws {
-        try db.execute(sql: "INSERT INTO ticketEvent (ticket, actor, action, detail, date) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [ticket, event.actor, event.action, event.detail, StoredDate.text(event.date)])
+        try db.cachedStatement(sql: "INSERT INTO ticketEvent (ticket, actor, action, detail, date) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [ticket, event.actor, event.action, event.detail, StoredDate.text(event.date)])
     }
 
     // MARK: - Outbox
@@ -199,7 +221,7 @@ extension SQLiteStore: EscalationStore {
     }
 
     package func acknowledge(delivery: Int, conversation: String) async throws -> Bool {
-        try await writer.write { db in
+        try await batcher.commit { db in
             guard let ticket = try Int.fetchOne(
                 db, sql: "SELECT ticket FROM delivery WHERE id = ? AND conversationId = ?",
                 arguments: [delivery, conversation])
@@ -219,7 +241,7 @@ extension SQLiteStore: EscalationStore {
     // MARK: - Ratings
 
     package func rate(ticket: Int, score: Int, comment: String?) async throws {
-        try await writer.write { db in
+        try await batcher.commit { db in
             let now = Date()
             try db.execute(sql: "INSERT INTO rating (ticket, score, comment, date) VALUES (?, ?, ?, ?)",
                            arguments: [ticket, score, comment, StoredDate.text(now)])

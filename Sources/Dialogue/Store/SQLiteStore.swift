@@ -7,7 +7,7 @@ import Synchronization
 /// `DatabaseQueue` in tests; named migrations that never change once shipped.
 package struct SQLiteStore: ConversationStore {
     let writer: any DatabaseWriter
-    private let batcher: GroupCommit
+    let batcher: GroupCommit
     /// A second connection that checkpoints the WAL (nil for in-memory stores).
     private let checkpointer: DatabaseQueue?
 
@@ -145,19 +145,24 @@ package struct SQLiteStore: ConversationStore {
     }
 
     package func record(_ messages: [StoredMessage], state: ConversationState, of conversation: String) async throws {
-        try await batcher.commit(GroupCommit.Exchange(conversation: conversation, messages: messages,
-                                                      state: try JSONEncoder().encode(state)))
+        let exchange = GroupCommit.Exchange(conversation: conversation, messages: messages,
+                                            state: try JSONEncoder().encode(state))
+        guard try await batcher.commit({ db in try GroupCommit.write(exchange, in: db) }) else {
+            throw StoreError.unknownConversation(conversation)
+        }
     }
 
     package func messages(of conversation: String, last count: Int) async throws -> [StoredMessage] {
-        try await writer.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY id DESC LIMIT ?",
-                arguments: [conversation, count])
-            return rows.reversed().map { row in
-                StoredMessage(direction: StoredMessage.Direction(rawValue: row["direction"]) ?? .incoming,
-                              kind: row["kind"], text: row["text"], entry: row["entry"], date: row["date"])
-            }
+        try await writer.read { db in try Self.lastMessages(of: conversation, count: count, in: db) }
+    }
+
+    static func lastMessages(of conversation: String, count: Int, in db: Database) throws -> [StoredMessage] {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY id DESC LIMIT ?"),
+            arguments: [conversation, count])
+        return rows.reversed().map { row in
+            StoredMessage(direction: StoredMessage.Direction(rawValue: row["direction"]) ?? .incoming,
+                          kind: row["kind"], text: row["text"], entry: row["entry"], date: row["date"])
         }
     }
 
@@ -211,10 +216,11 @@ package struct SQLiteStore: ConversationStore {
     }
 }
 
-/// Group commit: exchanges recorded while a transaction is being written wait, then go to the
-/// database together in the next one. Each caller still returns only after its own exchange is
-/// committed; under load one commit carries many conversations' messages, so the daemon is not
-/// capped by one transaction per message.
+/// Group commit: writes that arrive while a transaction is being written wait, then go to the
+/// database together in the next one — the exchanges of many conversations, new tickets,
+/// replies, acknowledgments. Each caller still returns only after its own write is committed,
+/// and each write runs in a savepoint of its own, so one that fails is rolled back alone. Under
+/// load one commit carries many writes, so the daemon is not capped by one transaction each.
 ///
 /// Driven by callbacks on GRDB's writer queue rather than by an actor: a caller only enqueues
 /// and suspends, and the writer queue resumes it when its batch is durable — no executor hops in
@@ -227,10 +233,14 @@ final class GroupCommit: Sendable {
         var state: Data
     }
 
-    private typealias Waiter = (exchange: Exchange, continuation: CheckedContinuation<Void, any Error>)
+    /// A write waiting for the next transaction: `run` writes, `finish` learns how it went.
+    private struct Pending: Sendable {
+        var run: @Sendable (Database) throws -> Void
+        var finish: @Sendable (Result<Void, any Error>) -> Void
+    }
 
     private struct State {
-        var queue: [Waiter] = []
+        var queue: [Pending] = []
         var writing = false
     }
 
@@ -241,12 +251,28 @@ final class GroupCommit: Sendable {
         self.writer = writer
     }
 
-    /// Commits an exchange (with whatever else is waiting) and returns once it is durable.
-    /// - Throws: `StoreError` for an unknown conversation, or the database error.
-    func commit(_ exchange: Exchange) async throws {
-        try await withCheckedThrowingContinuation { continuation in
+    /// Runs `body` in the next group transaction and returns its result once committed.
+    /// - Throws: what `body` threw (its savepoint rolled back, the rest of the batch kept), or
+    ///   the database error that failed the whole transaction.
+    func commit<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let result = Mutex<T?>(nil)
+            let pending = Pending(
+                run: { db in
+                    try db.inSavepoint {
+                        let value = try body(db)
+                        result.withLock { $0 = value }
+                        return .commit
+                    }
+                },
+                finish: { outcome in
+                    switch outcome {
+                    case .success: continuation.resume(returning: result.withLock { $0! })
+                    case .failure(let error): continuation.resume(throwing: error)
+                    }
+                })
             let start = state.withLock { state in
-                state.queue.append((exchange, continuation))
+                state.queue.append(pending)
                 guard !state.writing else { return false }
                 state.writing = true
                 return true
@@ -255,8 +281,8 @@ final class GroupCommit: Sendable {
         }
     }
 
-    /// Writes everything waiting in one transaction, resumes its callers, and goes on while
-    /// more arrived meanwhile; stops (and lets the next caller start again) when none did.
+    /// Writes everything waiting in one transaction, tells its callers, and goes on while more
+    /// arrived meanwhile; stops (and lets the next caller start again) when none did.
     private func writeNextBatch() {
         let batch = state.withLock { state in
             let batch = state.queue
@@ -265,14 +291,19 @@ final class GroupCommit: Sendable {
             return batch
         }
         guard !batch.isEmpty else { return }
-        let exchanges = batch.map(\.exchange)
-        writer.asyncWrite({ db in try exchanges.map { try Self.write($0, in: db) } }) { [self] _, outcome in
-            for (index, waiter) in batch.enumerated() {
-                switch outcome.map({ $0[index] }) {
-                case .success(true): waiter.continuation.resume()
-                case .success(false):
-                    waiter.continuation.resume(throwing: StoreError.unknownConversation(waiter.exchange.conversation))
-                case .failure(let error): waiter.continuation.resume(throwing: error)
+        let outcomes = Mutex<[Result<Void, any Error>]>([])
+        let pending = batch
+        writer.asyncWrite({ db in
+            var results: [Result<Void, any Error>] = []
+            results.reserveCapacity(pending.count)
+            for item in pending { results.append(Result { try item.run(db) }) }
+            outcomes.withLock { $0 = results }
+        }) { [self] _, transaction in
+            let results = outcomes.withLock { $0 }
+            for (index, item) in pending.enumerated() {
+                switch transaction {
+                case .success: item.finish(results[index])
+                case .failure(let error): item.finish(.failure(error))
                 }
             }
             writeNextBatch()
