@@ -160,6 +160,26 @@ import Testing
         }
     }
 
+    /// An answer that does not help, and no other that does: the question becomes a ticket.
+    @Test func negativeFeedbackRaisesATicket() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            let answer = try await asker.ask(["type": "say", "text": "Hệ thống thông tin có mấy cấp độ an toàn?"])
+            #expect(answer["type"] == "answer")
+            var reply = try await asker.ask(["type": "feedback", "helpful": false])
+            var rounds = 0
+            while reply["type"] == "answer", rounds < 5 {
+                reply = try await asker.ask(["type": "feedback", "helpful": false])
+                rounds += 1
+            }
+            #expect(reply["type"] == "escalated")
+            #expect(reply["unit"] == "ATTT")
+            await asker.close()
+        }
+    }
+
     /// Text mode: a handler works from a terminal, and a text-mode asker reads the reply.
     @Test func textModeHandlerAndAsker() async throws {
         let (daemon, attt, _, _) = try await DeskDaemon.make()

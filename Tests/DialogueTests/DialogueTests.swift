@@ -90,8 +90,9 @@ final class FakeSearch: Sendable {
         #expect(fake.dialogue.respond(to: .pick(7), state: &state).kind == "chat")
     }
 
-    /// Negative feedback gives the next alternative; when none is left, a person is offered.
-    @Test func negativeFeedbackWalksAlternativesThenOffersAPerson() {
+    /// Negative feedback gives the next alternative; when none is left, the question goes to a
+    /// person.
+    @Test func negativeFeedbackWalksAlternativesThenEscalates() {
         let fake = FakeSearch()
         var state = ConversationState()
         _ = fake.dialogue.respond(to: .say("cấp độ an toàn là gì"), state: &state)
@@ -103,8 +104,8 @@ final class FakeSearch: Sendable {
         }
         #expect(seen == ["e2", "e3", "e4"])
         let last = fake.dialogue.respond(to: .feedback(helpful: false), state: &state)
-        #expect(last.kind == "chat")
-        #expect(last.text.contains("/human"))
+        #expect(last.kind == "escalate")
+        #expect(state.escalated && state.lastQuestion == "cấp độ an toàn là gì")
         #expect(fake.dialogue.respond(to: .feedback(helpful: true), state: &state).kind == "chat")
     }
 

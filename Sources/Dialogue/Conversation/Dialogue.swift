@@ -43,7 +43,13 @@ package struct Dialogue: Sendable {
         case .feedback(let helpful):
             guard state.lastAnswer != nil else { return .chat(text: Texts.nothingToRate) }
             if helpful { return .chat(text: Texts.thanksForFeedback) }
-            return nextAlternative(state: &state, exhausted: Texts.noMoreAlternatives)
+            guard state.alternatives.isEmpty, state.lastQuestion != nil else {
+                return nextAlternative(state: &state, exhausted: Texts.noMoreAlternatives)
+            }
+            // No answer helped: the question goes to a person (a ticket, where the desk runs).
+            state.lastAnswer = nil
+            state.escalated = true
+            return .escalate(text: Texts.escalated)
         case .human(let text):
             let question = text.flatMap { $0.isEmpty ? nil : $0 } ?? state.lastQuestion
             state.escalated = true
