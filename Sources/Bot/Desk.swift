@@ -120,11 +120,7 @@ struct Tickets: AsyncParsableCommand {
         abstract: "Làm việc với phiếu từ cửa sổ dòng lệnh (cán bộ xử lý).",
         discussion: "Mã đăng nhập lấy từ biến môi trường MOTCUA_TOKEN hoặc tệp --token-file. Lệnh: /queue, /show N, /claim N, /reply N …, /note N …, /transfer N ĐƠN_VỊ, /close N, /reopen N, /kb edit|retire, /quit.")
 
-    @Option(name: .long, help: "Địa chỉ máy chủ.")
-    var host = "127.0.0.1"
-
-    @Option(name: .long, help: "Cổng máy chủ.")
-    var port = 7420
+    @OptionGroup var server: ServerAddress
 
     @Option(name: .long, help: "Tệp chứa mã đăng nhập.")
     var tokenFile: String?
@@ -136,6 +132,6 @@ struct Tickets: AsyncParsableCommand {
         guard let token = token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
             throw ValidationError("cần mã đăng nhập: đặt MOTCUA_TOKEN hoặc dùng --token-file")
         }
-        try await TerminalChat(host: host, port: port, stateFile: nil, login: token).run()
+        try await TerminalChat(host: server.host, port: server.port, stateFile: nil, login: token).run()
     }
 }

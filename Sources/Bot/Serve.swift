@@ -147,17 +147,13 @@ struct StoreOptions: ParsableArguments {
 struct Chat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Trò chuyện với máy chủ đang chạy từ cửa sổ dòng lệnh.")
 
-    @Option(name: .long, help: "Địa chỉ máy chủ.")
-    var host = "127.0.0.1"
-
-    @Option(name: .long, help: "Cổng máy chủ.")
-    var port = 7420
+    @OptionGroup var server: ServerAddress
 
     @Option(name: .long, help: "Tệp nhớ mã cuộc trò chuyện giữa các lần chạy.")
     var state = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".motcua-conversation").path
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        try await TerminalChat(host: host, port: port, stateFile: state).run()
+        try await TerminalChat(host: server.host, port: server.port, stateFile: state).run()
     }
 }

@@ -66,28 +66,7 @@ struct DeskDaemon {
 
     /// Runs the daemon for `body` (given its port), then shuts it down.
     func run(_ body: @Sendable @escaping (Int) async throws -> Void) async throws {
-        let service = try await service()
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var configuration = ChatServer.Configuration()
-        configuration.port = 0
-        let server = ChatServer(configuration: configuration, service: service, logger: Logger(label: "test"),
-                                onBound: { continuation.yield($0) })
-        var groupConfiguration = ServiceGroupConfiguration(services: [server], logger: Logger(label: "test"))
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
-        let group = ServiceGroup(configuration: groupConfiguration)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { return }
-            do {
-                try await body(port)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await ServerTests.serve(try await service(), body)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }

@@ -14,14 +14,23 @@ import Testing
     func withServer(limits: SessionLimits = SessionLimits(), _ body: @Sendable @escaping (Int) async throws -> Void)
         async throws
     {
-        let service = try TestDaemon.service()
+        try await Self.serve(try TestDaemon.service(), limits: limits, body)
+    }
+
+    /// Runs a TCP server over `service` on a free port for `body`, then shuts it down (open
+    /// connections get 2 s).
+    static func serve(_ service: DialogueService, limits: SessionLimits = SessionLimits(),
+                      _ body: @Sendable @escaping (Int) async throws -> Void) async throws
+    {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var configuration = ChatServer.Configuration()
         configuration.port = 0
         configuration.limits = limits
         let server = ChatServer(configuration: configuration, service: service, logger: Logger(label: "test"),
                                 onBound: { continuation.yield($0) })
-        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: Logger(label: "test"))
+        var groupConfiguration = ServiceGroupConfiguration(services: [server], logger: Logger(label: "test"))
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()

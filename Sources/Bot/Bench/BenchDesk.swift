@@ -14,10 +14,7 @@ struct BenchDeskLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "desk-load", abstract: "Tạo tải chuyển phiếu và trả lời (nửa đầu của phép thử sập máy).")
 
-    @Option(name: .long, help: "Địa chỉ máy chủ.")
-    var host = "127.0.0.1"
-    @Option(name: .long, help: "Cổng máy chủ.")
-    var port = 7420
+    @OptionGroup var server: ServerAddress
     @Option(name: .long, help: "Số người hỏi đồng thời.")
     var askers = 20
     @Option(name: .long, help: "Số giây tối đa.")
@@ -34,7 +31,7 @@ struct BenchDeskLoad: AsyncParsableCommand {
         let askerLog = try AppendLog(path: "\(out)/asker.log")
         let handlerLog = try AppendLog(path: "\(out)/handler.log")
         let deadline = ContinuousClock.now + .milliseconds(Int(duration * 1000))
-        let (host, port, askers) = (self.host, self.port, self.askers)
+        let (host, port, askers) = (server.host, server.port, self.askers)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // The handler: answer every ticket as soon as it is pushed.
@@ -87,10 +84,7 @@ struct BenchDeskVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "desk-verify", abstract: "Kiểm tra sau khi khởi động lại: không mất phiếu, không mất câu trả lời.")
 
-    @Option(name: .long, help: "Địa chỉ máy chủ.")
-    var host = "127.0.0.1"
-    @Option(name: .long, help: "Cổng máy chủ.")
-    var port = 7420
+    @OptionGroup var server: ServerAddress
     @Option(name: .long, help: "Tệp chứa mã đăng nhập của cán bộ quản trị.")
     var tokenFile: String
     @Option(name: .long, help: "Thư mục nhật ký của desk-load.")
@@ -107,6 +101,7 @@ struct BenchDeskVerify: AsyncParsableCommand {
         let replied = Set(try String(contentsOfFile: "\(out)/handler.log", encoding: .utf8).split(separator: "\n")
             .compactMap { Int($0) })
 
+        let (host, port) = (server.host, server.port)
         let admin = try await LineClient(host: host, port: port)
         _ = try await admin.ask(["type": "login", "token": .string(token)])
         var missingTickets: [Int] = []

@@ -10,11 +10,7 @@ struct BenchLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load", abstract: "Đo tải máy chủ đang chạy: câu hỏi/giây, độ trễ, bộ nhớ; so với máy chủ echo NIO.")
 
-    @Option(name: .long, help: "Địa chỉ máy chủ.")
-    var host = "127.0.0.1"
-
-    @Option(name: .long, help: "Cổng máy chủ.")
-    var port = 7420
+    @OptionGroup var server: ServerAddress
 
     @Option(name: .long, parsing: .upToNextOption, help: "Số kết nối đồng thời cần đo (vd: 1 100 1000).")
     var connections: [Int] = [1, 100, 1000]
@@ -41,11 +37,11 @@ struct BenchLoad: AsyncParsableCommand {
         let questions = queries.map(\.query).map { JSONValue.object(["type": "say", "text": .string($0)]).encoded() }
         guard !questions.isEmpty else { throw ValidationError("không có câu hỏi để gửi") }
         let echo = try await EchoServer()
-        print("# motcua bench load — \(Machine.describe()); daemon \(host):\(port)")
+        print("# motcua bench load — \(Machine.describe()); daemon \(server.host):\(server.port)")
         if let rate { print(String(format: "offered: %.0f questions/s in all, on a schedule", rate)) }
         for count in connections {
             let cpuBefore = pid.map { Machine.cpuSeconds(pid: $0) } ?? 0
-            let daemon = try await LoadGenerator(host: host, port: port).run(
+            let daemon = try await LoadGenerator(host: server.host, port: server.port).run(
                 connections: count, duration: duration, lines: questions, rate: rate)
             let cpu = pid.map { Machine.cpuSeconds(pid: $0) - cpuBefore } ?? 0
             let memory = pid.map { Machine.residentBytes(pid: $0) } ?? 0
@@ -60,7 +56,7 @@ struct BenchLoad: AsyncParsableCommand {
         if idle > 0 {
             let before = pid.map { Machine.residentBytes(pid: $0) } ?? 0
             let pid = self.pid
-            let opened = try await LoadGenerator(host: host, port: port).holdIdle(idle, seconds: 2) {
+            let opened = try await LoadGenerator(host: server.host, port: server.port).holdIdle(idle, seconds: 2) {
                 try? await Task.sleep(for: .seconds(1))
                 let during = pid.map { Machine.residentBytes(pid: $0) } ?? 0
                 print(String(format: "%d idle connections: daemon resident %.0f MB (%.0f MB before, +%.1f KB a connection)",
