@@ -139,7 +139,8 @@ struct StoreOptions: ParsableArguments {
             store: store, configuration: corpus.deskConfiguration,
             search: { engine.search($0) }, entry: { engine.entry($0) },
             learn: { engine.upsert($0) }, forget: { engine.retire($0) })
-        return DialogueService(store: store, dialogue: dialogue, escalation: escalation)
+        let catalogue = DocumentCatalogue(corpus.documents + (try await store.addedDocuments()), lexicon: corpus.lexicon)
+        return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue)
     }
 }
 

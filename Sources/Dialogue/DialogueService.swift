@@ -12,6 +12,8 @@ package final class DialogueService: Sendable {
     package let dialogue: Dialogue
     /// Tickets for what the bot cannot answer (nil: the bot only says it would hand it over).
     package let escalation: EscalationService?
+    /// The document catalogue (nil: none).
+    package let catalogue: DocumentCatalogue?
     private let locks = ConversationLocks()
     /// States of recently active conversations, written through to the store: with the
     /// per-conversation lock this copy is authoritative for this daemon, and saves a database
@@ -21,10 +23,13 @@ package final class DialogueService: Sendable {
     static let cachedStates = 100_000
 
     /// Creates the service.
-    package init(store: any ConversationStore, dialogue: Dialogue, escalation: EscalationService? = nil) {
+    package init(store: any ConversationStore, dialogue: Dialogue, escalation: EscalationService? = nil,
+                 catalogue: DocumentCatalogue? = nil)
+    {
         self.store = store
         self.dialogue = dialogue
         self.escalation = escalation
+        self.catalogue = catalogue
     }
 
     /// Resumes the conversation an identity names, or starts one.

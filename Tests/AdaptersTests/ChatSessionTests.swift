@@ -97,6 +97,30 @@ import Testing
     }
 }
 
+/// The document catalogue on the protocol.
+@Suite struct CatalogueProtocolTests {
+    /// `docs` finds a document by number and filters by year; `/docs` lists it readably; an answer
+    /// whose entry cites a document shows its number and title.
+    @Test func docsAndCitedDocuments() async throws {
+        let service = try TestDaemon.service()
+        let json = ChatSession(service: service)
+        let found = try JSONValue.parse(await json.handle(.text(#"{"type":"docs","query":"NĐ 47/2020","id":1}"#)).lines[0])
+        #expect(found["type"] == "docs" && found["re"] == 1)
+        #expect(found["results"]?.array?.first?["number"] == "47/2020/NĐ-CP")
+        let filtered = try JSONValue.parse(await json.handle(.text(#"{"type":"docs","query":"nghị định","year":2016}"#)).lines[0])
+        #expect(filtered["results"]?.array?.map { $0["id"] } == ["85-2016-nd-cp"])
+        let answer = try JSONValue.parse(
+            await json.handle(.text(#"{"type":"say","text":"Hệ thống thông tin có mấy cấp độ an toàn?"}"#)).lines[0])
+        #expect(answer["documents"]?.array?.first?["number"] == "85/2016/NĐ-CP")
+
+        let text = ChatSession(service: service)
+        let listed = await text.handle(.text("/docs 85/2016")).lines
+        #expect(listed.first?.hasPrefix("Nghị định 85/2016/NĐ-CP (Chính phủ, 2016-07-01)") == true)
+        let shown = await text.handle(.text("Hệ thống thông tin có mấy cấp độ an toàn?")).lines
+        #expect(shown.contains { $0.contains("85/2016/NĐ-CP") && $0.contains("an toàn hệ thống thông tin theo cấp độ") })
+    }
+}
+
 /// The hand-written JSON reader and writer.
 @Suite struct JSONValueTests {
     /// Ids, booleans, numbers and strings keep their JSON types; text is escaped; keys sorted.

@@ -15,6 +15,15 @@ enum TestDaemon {
                        answer: "Trước ngày 15 của tháng cuối kỳ báo cáo."),
     ]
 
+    static let documents = [
+        CatalogueDocument(id: "85-2016-nd-cp", number: "85/2016/NĐ-CP", kind: "nghị định",
+                          title: "Nghị định về bảo đảm an toàn hệ thống thông tin theo cấp độ", issuer: "Chính phủ",
+                          date: "2016-07-01", topics: ["an-toan"], summary: "Quy định năm cấp độ an toàn."),
+        CatalogueDocument(id: "47-2020-nd-cp", number: "47/2020/NĐ-CP", kind: "nghị định",
+                          title: "Nghị định về quản lý, kết nối và chia sẻ dữ liệu số", issuer: "Chính phủ",
+                          date: "2020-04-09", topics: ["nen-tang"], summary: "Kết nối, chia sẻ dữ liệu số."),
+    ]
+
     static func service() throws -> DialogueService {
         var configuration = RankingConfiguration()
         configuration.answerThreshold = 0.3
@@ -24,6 +33,7 @@ enum TestDaemon {
         index.load(entries)
         let engine = SearchEngine(index)
         let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: lexicon))
-        return DialogueService(store: try SQLiteStore(DatabaseQueue()), dialogue: dialogue)
+        let catalogue = DocumentCatalogue(documents, lexicon: lexicon)
+        return DialogueService(store: try SQLiteStore(DatabaseQueue()), dialogue: dialogue, catalogue: catalogue)
     }
 }

@@ -44,6 +44,8 @@ extension ChatSession {
                                re: re)
             case "help":
                 return respond(try await reply(to: .help, kind: "help", text: "").0, re: re)
+            case "docs":
+                return handleDocsJSON(object, re: re)
             case "quit":
                 var output = respond(["type": "bye"], re: re)
                 output.close = true
@@ -66,7 +68,9 @@ extension ChatSession {
     }
 
     func respond(_ reply: DialogueReply, re: JSONValue?) -> SessionOutput {
-        respond(JSONWire.object(reply), re: re)
+        var object = JSONWire.object(reply)
+        if case .answer(let answer) = reply, let documents = citedDocuments(answer.refs) { object["documents"] = documents }
+        return respond(object, re: re)
     }
 }
 

@@ -37,6 +37,8 @@ extension ChatSession {
                 let (reply, started) = try await reply(to: .human(argument.isEmpty ? nil : argument), kind: "escalate",
                                                        text: argument)
                 return show(reply, started: started)
+            case "/docs":
+                return handleDocsText(argument)
             case "/quit":
                 return SessionOutput(lines: TextWire.frame(["Tạm biệt anh/chị!"]), close: true)
             default:
@@ -53,7 +55,13 @@ extension ChatSession {
         if started, let conversation {
             lines.append("(Mã cuộc trò chuyện: \(conversation) — gõ /resume \(conversation) để tiếp tục lần sau.)")
         }
-        lines += TextWire.lines(reply)
+        var body = TextWire.lines(reply)
+        if case .answer(let answer) = reply, let cited = citedLines(answer.refs),
+            let index = body.firstIndex(where: { $0.hasPrefix("Văn bản liên quan:") })
+        {
+            body.replaceSubrange(index...index, with: cited)
+        }
+        lines += body
         return SessionOutput(lines: TextWire.frame(lines))
     }
 }

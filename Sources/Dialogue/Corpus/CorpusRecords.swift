@@ -43,5 +43,19 @@ package struct CatalogueDocument: Sendable, Codable, Hashable {
     package var topics: [String]?
     /// Summary.
     package var summary: String
+
+    /// Creates a document.
+    package init(id: String, number: String, kind: String, title: String, issuer: String, date: String? = nil,
+                 topics: [String]? = nil, summary: String)
+    {
+        self.id = id
+        self.number = number
+        self.kind = kind
+        self.title = title
+        self.issuer = issuer
+        self.date = date
+        self.topics = topics
+        self.summary = summary
+    }
 }
 

@@ -103,6 +103,7 @@ package struct SQLiteStore: ConversationStore {
             }
         }
         registerEscalation(in: &migrator)
+        registerCatalogue(in: &migrator)
         return migrator
     }
 
