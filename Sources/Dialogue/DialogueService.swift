@@ -77,7 +77,7 @@ package final class DialogueService: Sendable {
                 let ticket = try await escalation.store.recordEscalation(
                     draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
                     receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
-                                             text: TicketReceipt($0, unitName: unitName).text) },
+                                             text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic) },
                     state: state)
                 escalation.announce(ticket)
                 reply = .escalated(TicketReceipt(ticket, unitName: unitName))
@@ -85,8 +85,10 @@ package final class DialogueService: Sendable {
                 locks.release(conversation)
                 return reply
             }
-            let entry: String? = if case .answer(let answer) = reply { answer.kb } else { nil }
-            let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry)
+            let (entry, topic): (String?, String?) = if case .answer(let answer) = reply { (answer.kb, answer.topic) } else {
+                (nil, nil)
+            }
+            let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry, topic: topic)
             try await store.record([incoming, outgoing], state: state, of: conversation)
             cacheState(state, of: conversation)
             locks.release(conversation)

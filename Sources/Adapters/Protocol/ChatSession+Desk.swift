@@ -65,7 +65,7 @@ extension ChatSession {
     func handleDeskJSON(_ type: String, _ object: JSONValue, re: JSONValue?) async -> SessionOutput? {
         guard let desk else {
             return ["login", "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "ack",
-                    "rate"]
+                    "rate", "stats"]
                 .contains(type) ? error(.notAvailable, re: re) : nil
         }
         do {
@@ -88,7 +88,7 @@ extension ChatSession {
                 try await desk.rate(conversation: conversation, ticket: number, score: score,
                                     comment: object["comment"]?.string)
                 return respond(["type": "ok", "ticket": .int(number)], re: re)
-            case "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb":
+            case "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "stats":
                 guard let handler else { return error(.notAllowed, re: re) }
                 return try await handlerJSON(type, object, handler: handler, desk: desk, re: re)
             default:
@@ -104,6 +104,12 @@ extension ChatSession {
     private func handlerJSON(_ type: String, _ object: JSONValue, handler: Handler, desk: EscalationService,
                              re: JSONValue?) async throws -> SessionOutput
     {
+        if type == "stats" {
+            let until = object["until"]?.string.flatMap(ReportDates.parse) ?? Date()
+            let since = object["since"]?.string.flatMap(ReportDates.parse) ?? until.addingTimeInterval(-30 * 86_400)
+            let report = try await desk.report(for: handler, since: since, until: until)
+            return respond(["type": "stats", "report": ReportJSON.object(report)], re: re)
+        }
         if type == "queue" {
             let status = object["status"]?.string.flatMap(TicketStatus.init(rawValue:))
             let tickets = try await desk.queue(for: handler, status: status)

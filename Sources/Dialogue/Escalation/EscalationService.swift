@@ -29,7 +29,8 @@ package final class EscalationService: Sendable {
     package let store: any DeskStore
     /// Live listeners.
     package let hub: EventHub
-    let configuration: Configuration
+    /// Due times and routing.
+    package let configuration: Configuration
     let classifier: TopicClassifier
     let kinds = KindDetector()
     let search: @Sendable (String) -> SearchResponse
@@ -260,6 +261,13 @@ package final class EscalationService: Sendable {
         guard handler.admin || entry.unit == nil || entry.unit == handler.unit else { throw EscalationError.notAllowed }
         guard try await store.retireEntry(id) else { throw EscalationError.unknownEntry(id) }
         forget(id)
+    }
+
+    /// The report a handler may read: their unit's (all units for an admin).
+    package func report(for handler: Handler, since: Date, until: Date) async throws -> Report {
+        guard let store = store as? SQLiteStore else { throw EscalationError.badRequest("Kho dữ liệu này không lập báo cáo.") }
+        return try await ReportBuilder(store: store, topics: configuration.topics)
+            .build(since: since, until: until, unit: handler.admin ? nil : handler.unit)
     }
 
     // MARK: - Helpers

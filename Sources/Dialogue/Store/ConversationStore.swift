@@ -95,15 +95,20 @@ package struct StoredMessage: Sendable, Hashable, Codable {
     package var text: String
     /// The knowledge-base entry it answered with, if any.
     package var entry: String?
+    /// The topic of a reply to a question (the answer's, or the ticket's), for reports.
+    package var topic: String?
     /// When it was recorded.
     package var date: Date
 
     /// Creates a message.
-    package init(direction: Direction, kind: String, text: String, entry: String? = nil, date: Date = Date()) {
+    package init(direction: Direction, kind: String, text: String, entry: String? = nil, topic: String? = nil,
+                 date: Date = Date())
+    {
         self.direction = direction
         self.kind = kind
         self.text = text
         self.entry = entry
+        self.topic = topic
         self.date = date
     }
 }

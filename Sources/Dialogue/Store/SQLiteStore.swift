@@ -104,6 +104,11 @@ package struct SQLiteStore: ConversationStore {
         }
         registerEscalation(in: &migrator)
         registerCatalogue(in: &migrator)
+        migrator.registerMigration("v4: topics of replies, dates indexed for reports") { db in
+            try db.alter(table: "message") { t in t.add(column: "topic", .text) }
+            try db.create(index: "message_on_date", on: "message", columns: ["date"])
+            try db.create(index: "ticket_on_createdAt", on: "ticket", columns: ["createdAt"])
+        }
         return migrator
     }
 
@@ -163,7 +168,7 @@ package struct SQLiteStore: ConversationStore {
             arguments: [conversation, count])
         return rows.reversed().map { row in
             StoredMessage(direction: StoredMessage.Direction(rawValue: row["direction"]) ?? .incoming,
-                          kind: row["kind"], text: row["text"], entry: row["entry"], date: row["date"])
+                          kind: row["kind"], text: row["text"], entry: row["entry"], topic: row["topic"], date: row["date"])
         }
     }
 
@@ -317,10 +322,10 @@ final class GroupCommit: Sendable {
             .execute(arguments: [exchange.state, StoredDate.text(Date()), exchange.conversation])
         guard db.changesCount == 1 else { return false }
         let insert = try db.cachedStatement(
-            sql: "INSERT INTO message (conversationId, direction, kind, text, entry, date) VALUES (?, ?, ?, ?, ?, ?)")
+            sql: "INSERT INTO message (conversationId, direction, kind, text, entry, topic, date) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for message in exchange.messages {
             try insert.execute(arguments: [exchange.conversation, message.direction.rawValue, message.kind, message.text,
-                                           message.entry, StoredDate.text(message.date)])
+                                           message.entry, message.topic, StoredDate.text(message.date)])
         }
         return true
     }
