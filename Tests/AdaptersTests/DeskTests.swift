@@ -74,6 +74,14 @@ import Testing
             #expect(try await handler.ask(["type": "kb", "action": "retire", "kb": .string(entry)])["type"] == "ok")
             let again = try await next.ask(["type": "say", "text": .string(Self.unanswerable)])
             #expect(again["type"] == "escalated")
+
+            // The unit's figures: its tickets only, the rating counted.
+            #expect(try await handler.next()["type"] == "ticket")  // the ticket just raised again
+            let stats = try await handler.ask(["type": "stats"])
+            #expect(stats["type"] == "stats" && stats["report"]?["unit"] == "ATTT")
+            #expect(stats["report"]?["tickets"] == 2)
+            #expect(stats["report"]?["satisfactionByUnit"]?.array?.first?["mean"] == 5.0)
+            #expect(try await next.ask(["type": "stats"])["code"] == "not-allowed")
             for client in [asker, handler, other, next] { await client.close() }
         }
     }

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+@testable import Adapters
+@testable import Dialogue
+
+/// The report's formats, and its HTML page as a browser draws it.
+@Suite struct ReportRenderingTests {
+    static let report = Report(
+        since: Date(timeIntervalSince1970: 1_761_955_200), until: Date(timeIntervalSince1970: 1_763_164_800), unit: nil,
+        questions: 120, previousQuestions: 80,
+        topics: [.init(topic: "an-toan", name: "An toàn thông tin", count: 70, previous: 40),
+                 .init(topic: "nen-tang", name: "Nền tảng, hạ tầng kỹ thuật", count: 50, previous: 40)],
+        weekly: [.init(period: "2026-W44", topic: nil, count: 50), .init(period: "2026-W45", topic: nil, count: 70)],
+        monthly: [.init(period: "2026-11", topic: nil, count: 120)], weeklyByTopic: [], monthlyByTopic: [],
+        botAnswered: 90, helpful: 30, notHelpful: 10, tickets: 30,
+        satisfactionByTopic: [.init(key: "an-toan", count: 10, mean: 4.2, shareAtLeast4: 0.8)],
+        satisfactionByUnit: [.init(key: "ATTT", count: 10, mean: 4.2, shareAtLeast4: 0.8)],
+        times: [.init(unit: "ATTT", tickets: 20, firstResponseMedian: 5, firstResponseP90: 30, resolutionMedian: 20,
+                      resolutionP90: 70, pastDue: 2)],
+        backlog: [.init(unit: "ATTT", underOneDay: 1, oneToThreeDays: 2, threeToSevenDays: 0, overSevenDays: 1)],
+        frequentEscalations: [.init(question: "Chi phí đánh giá an toàn cấp độ 3 <tính> thế nào?", count: 6, tickets: [1, 2])])
+
+    /// JSON carries the figures for programs; CSV and text carry the same.
+    @Test func formatsCarryTheFigures() throws {
+        let json = try JSONValue.parse(ReportFormat.json.render(Self.report))
+        #expect(json["questions"] == 120 && json["autoResolution"] == 0.75 && json["helpfulShare"] == 0.75)
+        #expect(json["rising"]?.array == ["an-toan", "nen-tang"])
+        #expect(json["times"]?.array?.first?["pastDue"] == 2)
+        let csv = ReportFormat.csv.render(Self.report)
+        #expect(csv.contains("summary,botAnswered,90,,0.750"))
+        let text = ReportFormat.text.render(Self.report)
+        #expect(text.contains("Bot tự trả lời: 90 (75,0%)"))
+        let html = ReportFormat.html.render(Self.report)
+        #expect(html.contains("<svg") && html.contains("&lt;tính&gt;"))
+        #expect(!html.contains("<script") && !html.contains("src=\"http"))
+    }
+
+    /// Headless Chromium draws the page; the picture is far from blank (a blank page drawn the
+    /// same way compresses to a fraction of its size).
+    @Test func chromiumDrawsTheReport() throws {
+        let chromium = try #require(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }, "headless Chromium is needed (apt-get install chromium)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func draw(_ html: String, _ name: String) throws -> Data {
+            let page = directory.appendingPathComponent("\(name).html")
+            let picture = directory.appendingPathComponent("\(name).png")
+            try html.write(to: page, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: chromium)
+            process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                 "--user-data-dir=\(directory.appendingPathComponent("profile-\(name)").path)",
+                                 "--window-size=1000,1400", "--screenshot=\(picture.path)", page.absoluteString]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return try Data(contentsOf: picture)
+        }
+        let report = try draw(ReportFormat.html.render(Self.report), "report")
+        let blank = try draw("<!DOCTYPE html><html><body></body></html>", "blank")
+        #expect(report.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        #expect(report.count > 5 * blank.count, "report \(report.count) bytes, blank page \(blank.count) bytes")
+    }
+}
