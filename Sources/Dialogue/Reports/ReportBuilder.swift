@@ -31,45 +31,63 @@ package struct ReportBuilder: Sendable {
                 topicFilter = " AND topic IN (\(databaseQuestionMarks(count: max(unitTopics.count, 1))))"
                 topicArguments = StatementArguments(unitTopics.isEmpty ? [""] : unitTopics)
             }
-            let questionKinds = "direction = 'out' AND kind IN ('answer', 'suggest', 'escalate', 'escalated')"
-            func counts(_ from: String, _ to: String) throws -> [String: Int] {
-                var result: [String: Int] = [:]
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT COALESCE(topic, 'khac') AS t, COUNT(*) AS n FROM message WHERE \(questionKinds) "
-                        + "AND date >= ? AND date < ?\(topicFilter) GROUP BY t",
-                    arguments: [from, to] + topicArguments)
-                {
-                    result[row["t"]] = row["n"]
+            let questionKinds = "kind IN ('answer', 'suggest', 'escalate', 'escalated')"
+            // One pass over the period's messages, grouped by topic, kind, week and month
+            // (a few thousand groups); everything about questions and feedback is summed from them.
+            let groups = try Row.fetchAll(
+                db, sql: """
+                    SELECT COALESCE(topic, 'khac') AS t, kind AS k, strftime('%Y-W%W', date) AS w, strftime('%Y-%m', date) AS m,
+                           text IN ('helpful', '/yes') AS good, COUNT(*) AS n
+                    FROM message
+                    WHERE date >= ? AND date < ? AND ((direction = 'out' AND \(questionKinds)\(topicFilter))
+                          OR (direction = 'in' AND kind = 'feedback'))
+                    GROUP BY t, k, w, m, good
+                    """, arguments: [from, to] + topicArguments)
+            var now: [String: Int] = [:]
+            var weekly: [String: Int] = [:]
+            var monthly: [String: Int] = [:]
+            var weeklyByTopic: [String: [String: Int]] = [:]
+            var monthlyByTopic: [String: [String: Int]] = [:]
+            var answered = 0
+            var feedback: [Bool: Int] = [:]
+            for row in groups {
+                let kind: String = row["k"]
+                let count: Int = row["n"]
+                if kind == "feedback" {
+                    // Feedback is not tied to a topic; a unit's report leaves it out.
+                    if unit == nil { feedback[row["good"] as Bool, default: 0] += count }
+                    continue
                 }
-                return result
+                let topic: String = row["t"]
+                let week: String = row["w"]
+                let month: String = row["m"]
+                now[topic, default: 0] += count
+                weekly[week, default: 0] += count
+                monthly[month, default: 0] += count
+                weeklyByTopic[week, default: [:]][topic, default: 0] += count
+                monthlyByTopic[month, default: [:]][topic, default: 0] += count
+                if kind == "answer" { answered += count }
             }
-            let now = try counts(from, to)
-            let previous = try counts(before, from)
+            var previous: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT COALESCE(topic, 'khac') AS t, COUNT(*) AS n FROM message WHERE direction = 'out' AND "
+                    + "\(questionKinds) AND date >= ? AND date < ?\(topicFilter) GROUP BY t",
+                arguments: [before, from] + topicArguments)
+            {
+                previous[row["t"]] = row["n"]
+            }
             let volumes = Set(now.keys).union(previous.keys).map { topic in
                 Report.TopicVolume(topic: topic, name: names[topic] ?? "Khác", count: now[topic] ?? 0,
                                    previous: previous[topic] ?? 0)
             }.sorted { ($0.count, $1.topic) > ($1.count, $0.topic) }
-
-            func periods(_ format: String, byTopic: Bool) throws -> [Report.PeriodCount] {
-                let topicColumn = byTopic ? "COALESCE(topic, 'khac')" : "NULL"
-                return try Row.fetchAll(
-                    db, sql: "SELECT strftime('\(format)', date) AS p, \(topicColumn) AS t, COUNT(*) AS n FROM message "
-                        + "WHERE \(questionKinds) AND date >= ? AND date < ?\(topicFilter) GROUP BY p, t ORDER BY p, t",
-                    arguments: [from, to] + topicArguments
-                ).map { Report.PeriodCount(period: $0["p"], topic: $0["t"], count: $0["n"]) }
+            func flat(_ counts: [String: Int]) -> [Report.PeriodCount] {
+                counts.keys.sorted().map { Report.PeriodCount(period: $0, topic: nil, count: counts[$0]!) }
             }
-
-            let answered = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM message WHERE direction = 'out' AND kind = 'answer' AND date >= ? AND date < ?"
-                    + topicFilter, arguments: [from, to] + topicArguments) ?? 0
-            // Feedback is not tied to a topic; a unit's report leaves it out.
-            let feedback = unit != nil ? [:] : Dictionary(
-                try Row.fetchAll(
-                    db, sql: """
-                        SELECT text IN ('helpful', '/yes') AS good, COUNT(*) AS n FROM message
-                        WHERE direction = 'in' AND kind = 'feedback' AND date >= ? AND date < ? GROUP BY good
-                        """, arguments: [from, to]).map { (($0["good"] as Bool), ($0["n"] as Int)) },
-                uniquingKeysWith: +)
+            func flat(_ counts: [String: [String: Int]]) -> [Report.PeriodCount] {
+                counts.keys.sorted().flatMap { period in
+                    counts[period]!.keys.sorted().map { Report.PeriodCount(period: period, topic: $0, count: counts[period]![$0]!) }
+                }
+            }
 
             // Tickets of the period (and of the unit).
             let unitFilter = unit == nil ? "" : " AND t.unit = ?"
@@ -146,8 +164,8 @@ package struct ReportBuilder: Sendable {
             return Report(
                 since: since, until: until, unit: unit, questions: now.values.reduce(0, +),
                 previousQuestions: previous.values.reduce(0, +), topics: volumes,
-                weekly: try periods("%Y-W%W", byTopic: false), monthly: try periods("%Y-%m", byTopic: false),
-                weeklyByTopic: try periods("%Y-W%W", byTopic: true), monthlyByTopic: try periods("%Y-%m", byTopic: true),
+                weekly: flat(weekly), monthly: flat(monthly), weeklyByTopic: flat(weeklyByTopic),
+                monthlyByTopic: flat(monthlyByTopic),
                 botAnswered: answered, helpful: feedback[true] ?? 0, notHelpful: feedback[false] ?? 0,
                 tickets: ticketRows.count, satisfactionByTopic: satisfaction("topic"), satisfactionByUnit: satisfaction("unit"),
                 times: times, backlog: backlog.keys.sorted().map { backlog[$0]! },

@@ -6,7 +6,8 @@ import Synchronization
 /// The embedded store: SQLite through GRDB. A `DatabasePool` (WAL) in the daemon, a
 /// `DatabaseQueue` in tests; named migrations that never change once shipped.
 package struct SQLiteStore: ConversationStore {
-    let writer: any DatabaseWriter
+    /// The database (the daemon's pool); reports and benchmarks read it directly.
+    package let writer: any DatabaseWriter
     let batcher: GroupCommit
     /// A second connection that checkpoints the WAL (nil for in-memory stores).
     private let checkpointer: DatabaseQueue?

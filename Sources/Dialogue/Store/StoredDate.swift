@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Formatted here by hand: GRDB formats a `Date` argument with a `DateFormatter`, which took
 /// 2.5 % of the daemon's time under load for a fixed-width string of digits.
-enum StoredDate {
+package enum StoredDate {
     /// The stored text of a date.
-    static func text(_ date: Date) -> String {
+    package static func text(_ date: Date) -> String {
         let total = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(total.quotientAndRemainderFlooring(1000).quotient)
         let milliseconds = Int(total - Int64(seconds) * 1000)
