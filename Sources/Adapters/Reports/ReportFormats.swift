@@ -112,7 +112,7 @@ enum ReportText {
         }
         lines.append("Mức hài lòng theo chủ đề:")
         for row in report.satisfactionByTopic {
-            lines.append("  \(row.key): \(ReportNumbers.decimal(row.mean)), \(ReportNumbers.percent(row.shareAtLeast4)), \(row.count)")
+            lines.append("  \(report.topicName(row.key)): \(ReportNumbers.decimal(row.mean)), \(ReportNumbers.percent(row.shareAtLeast4)), \(row.count)")
         }
         lines.append("")
         lines.append("Thời gian trả lời theo đơn vị (giờ: phản hồi đầu trung vị/p90, giải quyết trung vị/p90; quá hạn):")
@@ -173,5 +173,12 @@ package enum ReportDates {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt
         return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+}
+
+extension Report {
+    /// A topic's name when the report knows it, else its code.
+    func topicName(_ code: String) -> String {
+        topics.first { $0.topic == code }?.name ?? code
     }
 }

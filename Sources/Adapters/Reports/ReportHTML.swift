@@ -39,7 +39,7 @@ enum ReportHTML {
         html += "<h2>Các đơn vị</h2>\n" + unitTable(report)
         html += "<h2>Mức hài lòng theo chủ đề</h2>\n<table><tr><th>Chủ đề</th><th>Điểm TB</th><th>Tỷ lệ ≥ 4</th><th>Số đánh giá</th></tr>\n"
         for row in report.satisfactionByTopic {
-            html += "<tr><td>\(escape(row.key))</td><td class=\"n\">\(ReportNumbers.decimal(row.mean))</td>"
+            html += "<tr><td>\(escape(report.topicName(row.key)))</td><td class=\"n\">\(ReportNumbers.decimal(row.mean))</td>"
                 + "<td class=\"n\">\(ReportNumbers.percent(row.shareAtLeast4))</td><td class=\"n\">\(row.count)</td></tr>\n"
         }
         html += "</table>\n<h2>Câu hỏi hay phải chuyển đơn vị</h2>\n<table><tr><th>Số lần</th><th>Câu hỏi</th></tr>\n"
