@@ -99,6 +99,13 @@ final class JSONClient: Sendable {
         }
     }
 
+    deinit {
+        // A test that fails halfway drops its client without closing it.
+        channel.outbound.finish()
+        reader.cancel()
+        channel.channel.close(promise: nil)
+    }
+
     func send(_ object: JSONValue) async throws {
         try await channel.outbound.write(ByteBuffer(string: object.encoded() + "\n"))
     }
@@ -127,6 +134,7 @@ final class JSONClient: Sendable {
     }
 
     func close() async {
+        channel.outbound.finish()
         reader.cancel()
         try? await channel.channel.close()
     }

@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The few calls of the Telegram Bot API an adapter needs, over AsyncHTTPClient: long polling
+/// with `getUpdates`, and `sendMessage`. Network errors, 5xx answers and 429 (`retry_after`)
+/// are retried with backoff until Telegram accepts; anything else is an error for the caller.
+package struct TelegramAPI: Sendable {
+    /// An incoming update: its id, the private chat, and its text when it is a text message.
+    package struct Update: Sendable, Hashable {
+        package var id: Int
+        package var chat: Int
+        package var text: String?
+    }
+
+    /// A request Telegram refused for good (4xx other than 429).
+    package struct Refused: Error, CustomStringConvertible {
+        package var status: Int
+        package var description: String
+    }
+
+    let base: String
+    let client: HTTPClient
+    let logger: Logger
+
+    /// Creates the API client.
+    /// - Parameter apiBase: `https://api.telegram.org` (a fake server in tests).
+    package init(apiBase: String, token: String, client: HTTPClient = .shared, logger: Logger) {
+        base = "\(apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase)/bot\(token)"
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Updates after `offset`, waiting up to `timeout` seconds for one (long polling).
+    package func updates(offset: Int, timeout: Int) async throws -> [Update] {
+        let result = try await call("getUpdates", ["offset": .int(offset), "timeout": .int(timeout),
+                                                   "allowed_updates": ["message"]],
+                                    timeout: .seconds(Int64(timeout) + 15))
+        return (result.array ?? []).compactMap { update in
+            guard let id = update["update_id"]?.int else { return nil }
+            let message = update["message"]
+            guard let chat = message?["chat"]?["id"]?.int else { return Update(id: id, chat: 0, text: nil) }
+            return Update(id: id, chat: chat, text: message?["text"]?.string)
+        }
+    }
+
+    /// Sends a text to a chat; returns once Telegram accepted it.
+    package func send(chat: Int, text: String) async throws {
+        _ = try await call("sendMessage", ["chat_id": .int(chat), "text": .string(text)], timeout: .seconds(30))
+    }
+
+    /// One method call, retried until Telegram accepts or refuses for good.
+    func call(_ method: String, _ parameters: [String: JSONValue], timeout: TimeAmount) async throws -> JSONValue {
+        var delay = 0.25
+        while true {
+            try Task.checkCancellation()
+            var request = HTTPClientRequest(url: "\(base)/\(method)")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: JSONValue.object(parameters).encoded()))
+            var wait = delay
+            do {
+                let response = try await client.execute(request, timeout: timeout)
+                let body = try await response.body.collect(upTo: 8 << 20)
+                let value = try? JSONValue.parse(String(buffer: body))
+                if response.status == .ok, value?["ok"] == true { return value?["result"] ?? .null }
+                let status = Int(response.status.code)
+                if status == 429 {
+                    wait = Double(value?["parameters"]?["retry_after"]?.int ?? 1)
+                } else if status < 500 {
+                    throw Refused(status: status, description: value?["description"]?.string ?? "HTTP \(status)")
+                }
+                logger.info("telegram busy, retrying", metadata: ["method": "\(method)", "status": "\(status)"])
+            } catch let refused as Refused {
+                throw refused
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.info("telegram unreachable, retrying", metadata: ["method": "\(method)", "error": "\(error)"])
+            }
+            try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            delay = min(delay * 2, 10)
+        }
+    }
+}
