@@ -7,7 +7,7 @@ import Logging
 /// conversations (docs/ADAPTERS.md).
 struct AdapterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "adapter", abstract: "Cổng kết nối các ứng dụng nhắn tin (Telegram).", subcommands: [Telegram.self])
+        commandName: "adapter", abstract: "Cổng kết nối các ứng dụng nhắn tin (Telegram, Zalo OA).", subcommands: [Telegram.self, Zalo.self])
 
     /// Telegram Bot API, long polling.
     struct Telegram: AsyncParsableCommand {
@@ -35,6 +35,54 @@ struct AdapterCommand: AsyncParsableCommand {
             let adapter = TelegramAdapter(api: TelegramAPI(apiBase: apiBase, token: token, logger: logger),
                                           daemonHost: host, daemonPort: port, stateFile: state, logger: logger)
             try await adapter.run()
+        }
+    }
+}
+
+extension AdapterCommand {
+    /// Zalo Official Account: a webhook receiver and the OA message API.
+    struct Zalo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Kết nối Zalo OA (webhook POST /zalo/webhook).")
+
+        @Option(name: .long, help: "Máy chủ motcua, dạng HOST:PORT.")
+        var daemon = "127.0.0.1:7420"
+        @Option(name: .long, help: "Địa chỉ nhận webhook, dạng HOST:PORT.")
+        var listen = "0.0.0.0:8080"
+        @Option(name: .long, help: "App ID của ứng dụng Zalo (hoặc ZALO_APP_ID).")
+        var appId: String?
+        @Option(name: .long, help: "Tệp chứa OA secret key (hoặc ZALO_OA_SECRET).")
+        var secretFile: String?
+        @Option(name: .long, help: "Tệp chứa access token của OA (hoặc ZALO_ACCESS_TOKEN).")
+        var tokenFile: String?
+        @Option(name: .long, help: "Địa chỉ OpenAPI của Zalo.")
+        var apiBase = "https://openapi.zalo.me"
+        @Option(name: .long, help: "Tệp lưu thời điểm người dùng nhắn gần nhất.")
+        var state = "./motcua-zalo.json"
+
+        func run() async throws {
+            signal(SIGPIPE, SIG_IGN)
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            let logger = Logger(label: "motcua.zalo")
+            let environment = ProcessInfo.processInfo.environment
+            func secret(_ file: String?, _ variable: String) throws -> String {
+                let value = try file.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? environment[variable]
+                guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                    throw ValidationError("thiếu \(variable) (tệp hoặc biến môi trường)")
+                }
+                return value
+            }
+            guard let appID = appId ?? environment["ZALO_APP_ID"] else { throw ValidationError("thiếu --app-id hoặc ZALO_APP_ID") }
+            let (daemonHost, daemonPort) = try DaemonAddress.parse(daemon)
+            let (host, port) = try DaemonAddress.parse(listen)
+            var settings = ZaloAdapter.Settings(
+                appID: appID, secret: try secret(secretFile, "ZALO_OA_SECRET"),
+                accessToken: try secret(tokenFile, "ZALO_ACCESS_TOKEN"), daemonHost: daemonHost, daemonPort: daemonPort,
+                stateFile: state)
+            settings.apiBase = apiBase
+            let adapter = ZaloAdapter(settings: settings, logger: logger)
+            let receiver = try await HTTPReceiver(host: host, port: port) { await adapter.handle($0) }
+            logger.info("zalo webhook listening", metadata: ["port": "\(receiver.port)"])
+            try await Task.sleep(for: .seconds(Int64.max / 2_000_000_000))
         }
     }
 }

@@ -19,6 +19,10 @@ package actor DaemonLink {
     private var reader: Task<Void, Never>?
     private var waiting: [Int: CheckedContinuation<JSONValue, any Error>] = [:]
     private var nextID = 0
+    /// Events wait here for `onEvent`, handled one at a time by their own task: the reader never
+    /// waits for an event's handling (which may itself send a request, like an `ack`).
+    private let events: AsyncStream<JSONValue>.Continuation
+    private let dispatcher: Task<Void, Never>
 
     /// Creates a link; it connects on first use.
     package init(host: String, port: Int, channel: String, user: String, logger: Logger,
@@ -30,9 +34,15 @@ package actor DaemonLink {
         self.user = user
         self.logger = logger
         self.onEvent = onEvent
+        let (stream, continuation) = AsyncStream.makeStream(of: JSONValue.self)
+        events = continuation
+        dispatcher = Task {
+            for await event in stream { await onEvent(event) }
+        }
     }
 
     deinit {
+        events.finish()
         reader?.cancel()
         connection?.outbound.finish()
         connection?.channel.close(promise: nil)
@@ -73,6 +83,7 @@ package actor DaemonLink {
 
     /// Closes the connection.
     package func close() {
+        events.finish()
         drop()
     }
 
@@ -105,11 +116,11 @@ package actor DaemonLink {
         }
     }
 
-    private func received(_ value: JSONValue) async {
+    private func received(_ value: JSONValue) {
         if let id = value["re"]?.int, let continuation = waiting.removeValue(forKey: id) {
             continuation.resume(returning: value)
         } else {
-            await onEvent(value)
+            events.yield(value)
         }
     }
 

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
-import NIOHTTP1
 
 /// The few calls of the Telegram Bot API an adapter needs, over AsyncHTTPClient: long polling
 /// with `getUpdates`, and `sendMessage`. Network errors, 5xx answers and 429 (`retry_after`)
@@ -13,12 +12,6 @@ package struct TelegramAPI: Sendable {
         package var id: Int
         package var chat: Int
         package var text: String?
-    }
-
-    /// A request Telegram refused for good (4xx other than 429).
-    package struct Refused: Error, CustomStringConvertible {
-        package var status: Int
-        package var description: String
     }
 
     let base: String
@@ -53,35 +46,10 @@ package struct TelegramAPI: Sendable {
 
     /// One method call, retried until Telegram accepts or refuses for good.
     func call(_ method: String, _ parameters: [String: JSONValue], timeout: TimeAmount) async throws -> JSONValue {
-        var delay = 0.25
-        while true {
-            try Task.checkCancellation()
-            var request = HTTPClientRequest(url: "\(base)/\(method)")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: JSONValue.object(parameters).encoded()))
-            var wait = delay
-            do {
-                let response = try await client.execute(request, timeout: timeout)
-                let body = try await response.body.collect(upTo: 8 << 20)
-                let value = try? JSONValue.parse(String(buffer: body))
-                if response.status == .ok, value?["ok"] == true { return value?["result"] ?? .null }
-                let status = Int(response.status.code)
-                if status == 429 {
-                    wait = Double(value?["parameters"]?["retry_after"]?.int ?? 1)
-                } else if status < 500 {
-                    throw Refused(status: status, description: value?["description"]?.string ?? "HTTP \(status)")
-                }
-                logger.info("telegram busy, retrying", metadata: ["method": "\(method)", "status": "\(status)"])
-            } catch let refused as Refused {
-                throw refused
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                logger.info("telegram unreachable, retrying", metadata: ["method": "\(method)", "error": "\(error)"])
-            }
-            try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-            delay = min(delay * 2, 10)
+        let answer = try await GatewayHTTP.post("\(base)/\(method)", body: .object(parameters), client: client,
+                                                timeout: timeout, logger: logger) { status, value in
+            status == 200 && value?["ok"] == true
         }
+        return answer?["result"] ?? .null
     }
 }

@@ -65,7 +65,7 @@ extension ChatSession {
     func handleDeskJSON(_ type: String, _ object: JSONValue, re: JSONValue?) async -> SessionOutput? {
         guard let desk else {
             return ["login", "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "ack",
-                    "rate", "stats"]
+                    "rate", "stats", "undeliverable"]
                 .contains(type) ? error(.notAvailable, re: re) : nil
         }
         do {
@@ -80,6 +80,11 @@ extension ChatSession {
                 guard let delivery = object["delivery"]?.int else { return error(.missingField("delivery"), re: re) }
                 guard let conversation else { return error(.unknownDelivery, re: re) }
                 try await desk.acknowledge(delivery: delivery, conversation: conversation)
+                return respond(["type": "ok", "delivery": .int(delivery)], re: re)
+            case "undeliverable":
+                guard let delivery = object["delivery"]?.int else { return error(.missingField("delivery"), re: re) }
+                guard let conversation else { return error(.unknownDelivery, re: re) }
+                try await desk.undeliverable(delivery: delivery, conversation: conversation)
                 return respond(["type": "ok", "delivery": .int(delivery)], re: re)
             case "rate":
                 guard let number = object["ticket"]?.int else { return error(.missingField("ticket"), re: re) }
@@ -308,6 +313,7 @@ enum DeskText {
         case "reopened": "mở lại phiếu"
         case "rated": "người hỏi đánh giá"
         case "delivered": "câu trả lời đã đến người hỏi"
+        case "undelivered": "chưa gửi được câu trả lời qua cổng nhắn tin (ngoài 48 giờ của Zalo); sẽ gửi khi người hỏi nhắn lại"
         default: action
         }
     }

@@ -115,6 +115,13 @@ package final class EscalationService: Sendable {
         }
     }
 
+    /// A gateway could not deliver a reply yet; handlers see it on the ticket.
+    package func undeliverable(delivery: Int, conversation: String) async throws {
+        guard try await store.markUndelivered(delivery: delivery, conversation: conversation) else {
+            throw EscalationError(code: "unknown-delivery", description: "Không có tin trả lời số \(delivery).")
+        }
+    }
+
     /// The asker rates the answer to one of their tickets (1–5, with an optional comment).
     package func rate(conversation: String, ticket number: Int, score: Int, comment: String?) async throws {
         guard (1...5).contains(score) else { throw EscalationError.badRequest("Điểm đánh giá phải từ 1 đến 5.") }

@@ -47,6 +47,11 @@ package protocol EscalationStore: Sendable {
     /// Replies not yet acknowledged by the conversation's client, oldest first.
     func pendingDeliveries(conversation: String) async throws -> [Delivery]
 
+    /// A gateway could not deliver a reply yet (Zalo's 48-hour window): its ticket shows it to
+    /// handlers until the reply is acknowledged. False when the delivery is not this
+    /// conversation's or unknown.
+    func markUndelivered(delivery: Int, conversation: String) async throws -> Bool
+
     /// Marks a delivery acknowledged; false when it is not this conversation's or unknown.
     func acknowledge(delivery: Int, conversation: String) async throws -> Bool
 

@@ -220,6 +220,18 @@ extension SQLiteStore: EscalationStore {
         }
     }
 
+    package func markUndelivered(delivery: Int, conversation: String) async throws -> Bool {
+        try await batcher.commit { db in
+            guard let ticket = try Int.fetchOne(
+                db, sql: "SELECT ticket FROM delivery WHERE id = ? AND conversationId = ? AND ackedAt IS NULL",
+                arguments: [delivery, conversation])
+            else { return false }
+            try db.execute(sql: "UPDATE ticket SET undelivered = 1 WHERE number = ?", arguments: [ticket])
+            try Self.append(TicketEvent(actor: "gateway", action: "undelivered", detail: "\(delivery)"), to: ticket, in: db)
+            return true
+        }
+    }
+
     package func acknowledge(delivery: Int, conversation: String) async throws -> Bool {
         try await batcher.commit { db in
             guard let ticket = try Int.fetchOne(

@@ -1,0 +1,53 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One JSON POST to a gateway's API, retried with backoff while the gateway is unreachable,
+/// answers 5xx, or asks to wait (429, `retry_after`), so that nothing is dropped silently; a
+/// refusal for good (another 4xx, or the gateway's own error flag) is thrown.
+enum GatewayHTTP {
+    /// A request the gateway refused for good.
+    struct Refused: Error, CustomStringConvertible {
+        var status: Int
+        var description: String
+    }
+
+    /// Posts `body` and returns the parsed answer once `accepted` says the gateway took it.
+    static func post(_ url: String, headers: [(String, String)] = [], body: JSONValue, client: HTTPClient,
+                     timeout: TimeAmount, logger: Logger, accepted: (Int, JSONValue?) -> Bool) async throws -> JSONValue?
+    {
+        var delay = 0.25
+        while true {
+            try Task.checkCancellation()
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
+            request.body = .bytes(ByteBuffer(string: body.encoded()))
+            var wait = delay
+            do {
+                let response = try await client.execute(request, timeout: timeout)
+                let status = Int(response.status.code)
+                let value = try? JSONValue.parse(String(buffer: try await response.body.collect(upTo: 8 << 20)))
+                if accepted(status, value) { return value }
+                if status == 429 {
+                    wait = Double(value?["parameters"]?["retry_after"]?.int ?? 1)
+                } else if status < 500 {
+                    throw Refused(status: status, description: value?["description"]?.string ?? value?["message"]?.string
+                        ?? "HTTP \(status)")
+                }
+                logger.info("gateway busy, retrying", metadata: ["url": "\(url)", "status": "\(status)"])
+            } catch let refused as Refused {
+                throw refused
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.info("gateway unreachable, retrying", metadata: ["url": "\(url)", "error": "\(error)"])
+            }
+            try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            delay = min(delay * 2, 10)
+        }
+    }
+}
