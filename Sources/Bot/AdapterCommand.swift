@@ -21,6 +21,10 @@ struct AdapterCommand: AsyncParsableCommand {
         var apiBase = "https://api.telegram.org"
         @Option(name: .long, help: "Tệp lưu vị trí đã đọc (offset) giữa các lần chạy.")
         var state = "./motcua-telegram.offset"
+        @Option(name: .long, help: "Chế độ webhook: địa chỉ nhận, dạng HOST:PORT (bỏ trống: long polling).")
+        var webhookListen: String?
+        @Option(name: .long, help: "Tệp chứa secret token của webhook (hoặc TELEGRAM_WEBHOOK_SECRET).")
+        var webhookSecretFile: String?
 
         func run() async throws {
             signal(SIGPIPE, SIG_IGN)
@@ -34,7 +38,21 @@ struct AdapterCommand: AsyncParsableCommand {
             let (host, port) = try DaemonAddress.parse(daemon)
             let adapter = TelegramAdapter(api: TelegramAPI(apiBase: apiBase, token: token, logger: logger),
                                           daemonHost: host, daemonPort: port, stateFile: state, logger: logger)
-            try await adapter.run()
+            guard let webhookListen else {
+                try await adapter.run()
+                return
+            }
+            let secret = try webhookSecretFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
+                ?? ProcessInfo.processInfo.environment["TELEGRAM_WEBHOOK_SECRET"]
+            guard let secret = secret?.trimmingCharacters(in: .whitespacesAndNewlines), !secret.isEmpty else {
+                throw ValidationError("chế độ webhook cần secret token: --webhook-secret-file hoặc TELEGRAM_WEBHOOK_SECRET")
+            }
+            let (listenHost, listenPort) = try DaemonAddress.parse(webhookListen)
+            let receiver = try await HTTPReceiver(host: listenHost, port: listenPort) {
+                await adapter.handleWebhook($0, secret: secret)
+            }
+            logger.info("telegram webhook listening", metadata: ["port": "\(receiver.port)"])
+            try await Task.sleep(for: .seconds(Int64.max / 2_000_000_000))
         }
     }
 }

@@ -65,8 +65,8 @@ struct DeskDaemon {
     }
 
     /// Runs the daemon for `body` (given its port), then shuts it down.
-    func run(_ body: @Sendable @escaping (Int) async throws -> Void) async throws {
-        try await ServerTests.serve(try await service(), body)
+    func run(port: Int = 0, _ body: @Sendable @escaping (Int) async throws -> Void) async throws {
+        try await ServerTests.serve(try await service(), port: port, body)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }

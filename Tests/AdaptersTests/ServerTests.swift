@@ -19,12 +19,12 @@ import Testing
 
     /// Runs a TCP server over `service` on a free port for `body`, then shuts it down (open
     /// connections get 2 s).
-    static func serve(_ service: DialogueService, limits: SessionLimits = SessionLimits(),
+    static func serve(_ service: DialogueService, limits: SessionLimits = SessionLimits(), port: Int = 0,
                       _ body: @Sendable @escaping (Int) async throws -> Void) async throws
     {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var configuration = ChatServer.Configuration()
-        configuration.port = 0
+        configuration.port = port
         configuration.limits = limits
         let server = ChatServer(configuration: configuration, service: service, logger: Logger(label: "test"),
                                 onBound: { continuation.yield($0) })

@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 import Testing
 
 @testable import Adapters
@@ -88,6 +90,58 @@ import Testing
             #expect(parts.count >= 3 && parts.allSatisfy { $0.count <= 4_096 })
             #expect(parts.joined(separator: "\n") == "Trả lời của đơn vị ATTT cho phiếu số \(number):\n" + long)
             await handler.close()
+        }
+    }
+
+    /// The daemon is down when a message comes: the adapter keeps trying, and the message is
+    /// answered once the daemon is back (the offset does not move past it meanwhile).
+    @Test func daemonRestartLosesNothing() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let fake = try await FakeTelegram.start()
+        let port = TicketNumber()
+        try await daemon.run { await port.set($0) }
+        let daemonPort = await port.value
+        let adapter = TelegramAdapter(
+            api: TelegramAPI(apiBase: fake.base, token: "123:test", logger: Logger(label: "test")), daemonHost: "127.0.0.1",
+            daemonPort: daemonPort, stateFile: daemon.directory + "/telegram.offset", pollTimeout: 1, logger: Logger(label: "test"))
+        let running = Task { try await adapter.run() }
+        defer { running.cancel() }
+        fake.receive(chat: 9, text: "Hệ thống thông tin có mấy cấp độ an toàn?")
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(fake.sent(to: 9).isEmpty)
+        try await daemon.run(port: daemonPort) { _ in
+            try await fake.wait { sent in sent.contains { $0.chat == 9 } }
+        }
+        #expect(fake.sent(to: 9).count == 1 && fake.sent(to: 9).first?.contains("Có 5 cấp độ") == true)
+        await fake.stop()
+    }
+
+    /// Webhook mode: an update posted with the secret is answered, once even if posted twice;
+    /// without the secret: 401 and nothing happens.
+    @Test func webhookMode() async throws {
+        try await withAdapter { fake, port, _, _ in
+            let adapter = TelegramAdapter(
+                api: TelegramAPI(apiBase: fake.base, token: "123:test", logger: Logger(label: "test")),
+                daemonHost: "127.0.0.1", daemonPort: port, stateFile: "/dev/null", logger: Logger(label: "test"))
+            let receiver = try await HTTPReceiver(host: "127.0.0.1", port: 0) { await adapter.handleWebhook($0, secret: "s3cret") }
+            func post(_ secret: String, id: Int) async throws -> Int {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(receiver.port)/telegram")
+                request.method = .POST
+                request.headers.add(name: "X-Telegram-Bot-Api-Secret-Token", value: secret)
+                request.body = .bytes(ByteBuffer(string: JSONValue.object([
+                    "update_id": .int(id),
+                    "message": ["message_id": 1, "chat": ["id": 31, "type": "private"], "text": "Nền tảng LGSP của tỉnh dùng để làm gì?"],
+                ]).encoded()))
+                return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
+            }
+            #expect(try await post("wrong", id: 900) == 401)
+            #expect(try await post("s3cret", id: 901) == 200)
+            #expect(try await post("s3cret", id: 901) == 200)
+            try await fake.wait { sent in sent.contains { $0.chat == 31 } }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(fake.sent(to: 31).count == 1 && fake.sent(to: 31).first?.contains("chia sẻ dữ liệu") == true)
+            await receiver.stop()
         }
     }
 

@@ -31,12 +31,15 @@ package struct TelegramAPI: Sendable {
         let result = try await call("getUpdates", ["offset": .int(offset), "timeout": .int(timeout),
                                                    "allowed_updates": ["message"]],
                                     timeout: .seconds(Int64(timeout) + 15))
-        return (result.array ?? []).compactMap { update in
-            guard let id = update["update_id"]?.int else { return nil }
-            let message = update["message"]
-            guard let chat = message?["chat"]?["id"]?.int else { return Update(id: id, chat: 0, text: nil) }
-            return Update(id: id, chat: chat, text: message?["text"]?.string)
-        }
+        return (result.array ?? []).compactMap(Self.update(from:))
+    }
+
+    /// An update from its JSON (as `getUpdates` returns it or a webhook posts it).
+    package static func update(from value: JSONValue) -> Update? {
+        guard let id = value["update_id"]?.int else { return nil }
+        let message = value["message"]
+        guard let chat = message?["chat"]?["id"]?.int else { return Update(id: id, chat: 0, text: nil) }
+        return Update(id: id, chat: chat, text: message?["text"]?.string)
     }
 
     /// Sends a text to a chat; returns once Telegram accepted it.

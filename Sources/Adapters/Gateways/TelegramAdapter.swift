@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOHTTP1
 
 /// `motcua adapter telegram`: Telegram users in daemon conversations. Each private chat is the
 /// conversation of `"channel":"telegram","user": <chat id>`; a text message becomes `say`, and
@@ -43,23 +44,61 @@ package actor TelegramAdapter {
         while !Task.isCancelled {
             let updates = try await api.updates(offset: offset, timeout: pollTimeout)
             for update in updates {
-                var logger = self.logger
-                logger[metadataKey: "telegram.update"] = "\(update.id)"
-                logger[metadataKey: "telegram.chat"] = "\(update.chat)"
-                if update.chat != 0 {
-                    if let text = update.text {
-                        let response = try await link(update.chat).request(["type": "say", "text": .string(text)])
-                        await deliver(response, to: update.chat)
-                    } else {
-                        try? await api.send(chat: update.chat, text: Self.textOnly)
-                    }
-                }
+                try await process(update)
                 offset = update.id + 1
                 try? String(offset).write(toFile: stateFile, atomically: true, encoding: .utf8)
-                logger.debug("update handled")
             }
         }
         for link in links.values { await link.close() }
+    }
+
+    /// One update: text to the daemon (its answer back to the chat), anything else a polite note.
+    func process(_ update: TelegramAPI.Update) async throws {
+        var logger = self.logger
+        logger[metadataKey: "telegram.update"] = "\(update.id)"
+        logger[metadataKey: "telegram.chat"] = "\(update.chat)"
+        guard update.chat != 0 else { return }
+        if let text = update.text {
+            let response = try await link(update.chat).request(["type": "say", "text": .string(text)])
+            logger.debug("update handled", metadata: ["conversation.reply": "\(response["type"]?.string ?? "")"])
+            await deliver(response, to: update.chat)
+        } else {
+            try? await api.send(chat: update.chat, text: Self.textOnly)
+        }
+    }
+
+    // MARK: - Webhook mode
+
+    private var webhookQueue: [TelegramAPI.Update] = []
+    private var webhookWorking = false
+    private var webhookSeen: Set<Int> = []
+
+    /// Webhook mode (instead of polling): Telegram posts each update with the secret it was
+    /// given in `setWebhook`; a request without it gets 401 and changes nothing. Answered at
+    /// once; updates are handled after, in arrival order, each once.
+    package func handleWebhook(_ request: HTTPReceiver.Request, secret: String) -> (HTTPResponseStatus, String) {
+        let given = request.headers.first(name: "X-Telegram-Bot-Api-Secret-Token") ?? ""
+        guard given.utf8.count == secret.utf8.count,
+            zip(given.utf8, secret.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0, !secret.isEmpty
+        else { return (.unauthorized, #"{"ok":false}"#) }
+        guard let value = try? JSONValue.parse(String(decoding: request.body, as: UTF8.self)),
+            let update = TelegramAPI.update(from: value)
+        else { return (.badRequest, #"{"ok":false}"#) }
+        guard webhookSeen.insert(update.id).inserted else { return (.ok, #"{"ok":true}"#) }
+        webhookQueue.append(update)
+        if !webhookWorking {
+            webhookWorking = true
+            Task { await self.drainWebhook() }
+        }
+        return (.ok, #"{"ok":true}"#)
+    }
+
+    private func drainWebhook() async {
+        while !webhookQueue.isEmpty {
+            let update = webhookQueue.removeFirst()
+            try? await process(update)
+        }
+        webhookWorking = false
     }
 
     /// The daemon link of a chat (opened on first use).
