@@ -101,7 +101,11 @@ package actor DaemonLink {
             } catch {}
             await self?.lost()
         }
-        _ = try await handshake(connection)
+        let welcome = try await handshake(connection)
+        logger.info("linked to the daemon", metadata: [
+            "gateway.user": "\(user)", "conversation": "\(welcome["conversation"]?.string ?? "-")",
+            "resumed": "\(welcome["resumed"]?.bool ?? false)",
+        ])
         return connection
     }
 
