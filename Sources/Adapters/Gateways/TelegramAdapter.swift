@@ -69,14 +69,14 @@ package actor TelegramAdapter {
 
     // MARK: - Webhook mode
 
-    private var webhookQueue: [TelegramAPI.Update] = []
-    private var webhookWorking = false
-    private var webhookSeen: Set<Int> = []
+    private lazy var webhookQueue = WebhookQueue<TelegramAPI.Update> { [weak self] update in
+        try? await self?.process(update)
+    }
 
     /// Webhook mode (instead of polling): Telegram posts each update with the secret it was
     /// given in `setWebhook`; a request without it gets 401 and changes nothing. Answered at
     /// once; updates are handled after, in arrival order, each once.
-    package func handleWebhook(_ request: HTTPReceiver.Request, secret: String) -> (HTTPResponseStatus, String) {
+    package func handleWebhook(_ request: HTTPReceiver.Request, secret: String) async -> (HTTPResponseStatus, String) {
         let given = request.headers.first(name: "X-Telegram-Bot-Api-Secret-Token") ?? ""
         guard given.utf8.count == secret.utf8.count,
             zip(given.utf8, secret.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0, !secret.isEmpty
@@ -84,21 +84,8 @@ package actor TelegramAdapter {
         guard let value = try? JSONValue.parse(String(decoding: request.body, as: UTF8.self)),
             let update = TelegramAPI.update(from: value)
         else { return (.badRequest, #"{"ok":false}"#) }
-        guard webhookSeen.insert(update.id).inserted else { return (.ok, #"{"ok":true}"#) }
-        webhookQueue.append(update)
-        if !webhookWorking {
-            webhookWorking = true
-            Task { await self.drainWebhook() }
-        }
+        _ = await webhookQueue.add(update, id: String(update.id))
         return (.ok, #"{"ok":true}"#)
-    }
-
-    private func drainWebhook() async {
-        while !webhookQueue.isEmpty {
-            let update = webhookQueue.removeFirst()
-            try? await process(update)
-        }
-        webhookWorking = false
     }
 
     /// The daemon link of a chat (opened on first use).

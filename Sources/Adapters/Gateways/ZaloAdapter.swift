@@ -5,6 +5,12 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
+/// A webhook event of one Zalo user.
+struct ZaloEvent: Sendable {
+    var user: String
+    var body: JSONValue
+}
+
 /// Zalo's webhook signature, in one place: the header `X-ZEvent-Signature` carries
 /// `mac=<hex SHA-256 of app id + raw body + timestamp + OA secret key>`, the timestamp being the
 /// event's `timestamp` field. (This is the formula Zalo documents for OA webhooks; if Zalo
@@ -77,10 +83,9 @@ package actor ZaloAdapter {
     private var links: [String: DaemonLink] = [:]
     private var lastSeen: [String: Double]
     private var held: [String: [JSONValue]] = [:]
-    private var seenMessages: [String] = []
-    private var seenSet: Set<String> = []
-    private var queue: [(user: String, event: JSONValue)] = []
-    private var working = false
+    private lazy var events = WebhookQueue<ZaloEvent> { [weak self] event in
+        await self?.process(event.user, event.body)
+    }
 
     /// Creates the adapter (it receives nothing until `handle` is wired to a webhook).
     package init(settings: Settings, client: HTTPClient = .shared, logger: Logger) {
@@ -94,7 +99,7 @@ package actor ZaloAdapter {
 
     /// The webhook: checks the signature, drops repeats, answers at once, and handles the event
     /// after (in arrival order).
-    package func handle(_ request: HTTPReceiver.Request) -> (HTTPResponseStatus, String) {
+    package func handle(_ request: HTTPReceiver.Request) async -> (HTTPResponseStatus, String) {
         guard request.method == .POST, request.path.hasPrefix("/zalo/webhook") else { return (.notFound, #"{"error":"not found"}"#) }
         guard let event = try? JSONValue.parse(String(decoding: request.body, as: UTF8.self)) else {
             return (.badRequest, #"{"error":"bad json"}"#)
@@ -106,26 +111,11 @@ package actor ZaloAdapter {
             logger.warning("zalo webhook with a bad signature refused")
             return (.unauthorized, #"{"error":"bad signature"}"#)
         }
-        if let id = event["message"]?["msg_id"]?.text {
-            guard seenSet.insert(id).inserted else { return (.ok, #"{"ok":true,"duplicate":true}"#) }
-            seenMessages.append(id)
-            if seenMessages.count > 10_000 { seenSet.remove(seenMessages.removeFirst()) }
-        }
         guard let user = event["sender"]?["id"]?.text else { return (.ok, #"{"ok":true}"#) }
-        queue.append((user, event))
-        if !working {
-            working = true
-            Task { await self.drain() }
+        guard await events.add(ZaloEvent(user: user, body: event), id: event["message"]?["msg_id"]?.text) else {
+            return (.ok, #"{"ok":true,"duplicate":true}"#)
         }
         return (.ok, #"{"ok":true}"#)
-    }
-
-    private func drain() async {
-        while !queue.isEmpty {
-            let (user, event) = queue.removeFirst()
-            await process(user, event)
-        }
-        working = false
     }
 
     private func process(_ user: String, _ event: JSONValue) async {
