@@ -1,3 +1,4 @@
+import Dialogue
 import Foundation
 import Logging
 import NIOHTTP1
@@ -78,9 +79,7 @@ package actor TelegramAdapter {
     /// once; updates are handled after, in arrival order, each once.
     package func handleWebhook(_ request: HTTPReceiver.Request, secret: String) async -> (HTTPResponseStatus, String) {
         let given = request.headers.first(name: "X-Telegram-Bot-Api-Secret-Token") ?? ""
-        guard given.utf8.count == secret.utf8.count,
-            zip(given.utf8, secret.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0, !secret.isEmpty
-        else { return (.unauthorized, #"{"ok":false}"#) }
+        guard HandlerTokens.equalInConstantTime(given.utf8, secret.utf8) else { return (.unauthorized, #"{"ok":false}"#) }
         guard let value = try? JSONValue.parse(String(decoding: request.body, as: UTF8.self)),
             let update = TelegramAPI.update(from: value)
         else { return (.badRequest, #"{"ok":false}"#) }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Crypto
+import Dialogue
 import Foundation
 import Logging
 import NIOCore
@@ -29,11 +30,8 @@ package enum ZaloSignature {
     package static func verify(header: String?, appID: String, body: [UInt8], timestamp: String, secret: String) -> Bool {
         guard var given = header?.trimmingCharacters(in: .whitespaces).lowercased(), !given.isEmpty else { return false }
         if given.hasPrefix("mac=") { given.removeFirst(4) }
-        let expected = digest(appID: appID, body: body, timestamp: timestamp, secret: secret)
-        guard given.utf8.count == expected.utf8.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(given.utf8, expected.utf8) { difference |= a ^ b }
-        return difference == 0
+        return HandlerTokens.equalInConstantTime(given.utf8, digest(appID: appID, body: body, timestamp: timestamp,
+                                                                     secret: secret).utf8)
     }
 }
 

@@ -26,9 +26,10 @@ package enum HandlerTokens {
         Data(SHA256.hash(data: Data(secret.utf8)))
     }
 
-    /// Compares two hashes in time that does not depend on where they differ.
-    package static func equalInConstantTime(_ left: Data, _ right: Data) -> Bool {
-        guard left.count == right.count else { return false }
+    /// Compares two secrets or digests in time that does not depend on where they differ (the
+    /// one comparison every credential check uses: handler tokens, gateway signatures).
+    package static func equalInConstantTime<A: Collection<UInt8>, B: Collection<UInt8>>(_ left: A, _ right: B) -> Bool {
+        guard left.count == right.count, !left.isEmpty else { return false }
         var difference: UInt8 = 0
         for (a, b) in zip(left, right) { difference |= a ^ b }
         return difference == 0
