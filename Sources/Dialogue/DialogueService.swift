@@ -72,7 +72,9 @@ package final class DialogueService: Sendable {
             var reply = dialogue.respond(to: input, state: &state)
             if case .escalate = reply, let escalation, let question = state.lastQuestion {
                 // The ticket, its context and this exchange go to the store in one transaction.
-                let draft = escalation.draft(conversation: conversation, question: question, kind: kind)
+                let draft = escalation.draft(conversation: conversation, question: question, kind: kind,
+                                             nearest: state.nearest)
+                state.nearest = nil
                 let unitName = await escalation.unitName(draft.unit)
                 let ticket = try await escalation.store.recordEscalation(
                     draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
@@ -85,6 +87,7 @@ package final class DialogueService: Sendable {
                 locks.release(conversation)
                 return reply
             }
+            state.nearest = nil  // only a ticket needs it; never stored
             let (entry, topic): (String?, String?) = if case .answer(let answer) = reply { (answer.kb, answer.topic) } else {
                 (nil, nil)
             }

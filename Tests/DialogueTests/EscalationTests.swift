@@ -98,6 +98,27 @@ import Testing
         }
     }
 
+    /// A question the bot could not answer is searched once: the ticket's topic comes from the
+    /// entries that search already ranked.
+    @Test func escalationSearchesOnce() async throws {
+        let store = try SQLiteStore(DatabaseQueue())
+        try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
+        let fake = FakeSearch()
+        let desk = EscalationService(
+            store: store,
+            configuration: EscalationService.Configuration(topics: [Topic(id: "an-toan", name: "An toàn", unit: "ATTT")]),
+            search: { fake.search($0) }, entry: { fake.entries[$0] }, learn: { _ in }, forget: { _ in })
+        let service = DialogueService(store: store, dialogue: fake.dialogue, escalation: desk)
+        let id = try await service.open(ConversationIdentity()).conversation.id
+        let reply = try await service.handle(.say("thời tiết mai thế nào"),
+                                             incoming: StoredMessage(direction: .incoming, kind: "say", text: "thời tiết"),
+                                             in: id)
+        guard case .escalated(let receipt) = reply else { Issue.record("expected a ticket"); return }
+        #expect(receipt.topic == "an-toan" && receipt.unit == "ATTT")
+        #expect(fake.asked.withLock { $0 } == ["thời tiết mai thế nào"])
+        #expect(try await store.conversation(id)?.state.nearest == nil)
+    }
+
     /// Handlers hear of their unit's new tickets (admins of all), askers of their replies, and
     /// a transfer tells the new unit.
     @Test func pushes() async throws {

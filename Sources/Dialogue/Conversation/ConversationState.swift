@@ -16,7 +16,22 @@ package struct ConversationState: Sendable, Hashable, Codable {
     package var alternatives: [String] = []
     /// The last question was handed to a person.
     package var escalated = false
+    /// The nearest entries the search found for a question it could not answer, for the
+    /// ticket's topic (so the desk need not search again). Set only until the ticket is raised.
+    package var nearest: [NearestEntry]?
 
     /// A fresh conversation.
     package init() {}
+}
+
+/// An entry a search ranked near a question, with its confidence.
+package struct NearestEntry: Sendable, Hashable, Codable {
+    package var kb: String
+    package var confidence: Float
+
+    /// Creates a match.
+    package init(kb: String, confidence: Float) {
+        self.kb = kb
+        self.confidence = confidence
+    }
 }

@@ -73,6 +73,7 @@ package struct Dialogue: Sendable {
             question = followUp.combine(text, after: previous)
         }
         let response = search(question)
+        state.nearest = nil
         state.lastQuestion = question
         state.options = []
         state.escalated = false
@@ -95,6 +96,9 @@ package struct Dialogue: Sendable {
         state.lastAnswer = nil
         state.alternatives = []
         state.escalated = true
+        state.nearest = response.results.prefix(TopicClassifier.depth).map {
+            NearestEntry(kb: $0.entryID, confidence: $0.confidence)
+        }
         return .escalate(text: Texts.escalated)
     }
 

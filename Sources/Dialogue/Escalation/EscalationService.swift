@@ -67,9 +67,12 @@ package final class EscalationService: Sendable {
     package func kind(of text: String) -> TicketKind { kinds.kind(of: text) }
 
     /// Where a question's ticket goes: kind, topic, owning unit, due time (no context yet).
-    package func draft(conversation: String, question: String, kind: TicketKind?) -> TicketDraft {
+    /// - Parameter nearest: what the bot's search already found for the question, if it searched.
+    package func draft(conversation: String, question: String, kind: TicketKind?, nearest: [NearestEntry]? = nil)
+        -> TicketDraft
+    {
         let kind = kind ?? kinds.kind(of: question)
-        let topic = classifier.topic(of: question) ?? "khac"
+        let topic = classifier.topic(of: question, nearest: nearest) ?? "khac"
         let unit = configuration.topics.first { $0.id == topic }?.unit ?? configuration.fallbackUnit
             ?? configuration.topics.first?.unit ?? "VP"
         let due = Date().addingTimeInterval((configuration.dueHours[kind] ?? 72) * 3600)
@@ -151,9 +154,12 @@ package final class EscalationService: Sendable {
         return handler
     }
 
-    /// The tickets a handler sees: their unit's (all units for an admin), oldest first.
+    /// The tickets a handler sees: their unit's (all units for an admin), the earliest due
+    /// first; without a status, the open ones (new and assigned). At most 500, so that a queue
+    /// stays one readable line however much history a unit has.
     package func queue(for handler: Handler, status: TicketStatus?) async throws -> [Ticket] {
-        try await store.tickets(unit: handler.admin ? nil : handler.unit, status: status)
+        try await store.tickets(unit: handler.admin ? nil : handler.unit, statuses: status.map { [$0] } ?? [.new, .assigned],
+                                limit: 500)
     }
 
     /// A ticket with its trail and similar earlier answers.

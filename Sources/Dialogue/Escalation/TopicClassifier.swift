@@ -17,12 +17,19 @@ package struct TopicClassifier: Sendable {
         self.entry = entry
     }
 
+    /// How many of the nearest entries vote.
+    static let depth = 5
+
     /// The topic code for a question (the first topic when nothing at all matches).
-    package func topic(of question: String) -> String? {
+    /// - Parameter nearest: the entries a search already ranked for it (none: search now).
+    package func topic(of question: String, nearest: [NearestEntry]? = nil) -> String? {
+        let nearest = nearest ?? search(question).results.prefix(Self.depth).map {
+            NearestEntry(kb: $0.entryID, confidence: $0.confidence)
+        }
         var weight: [String: Float] = [:]
-        for result in search(question).results.prefix(5) {
-            guard let topic = entry(result.entryID)?.topic else { continue }
-            weight[topic, default: 0] += max(result.confidence, 0.01)
+        for match in nearest.prefix(Self.depth) {
+            guard let topic = entry(match.kb)?.topic else { continue }
+            weight[topic, default: 0] += max(match.confidence, 0.01)
         }
         if let best = weight.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
             return best.key

@@ -23,8 +23,9 @@ package protocol EscalationStore: Sendable {
     /// The ticket with this number.
     func ticket(_ number: Int) async throws -> Ticket?
 
-    /// Tickets of a unit (nil: all units), optionally of one status, oldest first.
-    func tickets(unit: String?, status: TicketStatus?) async throws -> [Ticket]
+    /// Tickets of a unit (nil: all units) in these statuses, the earliest due first, at most
+    /// `limit`.
+    func tickets(unit: String?, statuses: [TicketStatus], limit: Int) async throws -> [Ticket]
 
     /// The tickets raised in a conversation, newest first.
     func tickets(conversation: String) async throws -> [Ticket]

@@ -110,19 +110,16 @@ extension SQLiteStore: EscalationStore {
         try await writer.read { db in try Self.fetchTicket(number, in: db) }
     }
 
-    package func tickets(unit: String?, status: TicketStatus?) async throws -> [Ticket] {
+    package func tickets(unit: String?, statuses: [TicketStatus], limit: Int) async throws -> [Ticket] {
         try await writer.read { db in
-            var sql = "SELECT * FROM ticket WHERE 1"
-            var arguments: StatementArguments = []
+            var sql = "SELECT * FROM ticket WHERE status IN (\(databaseQuestionMarks(count: max(statuses.count, 1))))"
+            var arguments = StatementArguments(statuses.isEmpty ? [""] : statuses.map(\.rawValue))
             if let unit {
                 sql += " AND unit = ?"
                 arguments += [unit]
             }
-            if let status {
-                sql += " AND status = ?"
-                arguments += [status.rawValue]
-            }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY number", arguments: arguments).map(Self.ticket(from:))
+            return try Row.fetchAll(db, sql: sql + " ORDER BY due, number LIMIT ?", arguments: arguments + [limit])
+                .map(Self.ticket(from:))
         }
     }
 
