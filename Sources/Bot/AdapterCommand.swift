@@ -30,11 +30,7 @@ struct AdapterCommand: AsyncParsableCommand {
             signal(SIGPIPE, SIG_IGN)
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             let logger = Logger(label: "motcua.telegram")
-            let token = try tokenFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
-                ?? ProcessInfo.processInfo.environment["TELEGRAM_BOT_TOKEN"]
-            guard let token = token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-                throw ValidationError("cần token: --token-file hoặc TELEGRAM_BOT_TOKEN")
-            }
+            let token = try Secrets.read(file: tokenFile, variable: "TELEGRAM_BOT_TOKEN")
             let (host, port) = try DaemonAddress.parse(daemon)
             let adapter = TelegramAdapter(api: TelegramAPI(apiBase: apiBase, token: token, logger: logger),
                                           daemonHost: host, daemonPort: port, stateFile: state, logger: logger)
@@ -42,11 +38,7 @@ struct AdapterCommand: AsyncParsableCommand {
                 try await adapter.run()
                 return
             }
-            let secret = try webhookSecretFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
-                ?? ProcessInfo.processInfo.environment["TELEGRAM_WEBHOOK_SECRET"]
-            guard let secret = secret?.trimmingCharacters(in: .whitespacesAndNewlines), !secret.isEmpty else {
-                throw ValidationError("chế độ webhook cần secret token: --webhook-secret-file hoặc TELEGRAM_WEBHOOK_SECRET")
-            }
+            let secret = try Secrets.read(file: webhookSecretFile, variable: "TELEGRAM_WEBHOOK_SECRET")
             let (listenHost, listenPort) = try DaemonAddress.parse(webhookListen)
             let receiver = try await HTTPReceiver(host: listenHost, port: listenPort) {
                 await adapter.handleWebhook($0, secret: secret)
@@ -82,19 +74,12 @@ extension AdapterCommand {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             let logger = Logger(label: "motcua.zalo")
             let environment = ProcessInfo.processInfo.environment
-            func secret(_ file: String?, _ variable: String) throws -> String {
-                let value = try file.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? environment[variable]
-                guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
-                    throw ValidationError("thiếu \(variable) (tệp hoặc biến môi trường)")
-                }
-                return value
-            }
             guard let appID = appId ?? environment["ZALO_APP_ID"] else { throw ValidationError("thiếu --app-id hoặc ZALO_APP_ID") }
             let (daemonHost, daemonPort) = try DaemonAddress.parse(daemon)
             let (host, port) = try DaemonAddress.parse(listen)
             var settings = ZaloAdapter.Settings(
-                appID: appID, secret: try secret(secretFile, "ZALO_OA_SECRET"),
-                accessToken: try secret(tokenFile, "ZALO_ACCESS_TOKEN"), daemonHost: daemonHost, daemonPort: daemonPort,
+                appID: appID, secret: try Secrets.read(file: secretFile, variable: "ZALO_OA_SECRET"),
+                accessToken: try Secrets.read(file: tokenFile, variable: "ZALO_ACCESS_TOKEN"), daemonHost: daemonHost, daemonPort: daemonPort,
                 stateFile: state)
             settings.apiBase = apiBase
             let adapter = ZaloAdapter(settings: settings, logger: logger)

@@ -127,11 +127,7 @@ struct Tickets: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        let token = try tokenFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
-            ?? ProcessInfo.processInfo.environment["MOTCUA_TOKEN"]
-        guard let token = token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-            throw ValidationError("cần mã đăng nhập: đặt MOTCUA_TOKEN hoặc dùng --token-file")
-        }
+        let token = try Secrets.read(file: tokenFile, variable: "MOTCUA_TOKEN")
         try await TerminalChat(host: server.host, port: server.port, stateFile: nil, login: token).run()
     }
 }

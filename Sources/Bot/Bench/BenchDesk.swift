@@ -26,7 +26,7 @@ struct BenchDeskLoad: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try Secrets.read(file: tokenFile, variable: "MOTCUA_TOKEN")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let askerLog = try AppendLog(path: "\(out)/asker.log")
         let handlerLog = try AppendLog(path: "\(out)/handler.log")
@@ -92,7 +92,7 @@ struct BenchDeskVerify: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try Secrets.read(file: tokenFile, variable: "MOTCUA_TOKEN")
         var conversationOf: [Int: String] = [:]
         for line in try String(contentsOfFile: "\(out)/asker.log", encoding: .utf8).split(separator: "\n") {
             let parts = line.split(separator: " ")
