@@ -72,60 +72,25 @@ struct DeskDaemon {
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
-/// A JSON Lines client for tests: send objects, read the next object (with a timeout).
-final class JSONClient: Sendable {
-    let channel: NIOAsyncChannel<InputLine, ByteBuffer>
-    let received = LineBuffer()
-    let reader: Task<Void, Never>
+/// The tests' client of the daemon: `JSONLineClient`, failing with `ClientTimeout` when
+/// nothing arrives in time.
+struct JSONClient: Sendable {
+    let client: JSONLineClient
 
     init(port: Int) async throws {
-        channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: 1 << 20)))
-                    return try NIOAsyncChannel<InputLine, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let inbound = channel.inbound
-        let received = self.received
-        reader = Task {
-            do {
-                for try await line in inbound {
-                    if case .text(let text) = line { await received.append(text) }
-                }
-            } catch {}
-            await received.finish()
-        }
+        client = try await JSONLineClient(host: "127.0.0.1", port: port)
     }
 
-    deinit {
-        // A test that fails halfway drops its client without closing it.
-        channel.outbound.finish()
-        reader.cancel()
-        channel.channel.close(promise: nil)
-    }
-
-    func send(_ object: JSONValue) async throws {
-        try await channel.outbound.write(ByteBuffer(string: object.encoded() + "\n"))
-    }
+    func send(_ object: JSONValue) async throws { try await client.send(object) }
 
     /// The next object the server sends; fails after `seconds` without one.
     func next(within seconds: Double = 10) async throws -> JSONValue {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if let line = await received.take() { return try JSONValue.parse(line) }
-            if await received.finished { break }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        throw ClientTimeout()
+        guard let value = try await client.next(within: seconds) else { throw ClientTimeout() }
+        return value
     }
 
     /// Whether nothing more arrives within `seconds`.
-    func isQuiet(for seconds: Double) async throws -> Bool {
-        try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-        return await received.isEmpty
-    }
+    func isQuiet(for seconds: Double) async throws -> Bool { try await client.isQuiet(for: seconds) }
 
     /// Sends a request and returns the next object.
     func ask(_ object: JSONValue) async throws -> JSONValue {
@@ -133,22 +98,7 @@ final class JSONClient: Sendable {
         return try await next()
     }
 
-    func close() async {
-        channel.outbound.finish()
-        reader.cancel()
-        try? await channel.channel.close()
-    }
-}
-
-/// Lines received and not yet read.
-actor LineBuffer {
-    private var lines: [String] = []
-    private(set) var finished = false
-
-    func append(_ line: String) { lines.append(line) }
-    func finish() { finished = true }
-    func take() -> String? { lines.isEmpty ? nil : lines.removeFirst() }
-    var isEmpty: Bool { lines.isEmpty }
+    func close() async { await client.close() }
 }
 
 /// Nothing arrived in time.

@@ -35,7 +35,7 @@ struct BenchDeskLoad: AsyncParsableCommand {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // The handler: answer every ticket as soon as it is pushed.
-                guard let client = try? await LineClient(host: host, port: port) else { return }
+                guard let client = try? await JSONLineClient(host: host, port: port) else { return }
                 defer { Task { await client.close() } }
                 _ = try? await client.ask(["type": "login", "token": .string(token)])
                 while ContinuousClock.now < deadline, let event = try? await client.next(within: 2) {
@@ -50,7 +50,7 @@ struct BenchDeskLoad: AsyncParsableCommand {
             }
             for asker in 0..<askers {
                 group.addTask {
-                    guard let client = try? await LineClient(host: host, port: port),
+                    guard let client = try? await JSONLineClient(host: host, port: port),
                         let welcome = try? await client.ask(["type": "hello"]),
                         let conversation = welcome["conversation"]?.string
                     else { return }
@@ -102,7 +102,7 @@ struct BenchDeskVerify: AsyncParsableCommand {
             .compactMap { Int($0) })
 
         let (host, port) = (server.host, server.port)
-        let admin = try await LineClient(host: host, port: port)
+        let admin = try await JSONLineClient(host: host, port: port)
         _ = try await admin.ask(["type": "login", "token": .string(token)])
         var missingTickets: [Int] = []
         for number in conversationOf.keys.sorted() {
@@ -114,7 +114,7 @@ struct BenchDeskVerify: AsyncParsableCommand {
         var missingReplies: [Int] = []
         let byConversation = Dictionary(grouping: replied.filter { conversationOf[$0] != nil }) { conversationOf[$0]! }
         for (conversation, tickets) in byConversation {
-            let asker = try await LineClient(host: host, port: port)
+            let asker = try await JSONLineClient(host: host, port: port)
             _ = try await asker.ask(["type": "hello", "conversation": .string(conversation)])
             var received: Set<Int> = []
             while let event = try? await asker.next(within: 1) {
@@ -156,55 +156,4 @@ final class AppendLog: Sendable {
     }
 
     var count: Int { lines.withLock { $0 } }
-}
-
-/// A JSON Lines client: requests out, objects in, with a timeout on reading.
-actor LineClient {
-    let channel: NIOAsyncChannel<InputLine, ByteBuffer>
-    private var buffered: [String] = []
-    private(set) var closed = false
-    private var reader: Task<Void, Never>?
-
-    init(host: String, port: Int) async throws {
-        channel = try await LoadGenerator(host: host, port: port).connect()
-        let inbound = channel.inbound
-        reader = Task { [weak self] in
-            do {
-                for try await line in inbound {
-                    if case .text(let text) = line { await self?.received(text) }
-                }
-            } catch {}
-            await self?.markClosed()
-        }
-    }
-
-    private func received(_ line: String) { buffered.append(line) }
-    private func markClosed() { closed = true }
-
-    func send(_ object: JSONValue) async throws {
-        try await channel.outbound.write(ByteBuffer(string: object.encoded() + "\n"))
-    }
-
-    /// The next object, or nil after `seconds` or when the connection closed.
-    func next(within seconds: Double) async throws -> JSONValue? {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if !buffered.isEmpty { return try JSONValue.parse(buffered.removeFirst()) }
-            if closed { return nil }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        return nil
-    }
-
-    func ask(_ object: JSONValue) async throws -> JSONValue {
-        try await send(object)
-        guard let reply = try await next(within: 10) else { throw CancellationError() }
-        return reply
-    }
-
-    func close() async {
-        channel.outbound.finish()
-        reader?.cancel()
-        try? await channel.channel.close()
-    }
 }

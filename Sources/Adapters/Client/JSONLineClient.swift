@@ -1,0 +1,75 @@
+import NIOCore
+
+/// A JSON Lines client of the daemon for programs that script it (the crash test, the tests):
+/// objects out, objects in as they come, with a timeout on reading.
+package actor JSONLineClient {
+    /// Nothing arrived in time for `ask`.
+    package struct Timeout: Error {}
+
+    let channel: NIOAsyncChannel<InputLine, ByteBuffer>
+    private var buffered: [String] = []
+    private var reader: Task<Void, Never>?
+    /// The server closed the connection (after everything it sent was buffered).
+    package private(set) var closed = false
+
+    /// Connects.
+    package init(host: String, port: Int) async throws {
+        channel = try await LoadGenerator(host: host, port: port).connect()
+        let inbound = channel.inbound
+        reader = Task { [weak self] in
+            do {
+                for try await line in inbound {
+                    if case .text(let text) = line { await self?.received(text) }
+                }
+            } catch {}
+            await self?.markClosed()
+        }
+    }
+
+    deinit {
+        // A script that stops halfway drops its client without closing it.
+        channel.outbound.finish()
+        reader?.cancel()
+        channel.channel.close(promise: nil)
+    }
+
+    private func received(_ line: String) { buffered.append(line) }
+    private func markClosed() { closed = true }
+
+    /// Sends one object.
+    package func send(_ object: JSONValue) async throws {
+        try await channel.outbound.write(ByteBuffer(string: object.encoded() + "\n"))
+    }
+
+    /// The next object, or nil after `seconds` or once the connection closed with nothing left.
+    package func next(within seconds: Double) async throws -> JSONValue? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if !buffered.isEmpty { return try JSONValue.parse(buffered.removeFirst()) }
+            if closed { return nil }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        return nil
+    }
+
+    /// Whether nothing arrives within `seconds`.
+    package func isQuiet(for seconds: Double) async throws -> Bool {
+        try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+        return buffered.isEmpty
+    }
+
+    /// Sends an object and returns the next one.
+    /// - Throws: `Timeout` after 10 s without one.
+    package func ask(_ object: JSONValue) async throws -> JSONValue {
+        try await send(object)
+        guard let reply = try await next(within: 10) else { throw Timeout() }
+        return reply
+    }
+
+    /// Closes the connection.
+    package func close() async {
+        channel.outbound.finish()
+        reader?.cancel()
+        try? await channel.channel.close()
+    }
+}
