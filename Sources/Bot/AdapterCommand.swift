@@ -93,9 +93,9 @@ extension AdapterCommand {
 /// `HOST:PORT` of the daemon.
 enum DaemonAddress {
     static func parse(_ text: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
-            throw ValidationError("địa chỉ máy chủ phải có dạng HOST:PORT: \(text)")
+        guard let address = HostPort(argument: text) else {
+            throw ValidationError("địa chỉ phải có dạng HOST:PORT, cổng 0–65535: \(text)")
         }
-        return (String(text[..<colon]), port)
+        return (address.host, address.port)
     }
 }

@@ -63,9 +63,17 @@ struct Handlers: AsyncParsableCommand {
         var data = "./motcua-data"
 
         func run() async throws {
+            let now = Date()
             for handler in try await SQLiteStore.open(directory: data).handlers() {
-                print("\(handler.id)\t\(handler.unit)\t\(handler.name)\(handler.admin ? "\tquản trị" : "")"
-                    + (handler.revoked ? "\tđã thu hồi" : ""))
+                var flags: [String] = []
+                if handler.admin { flags.append("quản trị") }
+                if handler.reviewer { flags.append("người duyệt") }
+                if handler.revoked {
+                    flags.append("đã thu hồi")
+                } else if let expiry = handler.expiresAt {
+                    flags.append((expiry > now ? "hết hạn " : "đã hết hạn ") + dayText(expiry))
+                }
+                print(([handler.id, handler.unit, handler.name] + flags).joined(separator: "\t"))
             }
         }
     }
@@ -82,6 +90,15 @@ struct Handlers: AsyncParsableCommand {
         var name: String
         @Flag(name: .long, help: "Quản trị: thấy phiếu của mọi đơn vị.")
         var admin = false
+        @Flag(name: .long, help: "Người duyệt: duyệt câu trả lời của đơn vị trước khi đưa vào cơ sở tri thức.")
+        var reviewer = false
+        @Option(name: .long, help: "Mã đăng nhập hết hạn sau chừng này ngày (1–3650; bỏ trống: không hết hạn).")
+        var days: Int?
+
+        func validate() throws {
+            if let days { try check(days, 1...3650, "days") }
+            guard !name.isBlank, name.count <= 200 else { throw ValidationError("--name phải có từ 1 đến 200 ký tự") }
+        }
 
         func run() async throws {
             let store = try await openDesk(data)
@@ -89,9 +106,12 @@ struct Handlers: AsyncParsableCommand {
                 throw ValidationError("không có đơn vị \(unit) (xem: motcua units list --data \(data))")
             }
             let (id, token, hash) = HandlerTokens.make()
-            try await store.addHandler(Handler(id: id, unit: unit, name: name, admin: admin, revoked: false),
+            let expiry = days.map { Date().addingTimeInterval(Double($0) * 86_400) }
+            try await store.addHandler(Handler(id: id, unit: unit, name: name, admin: admin, revoked: false,
+                                               reviewer: reviewer, expiresAt: expiry),
                                        secretHash: hash)
-            print("Đã thêm cán bộ \(name) (\(id)), đơn vị \(unit)\(admin ? ", quản trị" : "").")
+            print("Đã thêm cán bộ \(name) (\(id)), đơn vị \(unit)\(admin ? ", quản trị" : "")\(reviewer ? ", người duyệt" : "")"
+                + (expiry.map { ", mã hết hạn \(dayText($0))" } ?? "") + ".")
             print("Mã đăng nhập (chỉ hiện một lần; máy chủ chỉ giữ bản băm):")
             print(token)
         }
@@ -118,7 +138,7 @@ struct Handlers: AsyncParsableCommand {
 struct Tickets: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Làm việc với phiếu từ cửa sổ dòng lệnh (cán bộ xử lý).",
-        discussion: "Mã đăng nhập lấy từ biến môi trường MOTCUA_TOKEN hoặc tệp --token-file. Lệnh: /queue, /show N, /claim N, /reply N …, /note N …, /transfer N ĐƠN_VỊ, /close N, /reopen N, /kb edit|retire, /quit.")
+        discussion: "Mã đăng nhập lấy từ biến môi trường MOTCUA_TOKEN hoặc tệp --token-file. Lệnh: /queue, /show N, /claim N, /reply N …, /update N …, /note N …, /transfer N ĐƠN_VỊ, /close N, /reopen N, /review, /kb edit|retire, /help, /quit.")
 
     @OptionGroup var server: ServerAddress
 
@@ -130,4 +150,10 @@ struct Tickets: AsyncParsableCommand {
         let token = try Secrets.read(file: tokenFile, variable: "MOTCUA_TOKEN")
         try await TerminalChat(host: server.host, port: server.port, stateFile: nil, login: token).run()
     }
+}
+
+/// A date as people in Vietnam write a day: "20/03/2026" (Vietnam time).
+func dayText(_ date: Date) -> String {
+    let (year, month, day) = CivilDay(containing: date).components
+    return String(format: "%02d/%02d/%04d", day, month, year)
 }

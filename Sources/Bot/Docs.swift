@@ -24,6 +24,11 @@ struct Docs: AsyncParsableCommand {
         @Argument(parsing: .remaining, help: "Số hiệu hoặc từ cần tìm (bỏ trống: mọi văn bản theo bộ lọc).")
         var query: [String] = []
 
+        func validate() throws {
+            if let year { try check(year, 1900...2100, "year") }
+            try check(limit, 1...1000, "limit")
+        }
+
         func run() async throws {
             let corpus = try store.loadCorpus()
             let added = FileManager.default.fileExists(atPath: "\(store.data)/motcua.sqlite")

@@ -11,34 +11,41 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report", abstract: "Báo cáo: chủ đề nóng, tỷ lệ bot tự trả lời, mức hài lòng, thời gian trả lời.")
 
     @OptionGroup var store: StoreOptions
-    @Option(name: .long, help: "Từ ngày (YYYY-MM-DD; mặc định: 30 ngày trước).")
-    var since: String?
-    @Option(name: .long, help: "Đến ngày (YYYY-MM-DD, không tính ngày này; mặc định: bây giờ).")
-    var until: String?
+    @Option(name: .long, help: "Từ ngày (YYYY-MM-DD, năm 2000–2100; mặc định: 30 ngày trước).")
+    var since: ReportDay?
+    @Option(name: .long, help: "Đến ngày (YYYY-MM-DD, không tính ngày này, năm 2000–2100; mặc định: bây giờ).")
+    var until: ReportDay?
     @Option(name: .long, help: "Chỉ một đơn vị.")
     var unit: String?
     @Option(name: .long, help: "Định dạng: text, csv, json, html.")
-    var format = "text"
+    var format = ReportFormat.text
     @Option(name: .long, help: "Ghi ra tệp (mặc định: màn hình).")
     var out: String?
 
+    func validate() throws {
+        if let since, let until, since.date >= until.date { throw ValidationError("--since phải trước --until") }
+    }
+
     func run() async throws {
-        guard let format = ReportFormat(rawValue: format) else { throw ValidationError("định dạng không hợp lệ: \(format)") }
-        let end = try until.map { try Self.date($0) } ?? Date()
-        let start = try since.map { try Self.date($0) } ?? end.addingTimeInterval(-30 * 86_400)
+        let period: ReportPeriod
+        do {
+            let end = until?.date ?? Date()
+            period = try ReportPeriod(since: since?.date ?? max(end - ReportPeriod.defaultLength, ReportPeriod.earliest),
+                                      until: end)
+        } catch {
+            throw ValidationError(error.description)
+        }
         let corpus = try store.loadCorpus()
         let report = try await ReportBuilder(store: try SQLiteStore.open(directory: store.data), topics: corpus.topics)
-            .build(since: start, until: end, unit: unit)
+            .build(since: period.since, until: period.until, unit: unit)
         let text = format.render(report)
         if let out {
-            try text.write(toFile: out, atomically: true, encoding: .utf8)
+            // A report names units, topics and escalated questions: owner-only, like the data.
+            try PrivateFiles.write(text, to: out)
         } else {
             print(text, terminator: "")
         }
     }
-
-    static func date(_ text: String) throws -> Date {
-        guard let date = ReportDates.parse(text) else { throw ValidationError("ngày không hợp lệ: \(text)") }
-        return date
-    }
 }
+
+extension ReportFormat: ExpressibleByArgument {}

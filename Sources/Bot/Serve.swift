@@ -14,8 +14,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Địa chỉ lắng nghe.")
     var host = "127.0.0.1"
 
-    @Option(name: .long, help: "Cổng lắng nghe.")
-    var port = 7420
+    @Option(name: .long, help: "Cổng lắng nghe (0–65535).")
+    var port = Port(7420)
 
     @Flag(name: .long, help: "Phục vụ một cuộc trò chuyện trên stdin/stdout rồi thoát khi hết đầu vào.")
     var stdio = false
@@ -30,12 +30,32 @@ struct Serve: AsyncParsableCommand {
     var maxConnections = SessionLimits().maximumConnections
 
     @Option(name: .long, help: "Số giây không nhận gì thì đóng kết nối.")
-    var idleTimeout = SessionLimits().idleTimeout
+    var idleTimeout = Seconds(SessionLimits().idleTimeout)
 
     @Option(name: .long, help: "Số giây chờ một kết nối không đọc câu trả lời trước khi ngắt kết nối.")
-    var slowReaderTimeout = SessionLimits().slowReaderTimeout
+    var slowReaderTimeout = Seconds(SessionLimits().slowReaderTimeout)
+
+    @Option(name: .long, help: "Số giây tối đa từ lúc kết nối đến khi nhận đủ dòng đầu tiên.")
+    var firstLineTimeout = Seconds(SessionLimits().firstLineTimeout)
+
+    @Option(name: .long, help: "Số giây tối đa để nhận đủ một dòng, kể từ byte đầu của dòng.")
+    var lineTimeout = Seconds(SessionLimits().lineTimeout)
+
+    @Option(name: .long, help: "Số phiếu một cuộc trò chuyện được tạo trong một giờ (0: không giới hạn; mặc định: desk.json).")
+    var ticketsPerConversation: Int?
+
+    @Option(name: .long, help: "Số phiếu một địa chỉ IP được tạo trong một giờ (0: không giới hạn; mặc định: desk.json).")
+    var ticketsPerAddress: Int?
 
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        try check(rate, 0.001...1_000_000, "rate")
+        try check(burst, 1...1_000_000, "burst")
+        try check(maxConnections, 1...1_000_000, "max-connections")
+        try check(ticketsPerConversation ?? 0, 0...1_000_000, "tickets-per-conversation")
+        try check(ticketsPerAddress ?? 0, 0...1_000_000, "tickets-per-address")
+    }
 
     func run() async throws {
         // A reader that goes away must end its connection, not the daemon.
@@ -43,7 +63,14 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "motcua")
         logger.logLevel = .info
-        let daemon = try await store.openDaemon(logger: logger)
+        var ticketLimits: TicketQuota.Limits?
+        if ticketsPerConversation != nil || ticketsPerAddress != nil {
+            var limits = try store.loadCorpus().deskConfiguration.ticketLimits
+            if let ticketsPerConversation { limits.perConversation = ticketsPerConversation }
+            if let ticketsPerAddress { limits.perAddress = ticketsPerAddress }
+            ticketLimits = limits
+        }
+        let daemon = try await store.openDaemon(logger: logger, ticketLimits: ticketLimits)
         let service: any Service
         var terminate = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
         if stdio {
@@ -51,20 +78,28 @@ struct Serve: AsyncParsableCommand {
         } else {
             var configuration = ChatServer.Configuration()
             configuration.host = host
-            configuration.port = port
+            configuration.port = port.value
             configuration.limits.messagesPerSecond = rate
             configuration.limits.burst = burst
             configuration.limits.maximumConnections = maxConnections
-            configuration.limits.idleTimeout = idleTimeout
-            configuration.limits.slowReaderTimeout = slowReaderTimeout
+            configuration.limits.idleTimeout = idleTimeout.value
+            configuration.limits.slowReaderTimeout = slowReaderTimeout.value
+            configuration.limits.firstLineTimeout = firstLineTimeout.value
+            configuration.limits.lineTimeout = lineTimeout.value
             service = ChatServer(configuration: configuration, service: daemon, logger: logger)
             terminate = .cancelGroup
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: StoreUpkeep(store: daemon.store), successTerminationBehavior: .ignore)
+        ]
+        if let desk = daemon.escalation {
+            services.append(.init(service: DeskUpkeep(desk: desk), successTerminationBehavior: .ignore))
+        }
+        services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                              failureTerminationBehavior: terminate))
         var groupConfiguration = ServiceGroupConfiguration(
-            // Shut down in reverse order: the server first, the store's upkeep after it.
-            services: [.init(service: StoreUpkeep(store: daemon.store), successTerminationBehavior: .ignore),
-                       .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                             failureTerminationBehavior: terminate)],
+            // Shut down in reverse order: the server first, the desk's and the store's upkeep after it.
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Replies in flight get up to 4 s; connections still open after that are cancelled, so
         // the daemon exits within 5 s of SIGTERM even with clients that never hang up.
@@ -83,6 +118,16 @@ struct StoreUpkeep: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await store.maintain() }
+    }
+}
+
+/// The desk's upkeep as a service of the daemon's group: revoked and expired handler sessions
+/// ended, units reminded of tickets that owe their askers news.
+struct DeskUpkeep: Service {
+    let desk: EscalationService
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await desk.maintain() }
     }
 }
 
@@ -120,7 +165,8 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store (importing the corpus on first start), builds the index from the store
     /// and returns the dialogue service over both.
-    func openDaemon(logger: Logger) async throws -> DialogueService {
+    /// - Parameter ticketLimits: caps on tickets that replace those of `desk.json`.
+    func openDaemon(logger: Logger, ticketLimits: TicketQuota.Limits? = nil) async throws -> DialogueService {
         let corpus = try loadCorpus()
         let store = try SQLiteStore.open(directory: data)
         var entries = try await store.knowledgeEntries()
@@ -135,8 +181,15 @@ struct StoreOptions: ParsableArguments {
         logger.info("index built", metadata: ["entries": "\(index.count)"])
         let engine = SearchEngine(index)
         let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: corpus.lexicon))
+        var deskConfiguration = corpus.deskConfiguration
+        if let ticketLimits { deskConfiguration.ticketLimits = ticketLimits }
+        let year = CivilDay(containing: Date()).year
+        for missing in [year, year + 1] where !deskConfiguration.calendar.listedYears.contains(missing) {
+            logger.warning("desk.json lists no public holidays for this year: due dates count weekdays only",
+                           metadata: ["year": "\(missing)"])
+        }
         let escalation = EscalationService(
-            store: store, configuration: corpus.deskConfiguration,
+            store: store, configuration: deskConfiguration,
             search: { engine.search($0) }, entry: { engine.entry($0) },
             learn: { engine.upsert($0) }, forget: { engine.retire($0) })
         let catalogue = DocumentCatalogue(corpus.documents + (try await store.addedDocuments()), lexicon: corpus.lexicon)

@@ -8,4 +8,8 @@ struct ServerAddress: ParsableArguments {
 
     @Option(name: .long, help: "Cổng máy chủ.")
     var port = 7420
+
+    func validate() throws {
+        try check(port, 1...65_535, "port")
+    }
 }

@@ -44,10 +44,13 @@ package final class DialogueService: Sendable {
     /// - Parameters:
     ///   - incoming: how to store the input (its kind and text as received).
     ///   - kind: the kind of ticket the client asked for (`escalate` with `kind`).
-    /// - Throws: `StoreError` for an unknown conversation, or the store's error (then nothing of
-    ///   this exchange was stored and the reply must not be sent).
+    ///   - origin: the client's address, for the cap on tickets per address (nil: a gateway's
+    ///     conversation, or stdin).
+    /// - Throws: `StoreError` for an unknown conversation, `EscalationError.tooManyTickets` when
+    ///   a cap refuses the ticket, or the store's error (then nothing of this exchange was stored
+    ///   and the reply must not be sent).
     package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String,
-                        kind: TicketKind? = nil) async throws -> DialogueReply
+                        kind: TicketKind? = nil, origin: String? = nil) async throws -> DialogueReply
     {
         await locks.acquire(conversation)
         do {
@@ -75,12 +78,21 @@ package final class DialogueService: Sendable {
                 let draft = escalation.draft(conversation: conversation, question: question, kind: kind,
                                              nearest: state.nearest)
                 state.nearest = nil
+                if let cap = escalation.quota.take(conversation: conversation, address: origin, at: draft.createdAt) {
+                    throw EscalationError.tooManyTickets(cap)
+                }
                 let unitName = await escalation.unitName(draft.unit)
-                let ticket = try await escalation.store.recordEscalation(
-                    draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
-                    receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
-                                             text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic) },
-                    state: state)
+                let ticket: Ticket
+                do {
+                    ticket = try await escalation.store.recordEscalation(
+                        draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
+                        receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
+                                                 text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic) },
+                        state: state)
+                } catch {
+                    escalation.quota.giveBack(conversation: conversation, address: origin)
+                    throw error
+                }
                 escalation.announce(ticket)
                 reply = .escalated(TicketReceipt(ticket, unitName: unitName))
                 cacheState(state, of: conversation)

@@ -37,14 +37,34 @@ struct DeskDaemon {
         try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin"),
                                    UnitRecord(id: "CDS", name: "Cục Chuyển đổi số quốc gia")])
         var tokens: [String] = []
-        for (unit, name) in [("ATTT", "Cán bộ An toàn"), ("CDS", "Cán bộ Nền tảng"), ("ATTT", "Cán bộ đã nghỉ")] {
+        // The ATTT handler also reviews the unit's answers.
+        for (unit, name, reviewer) in [("ATTT", "Cán bộ An toàn", true), ("CDS", "Cán bộ Nền tảng", false),
+                                       ("ATTT", "Cán bộ đã nghỉ", false)]
+        {
             let (id, token, hash) = HandlerTokens.make()
-            try await store.addHandler(Handler(id: id, unit: unit, name: name), secretHash: hash)
+            try await store.addHandler(Handler(id: id, unit: unit, name: name, reviewer: reviewer), secretHash: hash)
             tokens.append(token)
         }
         _ = try await store.revokeHandler(HandlerTokens.parse(tokens[2])!.id)
         _ = try await store.importCorpus(entries)
         return (DeskDaemon(directory: directory), tokens[0], tokens[1], tokens[2])
+    }
+
+    /// Adds a handler to the directory's store (also while the daemon runs, as `motcua
+    /// handlers add` would from another process); returns their id and token.
+    func addHandler(unit: String, name: String, admin: Bool = false, reviewer: Bool = false, expiresAt: Date? = nil)
+        async throws -> (id: String, token: String)
+    {
+        let store = try SQLiteStore.open(directory: directory)
+        let (id, token, hash) = HandlerTokens.make()
+        try await store.addHandler(Handler(id: id, unit: unit, name: name, admin: admin, reviewer: reviewer,
+                                           expiresAt: expiresAt), secretHash: hash)
+        return (id, token)
+    }
+
+    /// Revokes a handler from another connection to the store, as `motcua handlers revoke` does.
+    func revoke(_ id: String) async throws {
+        _ = try await SQLiteStore.open(directory: directory).revokeHandler(id)
     }
 
     /// The service over the directory's store, as the daemon opens it.
@@ -92,10 +112,13 @@ struct JSONClient: Sendable {
     /// Whether nothing more arrives within `seconds`.
     func isQuiet(for seconds: Double) async throws -> Bool { try await client.isQuiet(for: seconds) }
 
-    /// Sends a request and returns the next object.
+    /// Sends a request and returns its response (pushes that came meanwhile stay for `next`).
     func ask(_ object: JSONValue) async throws -> JSONValue {
-        try await send(object)
-        return try await next()
+        do {
+            return try await client.ask(object)
+        } catch is JSONLineClient.Timeout {
+            throw ClientTimeout()
+        }
     }
 
     func close() async { await client.close() }

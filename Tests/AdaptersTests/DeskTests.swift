@@ -46,6 +46,9 @@ import Testing
             let answer = "Theo định mức của Bộ về chi phí đánh giá an toàn hệ thống thông tin, tính theo số ngày công chuyên gia."
             let replied = try await handler.ask(["type": "reply", "ticket": .int(number), "text": .string(answer)])
             #expect(replied["type"] == "ok" && replied["ticket"]?["status"] == "answered")
+            // The unit's reviewer (this handler is one) is told a draft waits.
+            let draft = try await handler.next()
+            #expect(draft["type"] == "draft" && draft["kb"]?.string == EscalationService.entryID(number))
             let live = try await asker.next()
             #expect(live["type"] == "reply" && live["ticket"]?.int == number && live["text"]?.string == answer)
             #expect(live["unit"] == "ATTT")
@@ -59,7 +62,9 @@ import Testing
             #expect(trail.contains { $0["action"] == "replied" && $0["internal"] == false })
             #expect(trail.contains { $0["action"] == "rated" })
 
-            // Someone else asks the same: the bot answers from the new entry.
+            // The reviewer approves the draft; someone else asks the same: the bot answers from it.
+            let approval: JSONValue = ["type": "review", "action": "approve", "kb": .string(EscalationService.entryID(number))]
+            #expect(try await handler.ask(approval)["type"] == "ok")
             let next = try await JSONClient(port: port)
             let answered = try await next.ask(["type": "say", "text": .string(Self.unanswerable)])
             #expect(answered["type"] == "answer")
@@ -203,8 +208,9 @@ import Testing
                 port: port,
                 send: ["/login \(attt)", "/queue", "/claim \(number)", "/reply \(number) Tính theo định mức ngày công.",
                        "/show \(number)"],
-                replies: 5, countingDotsOnly: true)
+                replies: 6, countingDotsOnly: true)  // five answers and the draft pushed to this reviewer
             #expect(work.contains { $0.hasPrefix("Đã đăng nhập") })
+            #expect(work.contains { $0.hasPrefix("Câu trả lời chờ duyệt: [phieu-\(number)]") })
             #expect(work.contains { $0.hasPrefix("#\(number) [mới]") })
             #expect(work.contains { $0.contains("[TRẢ LỜI NGƯỜI HỎI] Tính theo định mức ngày công.") })
             // The asker comes back in text mode and reads the reply.

@@ -85,9 +85,18 @@ import Testing
         await #expect(throws: EscalationError.self) { try await desk.reply(ticket.number, by: handler, text: "x", reusable: true) }
         #expect(try await desk.reopen(ticket.number, by: handler).status == .assigned)
         _ = try await desk.reply(ticket.number, by: handler, text: "Trả lời mới.", reusable: true)
+        // A reusable answer waits for the unit's reviewer before it answers anyone else.
+        #expect(learned.ids.withLock { $0 }.isEmpty)
+        let id = EscalationService.entryID(ticket.number)
+        await #expect(throws: EscalationError.notAllowed) { try await desk.approve(id, by: handler, question: nil, answer: nil) }
+        let reviewer = Handler(id: "h3", unit: "ATTT", name: "C", reviewer: true)
+        await #expect(throws: EscalationError.unknownEntry(id)) {
+            try await desk.approve(id, by: Handler(id: "h4", unit: "CDS", name: "D", reviewer: true), question: nil, answer: nil)
+        }
+        #expect(try await desk.approve(id, by: reviewer, question: nil, answer: nil).answer == "Trả lời mới.")
         #expect(learned.ids.withLock { $0 } == [EscalationService.entryID(ticket.number)])
         let actions = try await store.events(of: ticket.number).map(\.action)
-        #expect(actions == ["created", "claimed", "replied", "closed", "reopened", "replied"])
+        #expect(actions == ["created", "claimed", "replied", "closed", "reopened", "replied", "approved"])
         // Ratings: 1–5, the asker's own answered ticket only.
         await #expect(throws: EscalationError.self) {
             try await desk.rate(conversation: conversation, ticket: ticket.number, score: 6, comment: nil)
@@ -127,16 +136,18 @@ import Testing
         func listener(_ name: String) -> @Sendable (DeskEvent) -> Void {
             { event in
                 let what = switch event {
-                case .ticket(let ticket): "ticket \(ticket.number) \(ticket.unit)"
+                case .ticket(let ticket, _): "ticket \(ticket.number) \(ticket.unit)"
                 case .reply(let delivery): "reply \(delivery.ticket)"
+                case .draft(let draft): "draft \(draft.kb)"
+                case .signedOut(let handler, _): "signed out \(handler)"
                 }
                 heard.withLock { $0.append("\(name): \(what)") }
             }
         }
         let conversation = try await store.open(ConversationIdentity()).conversation.id
-        _ = desk.hub.subscribe(EventHub.Interest(unit: "ATTT"), deliver: listener("attt"))
-        _ = desk.hub.subscribe(EventHub.Interest(unit: "CDS"), deliver: listener("cds"))
-        _ = desk.hub.subscribe(EventHub.Interest(admin: true), deliver: listener("admin"))
+        _ = desk.hub.subscribe(EventHub.Interest(handler: "h1", unit: "ATTT"), deliver: listener("attt"))
+        _ = desk.hub.subscribe(EventHub.Interest(handler: "h2", unit: "CDS"), deliver: listener("cds"))
+        _ = desk.hub.subscribe(EventHub.Interest(handler: "h0", unit: "VP", admin: true), deliver: listener("admin"))
         _ = desk.hub.subscribe(EventHub.Interest(conversation: conversation), deliver: listener("asker"))
         let ticket = try await desk.escalate(conversation: conversation, question: "Hỏi?", kind: .question, context: [])
         let handler = Handler(id: "h1", unit: "ATTT", name: "A")
@@ -146,7 +157,7 @@ import Testing
         let n = ticket.number
         #expect(heard.withLock { Set($0) } == [
             "attt: ticket \(n) ATTT", "admin: ticket \(n) ATTT", "cds: ticket \(n) CDS", "admin: ticket \(n) CDS",
-            "asker: reply \(n)",
+            "asker: reply \(n)", "admin: draft phieu-\(n)",
         ])
         await #expect(throws: EscalationError.unknownUnit("XYZ")) { try await desk.transfer(n, by: handler, to: "XYZ") }
     }

@@ -58,13 +58,41 @@ package actor JSONLineClient {
         return buffered.isEmpty
     }
 
-    /// Sends an object and returns the next one.
+    /// Sends a request and returns its response: the object whose `re` is the request's `id`
+    /// (one is added when it has none, and then left out of the response), or an error that
+    /// answers no request (a line the server could not read). Objects the server pushed
+    /// meanwhile stay, in order, for `next`.
     /// - Throws: `Timeout` after 10 s without one.
     package func ask(_ object: JSONValue) async throws -> JSONValue {
-        try await send(object)
-        guard let reply = try await next(within: 10) else { throw Timeout() }
-        return reply
+        guard case .object(var fields) = object else {
+            try await send(object)
+            guard let reply = try await next(within: 10) else { throw Timeout() }
+            return reply
+        }
+        let added = fields["id"] == nil
+        if added {
+            asked += 1
+            fields["id"] = .string("ask-\(asked)")
+        }
+        let id = fields["id"]!
+        try await send(.object(fields))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            for (index, line) in buffered.enumerated() {
+                guard case .object(var reply)? = try? JSONValue.parse(line) else { continue }
+                if reply["re"] == id || (reply["re"] == nil && reply["type"] == "error") {
+                    buffered.remove(at: index)
+                    if added { reply["re"] = nil }
+                    return .object(reply)
+                }
+            }
+            if closed { break }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        throw Timeout()
     }
+
+    private var asked = 0
 
     /// Closes the connection.
     package func close() async {

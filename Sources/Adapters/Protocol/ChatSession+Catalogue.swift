@@ -6,12 +6,14 @@ import Retrieval
 /// an answer cites shown with their number and title (docs/PROTOCOL.md).
 extension ChatSession {
     /// `{"type":"docs","query","kind"?,"topic"?,"year"?,"issuer"?,"limit"?}`.
-    func handleDocsJSON(_ object: JSONValue, re: JSONValue?) -> SessionOutput {
+    func handleDocsJSON(_ fields: RequestFields, re: JSONValue?) throws(ProtocolError) -> SessionOutput {
         guard let catalogue = service.catalogue else { return error(.notAvailable, re: re) }
-        let filter = DocumentCatalogue.Filter(kind: object["kind"]?.string, issuer: object["issuer"]?.string,
-                                              topic: object["topic"]?.string, year: object["year"]?.int)
-        let limit = min(max(object["limit"]?.int ?? 10, 1), 50)
-        let results = catalogue.search(object["query"]?.string ?? "", filter: filter, limit: limit)
+        let short = RequestFields.shortLimit
+        let filter = DocumentCatalogue.Filter(
+            kind: try fields.string("kind", maximumLength: short), issuer: try fields.string("issuer", maximumLength: short),
+            topic: try fields.string("topic", maximumLength: short), year: try fields.int("year", in: 1900...2100))
+        let limit = try fields.int("limit", in: 1...50) ?? 10
+        let results = catalogue.search(try fields.string("query", maximumLength: 1000) ?? "", filter: filter, limit: limit)
         return respond(["type": "docs", "results": .array(results.map { .object(CatalogueWire.document($0)) })], re: re)
     }
 

@@ -7,160 +7,208 @@ import Retrieval
 extension ChatSession {
     var desk: EscalationService? { service.escalation }
 
+    /// The desk requests of JSON mode (answered `not-available` by a server without the desk).
+    static let deskRequests: Set<String> = [
+        "login", "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "ack", "rate",
+        "stats", "undeliverable", "update", "review",
+    ]
+    /// The requests only a logged-in handler may make.
+    static let handlerRequests: Set<String> = [
+        "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "stats", "update", "review",
+    ]
+
     // MARK: - Listening
 
     /// (Re)registers this connection with the desk's hub for what it should hear now: replies
-    /// to its conversation, and, for a handler, new tickets of their unit (all for an admin).
+    /// to its conversation, and, for a handler, new tickets of their unit (all for an admin)
+    /// and, for a reviewer, drafts.
     func listen() {
-        guard let hub = desk?.hub, let push else { return }
-        let interest = EventHub.Interest(conversation: conversation, unit: handler?.unit, admin: handler?.admin ?? false)
+        guard let desk, let push else { return }
+        let hub = desk.hub
+        let interest = EventHub.Interest(conversation: conversation, handler: handler?.id, unit: handler?.unit,
+                                         admin: handler?.admin ?? false, reviewer: handler?.reviewer ?? false)
         if let subscription {
             hub.update(subscription, interest)
             return
         }
         let mode = self.mode
-        let desk = self.desk
         subscription = hub.subscribe(interest) { event in
-            push(Self.render(event, mode: mode))
-            // A text-mode client cannot acknowledge: a reply written to it counts as delivered.
+            // A text-mode client cannot acknowledge: a reply counts as delivered once written to it.
+            var delivered: (@Sendable () -> Void)?
             if mode != .json, case .reply(let delivery) = event {
-                Task { try? await desk?.acknowledge(delivery: delivery.id, conversation: delivery.conversation) }
+                delivered = { Task { try? await desk.acknowledge(delivery: delivery.id, conversation: delivery.conversation) } }
             }
+            push(Self.render(event, mode: mode, now: desk.now()), delivered)
         }
     }
 
     /// The lines of a pushed event.
-    static func render(_ event: DeskEvent, mode: Mode) -> [String] {
+    static func render(_ event: DeskEvent, mode: Mode, now: Date) -> [String] {
         switch (event, mode) {
         case (.reply(let delivery), .json):
             return [JSONValue.object(DeskWire.reply(delivery)).encoded()]
-        case (.ticket(let ticket), .json):
-            var object = DeskWire.summary(ticket)
+        case (.ticket(let ticket, let notice), .json):
+            var object = DeskWire.summary(ticket, now: now)
             object["type"] = "ticket"
+            object["reason"] = .string(notice.rawValue)
             return [JSONValue.object(object).encoded()]
+        case (.draft(let draft), .json):
+            var object = DeskWire.draft(draft)
+            object["type"] = "draft"
+            return [JSONValue.object(object).encoded()]
+        case (.signedOut(_, let reason), .json):
+            return [JSONValue.object(["type": "signed-out", "reason": .string(reason.rawValue)]).encoded()]
         case (.reply(let delivery), _):
             return TextWire.frame(DeskText.reply(delivery))
-        case (.ticket(let ticket), _):
-            return TextWire.frame(["Phiếu mới cho đơn vị: " + DeskText.summary(ticket)])
+        case (.ticket(let ticket, let notice), _):
+            return TextWire.frame([DeskText.notice(notice) + DeskText.summary(ticket, now: now)])
+        case (.draft(let draft), _):
+            return TextWire.frame(["Câu trả lời chờ duyệt: [\(draft.kb)] phiếu số \(draft.ticket) — \(draft.question)",
+                                   "(Gõ /review để xem, /review approve \(draft.kb) để duyệt.)"])
+        case (.signedOut(_, let reason), _):
+            return TextWire.frame([reason == .revoked ? "Phiên đăng nhập đã kết thúc: mã đăng nhập đã bị thu hồi."
+                : "Phiên đăng nhập đã kết thúc: mã đăng nhập đã hết hạn."])
         }
     }
 
-    /// Replies still waiting for this conversation, as lines (after a resume). Text-mode
-    /// clients get them acknowledged as they are written.
-    func pendingLines() async -> [String] {
+    /// Replies still waiting for this conversation (after a resume). For a text-mode client
+    /// they are marked to be acknowledged once the transport has written them.
+    func pendingLines() async -> SessionOutput {
         guard let desk, let conversation, let pending = try? await desk.pending(conversation: conversation) else {
-            return []
+            return SessionOutput(lines: [])
         }
-        var lines: [String] = []
+        var output = SessionOutput(lines: [])
         for delivery in pending {
-            lines += Self.render(.reply(delivery), mode: mode)
-            if mode != .json { try? await desk.acknowledge(delivery: delivery.id, conversation: conversation) }
+            output.lines += Self.render(.reply(delivery), mode: mode, now: desk.now())
+            if mode != .json { output.deliveredOnWrite.append(delivery.id) }
         }
-        return lines
+        return output
     }
 
     // MARK: - JSON requests
 
     /// Handles a desk request in JSON mode; nil when `type` is not one.
-    func handleDeskJSON(_ type: String, _ object: JSONValue, re: JSONValue?) async -> SessionOutput? {
-        guard let desk else {
-            return ["login", "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "ack",
-                    "rate", "stats", "undeliverable"]
-                .contains(type) ? error(.notAvailable, re: re) : nil
-        }
+    func handleDeskJSON(_ type: String, _ fields: RequestFields, re: JSONValue?) async -> SessionOutput? {
+        guard Self.deskRequests.contains(type) else { return nil }
+        guard let desk else { return error(.notAvailable, re: re) }
         do {
             switch type {
             case "login":
-                guard let token = object["token"]?.string else { return error(.missingField("token"), re: re) }
+                let token = try fields.requiredString("token", maximumLength: RequestFields.shortLimit)
                 guard let handler = await desk.login(token: token, source: source) else { return error(.badToken, re: re) }
                 self.handler = handler
                 return respond(["type": "welcome", "role": "handler", "unit": .string(handler.unit),
-                                "name": .string(handler.name), "admin": .bool(handler.admin)], re: re)
+                                "name": .string(handler.name), "admin": .bool(handler.admin),
+                                "reviewer": .bool(handler.reviewer)], re: re)
             case "ack":
-                guard let delivery = object["delivery"]?.int else { return error(.missingField("delivery"), re: re) }
+                let delivery = try fields.number("delivery")
                 guard let conversation else { return error(.unknownDelivery, re: re) }
                 try await desk.acknowledge(delivery: delivery, conversation: conversation)
                 return respond(["type": "ok", "delivery": .int(delivery)], re: re)
             case "undeliverable":
-                guard let delivery = object["delivery"]?.int else { return error(.missingField("delivery"), re: re) }
+                let delivery = try fields.number("delivery")
                 guard let conversation else { return error(.unknownDelivery, re: re) }
                 try await desk.undeliverable(delivery: delivery, conversation: conversation)
                 return respond(["type": "ok", "delivery": .int(delivery)], re: re)
             case "rate":
-                guard let number = object["ticket"]?.int else { return error(.missingField("ticket"), re: re) }
-                guard let score = object["score"]?.int else { return error(.missingField("score"), re: re) }
+                let number = try fields.number("ticket")
+                let score = try fields.requiredInt("score", in: 1...5)
+                let comment = try fields.string("comment", maximumLength: 2000)
                 guard let conversation else { return error(ProtocolError(EscalationError.unknownTicket(number)), re: re) }
-                try await desk.rate(conversation: conversation, ticket: number, score: score,
-                                    comment: object["comment"]?.string)
+                try await desk.rate(conversation: conversation, ticket: number, score: score, comment: comment)
                 return respond(["type": "ok", "ticket": .int(number)], re: re)
-            case "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "stats":
-                guard let handler else { return error(.notAllowed, re: re) }
-                return try await handlerJSON(type, object, handler: handler, desk: desk, re: re)
             default:
-                return nil
+                guard let handler else { return error(.notAllowed, re: re) }
+                return try await handlerJSON(type, fields, handler: handler, desk: desk, re: re)
             }
+        } catch let failure as ProtocolError {
+            return error(failure, re: re)
         } catch let failure as EscalationError {
             return error(ProtocolError(failure), re: re)
+        } catch let failure as ReportPeriod.Invalid {
+            return error(.badRequest(failure.description), re: re)
         } catch {
             return self.error(.unavailable, re: re)
         }
     }
 
-    private func handlerJSON(_ type: String, _ object: JSONValue, handler: Handler, desk: EscalationService,
+    private func handlerJSON(_ type: String, _ fields: RequestFields, handler: Handler, desk: EscalationService,
                              re: JSONValue?) async throws -> SessionOutput
     {
-        if type == "stats" {
-            let until = object["until"]?.string.flatMap(ReportDates.parse) ?? Date()
-            let since = object["since"]?.string.flatMap(ReportDates.parse) ?? until.addingTimeInterval(-30 * 86_400)
-            let report = try await desk.report(for: handler, since: since, until: until)
+        let now = desk.now()
+        switch type {
+        case "stats":
+            let period = try ReportPeriod.resolve(since: try fields.string("since", maximumLength: 40),
+                                                  until: try fields.string("until", maximumLength: 40), now: now)
+            let report = try await desk.report(for: handler, period: period)
             return respond(["type": "stats", "report": ReportJSON.object(report)], re: re)
-        }
-        if type == "queue" {
-            let status = object["status"]?.string.flatMap(TicketStatus.init(rawValue:))
-            let tickets = try await desk.queue(for: handler, status: status)
-            return respond(["type": "queue", "tickets": .array(tickets.map { .object(DeskWire.summary($0)) })], re: re)
-        }
-        if type == "kb" {
-            guard let id = object["kb"]?.string else { return error(.missingField("kb"), re: re) }
-            switch object["action"]?.string {
+        case "queue":
+            let tickets = try await desk.queue(for: handler, status: try fields.status("status"))
+            return respond(["type": "queue", "tickets": .array(tickets.map { .object(DeskWire.summary($0, now: now)) })],
+                           re: re)
+        case "kb":
+            let id = try fields.requiredString("kb", maximumLength: RequestFields.shortLimit)
+            switch try fields.string("action", maximumLength: RequestFields.shortLimit) {
             case "edit":
-                let entry = try await desk.editEntry(id, by: handler, question: object["question"]?.string,
-                                                     answer: object["answer"]?.string)
+                let entry = try await desk.editEntry(id, by: handler, question: try fields.string("question"),
+                                                     answer: try fields.string("answer"))
                 return respond(["type": "ok", "kb": .string(entry.id)], re: re)
             case "retire":
                 try await desk.retireEntry(id, by: handler)
                 return respond(["type": "ok", "kb": .string(id)], re: re)
-            default:
+            case nil:
                 return error(.missingField("action"), re: re)
+            case let action?:
+                return error(.badRequest("Thao tác \"\(action.prefix(40))\" không có; dùng edit hoặc retire."), re: re)
             }
+        case "review":
+            switch try fields.string("action", maximumLength: RequestFields.shortLimit) {
+            case nil:
+                let drafts = try await desk.drafts(for: handler)
+                return respond(["type": "review", "drafts": .array(drafts.map { .object(DeskWire.draft($0)) })], re: re)
+            case "approve":
+                let id = try fields.requiredString("kb", maximumLength: RequestFields.shortLimit)
+                let entry = try await desk.approve(id, by: handler, question: try fields.string("question"),
+                                                   answer: try fields.string("answer"))
+                return respond(["type": "ok", "kb": .string(entry.id)], re: re)
+            case "reject":
+                let id = try fields.requiredString("kb", maximumLength: RequestFields.shortLimit)
+                try await desk.reject(id, by: handler)
+                return respond(["type": "ok", "kb": .string(id)], re: re)
+            case let action?:
+                return error(.badRequest("Thao tác \"\(action.prefix(40))\" không có; dùng approve hoặc reject."), re: re)
+            }
+        default:
+            break
         }
-        guard let number = object["ticket"]?.int else { return error(.missingField("ticket"), re: re) }
+        let number = try fields.number("ticket")
         let ticket: Ticket
         var extra: [String: JSONValue] = [:]
         switch type {
         case "show":
             let detail = try await desk.show(number, for: handler)
-            return respond(["type": "show", "ticket": .object(DeskWire.detail(detail)),
+            return respond(["type": "show", "ticket": .object(DeskWire.detail(detail, now: now)),
                             "similar": .array(detail.similar.map { ["kb": .string($0.kb), "question": .string($0.question)] })],
                            re: re)
         case "claim":
             ticket = try await desk.claim(number, by: handler)
         case "reply":
-            guard let text = object["text"]?.string else { return error(.missingField("text"), re: re) }
+            let text = try fields.requiredString("text")
             let (answered, delivery) = try await desk.reply(number, by: handler, text: text,
-                                                            reusable: object["reusable"]?.bool ?? true)
+                                                            reusable: try fields.bool("reusable") ?? true)
             ticket = answered
             extra["delivery"] = .int(delivery.id)
+        case "update":
+            let (updated, delivery) = try await desk.update(number, by: handler, text: try fields.requiredString("text"))
+            ticket = updated
+            extra["delivery"] = .int(delivery.id)
         case "note":
-            guard let text = object["text"]?.string else { return error(.missingField("text"), re: re) }
-            ticket = try await desk.note(number, by: handler, text: text)
+            ticket = try await desk.note(number, by: handler, text: try fields.requiredString("text"))
         case "transfer":
-            guard let unit = object["unit"]?.string else { return error(.missingField("unit"), re: re) }
-            ticket = try await desk.transfer(number, by: handler, to: unit)
+            ticket = try await desk.transfer(number, by: handler,
+                                             to: try fields.requiredString("unit", maximumLength: RequestFields.shortLimit))
         case "kind":
-            guard let kind = object["kind"]?.string.flatMap(TicketKind.init(text:)) else {
-                return error(.missingField("kind"), re: re)
-            }
+            guard let kind = try fields.kind("kind") else { return error(.missingField("kind"), re: re) }
             ticket = try await desk.setKind(number, by: handler, to: kind)
         case "close":
             ticket = try await desk.close(number, by: handler)
@@ -168,30 +216,33 @@ extension ChatSession {
             ticket = try await desk.reopen(number, by: handler)
         }
         extra["type"] = "ok"
-        extra["ticket"] = .object(DeskWire.summary(ticket))
+        extra["ticket"] = .object(DeskWire.summary(ticket, now: desk.now()))
         return respond(extra, re: re)
     }
 
     // MARK: - Text commands
 
+    /// The desk's text-mode commands of a handler.
+    static let handlerCommands: Set<String> = [
+        "/queue", "/show", "/claim", "/reply", "/replyonce", "/note", "/transfer", "/kind", "/close", "/reopen", "/kb",
+        "/update", "/review",
+    ]
+
     /// Handles a desk command in text mode; nil when `command` is not one.
     func handleDeskText(_ command: String, _ argument: String) async -> SessionOutput? {
-        let desk = self.desk
         let words = argument.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
         let number = words.first.flatMap { Int($0.trimmingPrefix("#")) }
-        let handlerCommands: Set<String> = ["/queue", "/show", "/claim", "/reply", "/replyonce", "/note", "/transfer",
-                                            "/kind", "/close", "/reopen", "/kb"]
-        guard command == "/login" || command == "/rate" || handlerCommands.contains(command) else { return nil }
+        guard command == "/login" || command == "/rate" || Self.handlerCommands.contains(command) else { return nil }
         guard let desk else { return error(.notAvailable, re: nil) }
         do {
             if command == "/login" {
                 guard let handler = await desk.login(token: argument, source: source) else { return error(.badToken, re: nil) }
                 self.handler = handler
-                return text(["Đã đăng nhập: \(handler.name), đơn vị \(handler.unit)\(handler.admin ? " (quản trị)" : "").",
-                             "Gõ /queue để xem phiếu."])
+                return text(["Đã đăng nhập: \(handler.name), đơn vị \(handler.unit)\(handler.admin ? " (quản trị)" : "")"
+                    + "\(handler.reviewer ? " (duyệt câu trả lời)" : "").", "Gõ /queue để xem phiếu, /help để xem các lệnh."])
             }
             if command == "/rate" {
-                guard let number, words.count >= 2, let score = Int(words[1]) else {
+                guard let number, number > 0, words.count >= 2, let score = Int(words[1]) else {
                     return text(["Cú pháp: /rate <số phiếu> <điểm 1–5> [nhận xét]"])
                 }
                 guard let conversation else { return error(ProtocolError(EscalationError.unknownTicket(number)), re: nil) }
@@ -200,10 +251,16 @@ extension ChatSession {
                 return text(["Cảm ơn anh/chị đã đánh giá phiếu số \(number)."])
             }
             guard let handler else { return error(.notAllowed, re: nil) }
+            let now = desk.now()
             switch command {
             case "/queue":
-                let tickets = try await desk.queue(for: handler, status: TicketStatus(rawValue: argument))
-                return text(tickets.isEmpty ? ["Không có phiếu nào."] : tickets.map(DeskText.summary))
+                var status: TicketStatus?
+                if !argument.isEmpty {
+                    guard let given = TicketStatus(rawValue: argument) else { return error(.unknownStatus(argument), re: nil) }
+                    status = given
+                }
+                let tickets = try await desk.queue(for: handler, status: status)
+                return text(tickets.isEmpty ? ["Không có phiếu nào."] : tickets.map { DeskText.summary($0, now: now) })
             case "/kb":
                 guard words.count >= 2 else { return text(["Cú pháp: /kb retire <mã> hoặc /kb edit <mã> <câu trả lời mới>"]) }
                 if words[0] == "retire" {
@@ -215,37 +272,62 @@ extension ChatSession {
                 }
                 _ = try await desk.editEntry(words[1], by: handler, question: nil, answer: words[2])
                 return text(["Đã sửa câu trả lời của mục \(words[1])."])
+            case "/review":
+                return try await reviewText(words, handler: handler, desk: desk)
             default:
                 break
             }
-            guard let number else { return text(["Cú pháp: \(command) <số phiếu> …"]) }
+            guard let number, number > 0 else { return text(["Cú pháp: \(command) <số phiếu> …"]) }
             let rest = words.count > 1 ? words[1...].joined(separator: " ") : ""
             switch command {
             case "/show":
-                return text(DeskText.detail(try await desk.show(number, for: handler)))
+                return text(DeskText.detail(try await desk.show(number, for: handler), now: now))
             case "/claim":
-                return text(["Đã nhận xử lý: " + DeskText.summary(try await desk.claim(number, by: handler))])
+                return text(["Đã nhận xử lý: " + DeskText.summary(try await desk.claim(number, by: handler), now: now)])
             case "/reply", "/replyonce":
                 let (ticket, _) = try await desk.reply(number, by: handler, text: rest, reusable: command == "/reply")
-                return text(["Đã gửi câu trả lời cho người hỏi: " + DeskText.summary(ticket)])
+                return text(["Đã gửi câu trả lời cho người hỏi: " + DeskText.summary(ticket, now: now)]
+                    + (command == "/reply" && desk.configuration.review
+                        ? ["Câu trả lời sẽ vào cơ sở tri thức sau khi người duyệt của đơn vị đồng ý (/review)."] : []))
+            case "/update":
+                let (ticket, _) = try await desk.update(number, by: handler, text: rest)
+                return text(["Đã gửi cập nhật tiến độ cho người hỏi: " + DeskText.summary(ticket, now: now)])
             case "/note":
-                return text(["Đã ghi chú nội bộ: " + DeskText.summary(try await desk.note(number, by: handler, text: rest))])
+                return text(["Đã ghi chú nội bộ: " + DeskText.summary(try await desk.note(number, by: handler, text: rest), now: now)])
             case "/transfer":
-                return text(["Đã chuyển: " + DeskText.summary(try await desk.transfer(number, by: handler, to: rest))])
+                return text(["Đã chuyển: " + DeskText.summary(try await desk.transfer(number, by: handler, to: rest), now: now)])
             case "/kind":
                 guard let kind = TicketKind(text: rest) else {
                     return text(["Loại phiếu: câu hỏi, kiến nghị, phản ánh hoặc xin ý kiến."])
                 }
-                return text(["Đã đổi loại: " + DeskText.summary(try await desk.setKind(number, by: handler, to: kind))])
+                return text(["Đã đổi loại: " + DeskText.summary(try await desk.setKind(number, by: handler, to: kind), now: now)])
             case "/close":
-                return text(["Đã đóng: " + DeskText.summary(try await desk.close(number, by: handler))])
+                return text(["Đã đóng: " + DeskText.summary(try await desk.close(number, by: handler), now: now)])
             default:
-                return text(["Đã mở lại: " + DeskText.summary(try await desk.reopen(number, by: handler))])
+                return text(["Đã mở lại: " + DeskText.summary(try await desk.reopen(number, by: handler), now: now)])
             }
         } catch let failure as EscalationError {
             return error(ProtocolError(failure), re: nil)
         } catch {
             return self.error(.unavailable, re: nil)
+        }
+    }
+
+    /// `/review`, `/review approve ID [new answer]`, `/review reject ID`.
+    private func reviewText(_ words: [String], handler: Handler, desk: EscalationService) async throws -> SessionOutput {
+        switch words.first {
+        case nil:
+            let drafts = try await desk.drafts(for: handler)
+            guard !drafts.isEmpty else { return text(["Không có câu trả lời nào chờ duyệt."]) }
+            return text(drafts.flatMap(DeskText.draft) + ["(Gõ /review approve <mã> [câu trả lời sửa lại] hoặc /review reject <mã>.)"])
+        case "approve" where words.count >= 2:
+            let entry = try await desk.approve(words[1], by: handler, question: nil, answer: words.count > 2 ? words[2] : nil)
+            return text(["Đã duyệt \(entry.id): từ giờ bot dùng câu trả lời này cho người hỏi sau."])
+        case "reject" where words.count >= 2:
+            try await desk.reject(words[1], by: handler)
+            return text(["Đã từ chối \(words[1]): câu trả lời này không vào cơ sở tri thức."])
+        default:
+            return text(["Cú pháp: /review, /review approve <mã> [câu trả lời sửa lại], /review reject <mã>"])
         }
     }
 
@@ -260,19 +342,25 @@ enum DeskWire {
         .string(date.formatted(.iso8601))
     }
 
-    static func summary(_ ticket: Ticket) -> [String: JSONValue] {
+    static func summary(_ ticket: Ticket, now: Date) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
             "ticket": .int(ticket.number), "status": .string(ticket.status.rawValue), "kind": .string(ticket.kind.rawValue),
             "topic": .string(ticket.topic), "unit": .string(ticket.unit), "question": .string(ticket.question),
-            "due": date(ticket.due), "overdue": .bool(ticket.isOverdue()), "created": date(ticket.createdAt),
-            "undelivered": .bool(ticket.undelivered),
+            "due": date(ticket.due), "overdue": .bool(ticket.isOverdue(at: now)), "created": date(ticket.createdAt),
+            "undelivered": .bool(ticket.undelivered), "updateDue": date(ticket.updateDue),
+            "owesUpdate": .bool(ticket.owesUpdate(at: now)), "flags": .array(ticket.flags(at: now).map(JSONValue.string)),
         ]
         if let handler = ticket.handler { object["handler"] = .string(handler) }
         return object
     }
 
-    static func detail(_ detail: TicketDetail) -> [String: JSONValue] {
-        var object = summary(detail.ticket)
+    static func draft(_ draft: DraftEntry) -> [String: JSONValue] {
+        ["kb": .string(draft.kb), "question": .string(draft.question), "answer": .string(draft.answer),
+         "ticket": .int(draft.ticket), "unit": .string(draft.unit), "created": date(draft.createdAt)]
+    }
+
+    static func detail(_ detail: TicketDetail, now: Date) -> [String: JSONValue] {
+        var object = summary(detail.ticket, now: now)
         object["context"] = .array(detail.ticket.context.map(JSONValue.string))
         object["events"] = .array(detail.events.map { event in
             [
@@ -286,8 +374,13 @@ enum DeskWire {
     }
 
     static func reply(_ delivery: Delivery) -> [String: JSONValue] {
-        ["type": "reply", "ticket": .int(delivery.ticket), "unit": .string(delivery.unit), "text": .string(delivery.text),
-         "delivery": .int(delivery.id)]
+        var object: [String: JSONValue] = [
+            "type": "reply", "ticket": .int(delivery.ticket), "unit": .string(delivery.unit), "text": .string(delivery.text),
+            "delivery": .int(delivery.id),
+        ]
+        // A progress update: news on a ticket still being handled, not its answer.
+        if delivery.kind == .progress { object["update"] = true }
+        return object
     }
 }
 
@@ -313,19 +406,36 @@ enum DeskText {
         case "reopened": "mở lại phiếu"
         case "rated": "người hỏi đánh giá"
         case "delivered": "câu trả lời đã đến người hỏi"
+        case "approved": "duyệt đưa câu trả lời vào cơ sở tri thức:"
+        case "rejected": "không duyệt câu trả lời vào cơ sở tri thức:"
         case "undelivered": "chưa gửi được câu trả lời qua cổng nhắn tin (ngoài 48 giờ của Zalo); sẽ gửi khi người hỏi nhắn lại"
         default: action
         }
     }
 
-    static func summary(_ ticket: Ticket) -> String {
+    static func summary(_ ticket: Ticket, now: Date) -> String {
         "#\(ticket.number) [\(ticket.status.label)] \(ticket.kind.label) · \(ticket.topic) · \(ticket.unit) · hạn \(date(ticket.due))"
-            + (ticket.isOverdue() ? " (QUÁ HẠN)" : "") + (ticket.undelivered ? " (chưa gửi được)" : "")
-            + " — \(ticket.question)"
+            + (ticket.isOverdue(at: now) ? " (QUÁ HẠN)" : "") + (ticket.owesUpdate(at: now) ? " (CẦN BÁO TIẾN ĐỘ)" : "")
+            + (ticket.undelivered ? " (chưa gửi được)" : "") + " — \(ticket.question)"
     }
 
-    static func detail(_ detail: TicketDetail) -> [String] {
-        var lines = [summary(detail.ticket)]
+    /// Why a ticket is pushed, as the start of its line.
+    static func notice(_ notice: TicketNotice) -> String {
+        switch notice {
+        case .raised: "Phiếu mới cho đơn vị: "
+        case .transferred: "Phiếu được chuyển đến đơn vị: "
+        case .reopened: "Phiếu được mở lại: "
+        case .owesUpdate: "Phiếu đã 7 ngày chưa báo tiến độ cho người hỏi (gõ /update <số phiếu> <nội dung>): "
+        }
+    }
+
+    /// A draft waiting for review, for a reviewer.
+    static func draft(_ draft: DraftEntry) -> [String] {
+        ["[\(draft.kb)] phiếu số \(draft.ticket), đơn vị \(draft.unit)", "  Hỏi: \(draft.question)", "  Đáp: \(draft.answer)"]
+    }
+
+    static func detail(_ detail: TicketDetail, now: Date) -> [String] {
+        var lines = [summary(detail.ticket, now: now)]
         if !detail.ticket.context.isEmpty {
             lines.append("Trao đổi trước đó:")
             lines += detail.ticket.context.map { "  \($0)" }
@@ -336,6 +446,7 @@ enum DeskText {
             switch event.action {
             case "noted": lines.append("  \(date(event.date)) \(who) [GHI CHÚ NỘI BỘ] \(event.detail)")
             case "replied": lines.append("  \(date(event.date)) \(who) [TRẢ LỜI NGƯỜI HỎI] \(event.detail)")
+            case "updated": lines.append("  \(date(event.date)) \(who) [BÁO TIẾN ĐỘ CHO NGƯỜI HỎI] \(event.detail)")
             case "delivered": lines.append("  \(date(event.date)) \(action(event.action))")
             default: lines.append("  \(date(event.date)) \(who) \(action(event.action)) \(event.detail)")
             }
@@ -348,8 +459,11 @@ enum DeskText {
     }
 
     static func reply(_ delivery: Delivery) -> [String] {
-        ["Trả lời của đơn vị \(delivery.unit) cho phiếu số \(delivery.ticket):"]
-            + delivery.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let body = delivery.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard delivery.kind == .answer else {
+            return ["Đơn vị \(delivery.unit) thông báo tiến độ phiếu số \(delivery.ticket):"] + body
+        }
+        return ["Trả lời của đơn vị \(delivery.unit) cho phiếu số \(delivery.ticket):"] + body
             + ["(Gõ /rate \(delivery.ticket) <1–5> để đánh giá câu trả lời.)"]
     }
 }

@@ -3,57 +3,62 @@ import Foundation
 
 /// JSON Lines mode: one object per line both ways (docs/PROTOCOL.md).
 extension ChatSession {
-    func handleJSON(_ line: String) async -> SessionOutput {
-        guard let object = try? JSONValue.parse(line), case .object = object else { return error(.badJSON, re: nil) }
-        let re = object["id"]
-        guard let type = object["type"]?.string else { return error(.missingField("type"), re: re) }
+    func handleJSON(_ object: JSONValue, re: JSONValue?) async -> SessionOutput {
+        let fields = RequestFields(object: object)
         do {
+            let type = try fields.requiredString("type", maximumLength: RequestFields.shortLimit)
+            if let refusal = await recheckHandler(re: re) { return refusal }
             switch type {
             case "hello":
                 let identity = ConversationIdentity(
-                    conversation: object["conversation"]?.string, channel: object["channel"]?.text,
-                    user: object["user"]?.text, name: object["name"]?.string, agency: object["agency"]?.string)
-                if identity.conversation != nil && identity.channel == nil,
-                    try await service.store.conversation(identity.conversation!) == nil
-                {
+                    conversation: try fields.string("conversation", maximumLength: RequestFields.shortLimit),
+                    channel: try fields.identifier("channel"), user: try fields.identifier("user"),
+                    name: try fields.string("name", maximumLength: RequestFields.shortLimit),
+                    agency: try fields.string("agency", maximumLength: RequestFields.shortLimit))
+                if let id = identity.conversation, identity.channel == nil, try await service.store.conversation(id) == nil {
                     return error(.unknownConversation, re: re)
                 }
                 let (record, resumed) = try await service.open(identity)
                 conversation = record.id
+                throughGateway = record.channel != nil && record.user != nil
                 var output = respond(["type": "welcome", "conversation": .string(record.id), "resumed": .bool(resumed)],
                                      re: re)
                 // Replies that came while the asker was away, until they are acknowledged.
-                output.lines += await pendingLines()
+                output.lines += await pendingLines().lines
                 return output
             case "say":
-                guard let text = object["text"]?.string else { return error(.missingField("text"), re: re) }
+                let text = try fields.requiredString("text")
                 return respond(try await reply(to: .say(text), kind: "say", text: text).0, re: re)
             case "pick":
-                guard let number = object["number"]?.int else { return error(.missingField("number"), re: re) }
+                let number = try fields.requiredInt("number", in: -1_000_000...1_000_000)
                 return respond(try await reply(to: .pick(number), kind: "pick", text: "\(number)").0, re: re)
             case "more":
                 return respond(try await reply(to: .more, kind: "more", text: "").0, re: re)
             case "feedback":
-                guard let helpful = object["helpful"]?.bool else { return error(.missingField("helpful"), re: re) }
+                guard let helpful = try fields.bool("helpful") else { return error(.missingField("helpful"), re: re) }
                 return respond(try await reply(to: .feedback(helpful: helpful), kind: "feedback",
                                                text: helpful ? "helpful" : "not helpful").0, re: re)
             case "escalate":
-                let text = object["text"]?.string
-                let kind = object["kind"]?.string.flatMap(TicketKind.init(text:))
+                let text = try fields.string("text")
+                let kind = try fields.kind("kind")
                 return respond(try await reply(to: .human(text), kind: "escalate", text: text ?? "", ticketKind: kind).0,
                                re: re)
             case "help":
                 return respond(try await reply(to: .help, kind: "help", text: "").0, re: re)
             case "docs":
-                return handleDocsJSON(object, re: re)
+                return try handleDocsJSON(fields, re: re)
             case "quit":
                 var output = respond(["type": "bye"], re: re)
                 output.close = true
                 return output
             default:
-                if let output = await handleDeskJSON(type, object, re: re) { return output }
-                return error(.unknownType(type), re: re)
+                if let output = await handleDeskJSON(type, fields, re: re) { return output }
+                return error(.unknownType(String(type.prefix(40))), re: re)
             }
+        } catch let failure as ProtocolError {
+            return error(failure, re: re)
+        } catch let failure as EscalationError {
+            return error(ProtocolError(failure), re: re)
         } catch let failure as StoreError where failure.isUnknownConversation {
             return error(.unknownConversation, re: re)
         } catch {

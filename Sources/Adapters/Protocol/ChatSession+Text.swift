@@ -7,6 +7,7 @@ import Foundation
 extension ChatSession {
     func handleText(_ line: String) async -> SessionOutput {
         let text = line.trimmedWhitespace
+        if let refusal = await recheckHandler(re: nil) { return refusal }
         do {
             guard text.hasPrefix("/") else {
                 if text.isEmpty { return SessionOutput(lines: []) }
@@ -17,14 +18,20 @@ extension ChatSession {
             let argument = parts.count > 1 ? parts[1].trimmedWhitespace : ""
             switch parts[0].lowercased() {
             case "/help":
-                return SessionOutput(lines: TextWire.frame(SmallTalk.helpText.split(separator: "\n").map(String.init)))
+                return SessionOutput(lines: TextWire.frame(
+                    (handler == nil ? SmallTalk.helpText : Self.handlerHelp).split(separator: "\n").map(String.init)))
             case "/resume":
-                guard !argument.isEmpty, let record = try await service.store.conversation(argument) else {
+                guard !argument.isEmpty, argument.utf8.count <= RequestFields.shortLimit,
+                    let record = try await service.store.conversation(argument)
+                else {
                     return error(.unknownConversation, re: nil)
                 }
                 conversation = record.id
-                return SessionOutput(lines: TextWire.frame(["Đã tiếp tục cuộc trò chuyện \(record.id)."])
-                    + (await pendingLines()))
+                throughGateway = record.channel != nil && record.user != nil
+                // The replies that waited count as delivered only once they are written.
+                var output = await pendingLines()
+                output.lines = TextWire.frame(["Đã tiếp tục cuộc trò chuyện \(record.id)."]) + output.lines
+                return output
             case "/yes", "/no":
                 let helpful = parts[0].lowercased() == "/yes"
                 let (reply, started) = try await reply(to: .feedback(helpful: helpful), kind: "feedback",
@@ -43,12 +50,34 @@ extension ChatSession {
                 return SessionOutput(lines: TextWire.frame(["Tạm biệt anh/chị!"]), close: true)
             default:
                 if let output = await handleDeskText(parts[0].lowercased(), argument) { return output }
-                return error(.unknownCommand(parts[0]), re: nil)
+                return error(.unknownCommand(String(parts[0].prefix(40))), re: nil)
             }
+        } catch let failure as EscalationError {
+            return error(ProtocolError(failure), re: nil)
         } catch {
             return self.error(.unavailable, re: nil)
         }
     }
+
+    /// What `/help` shows a logged-in handler.
+    static let handlerHelp = """
+        Lệnh của cán bộ xử lý phiếu:
+          /queue [new|assigned|answered|closed]   phiếu của đơn vị (mặc định: phiếu đang mở, hạn sớm trước)
+          /show N                  phiếu N: trao đổi trước đó, lịch sử, câu trả lời tương tự
+          /claim N                 nhận xử lý phiếu N
+          /reply N nội dung        trả lời người hỏi (câu trả lời vào cơ sở tri thức sau khi được duyệt)
+          /replyonce N nội dung    trả lời riêng người hỏi, không đưa vào cơ sở tri thức
+          /update N nội dung       báo tiến độ cho người hỏi (phiếu vẫn mở)
+          /note N nội dung         ghi chú nội bộ (người hỏi không thấy)
+          /transfer N ĐƠN_VỊ       chuyển phiếu sang đơn vị khác
+          /kind N loại             đổi loại: câu hỏi, kiến nghị, phản ánh, xin ý kiến
+          /close N, /reopen N      đóng, mở lại phiếu
+          /review                  câu trả lời chờ duyệt (người duyệt, quản trị)
+          /review approve MÃ [nội dung sửa lại], /review reject MÃ
+          /kb edit MÃ nội dung, /kb retire MÃ   sửa, gỡ một mục của cơ sở tri thức
+          /docs số hiệu hoặc từ    tìm văn bản
+          /quit                    thoát
+        """
 
     func show(_ reply: DialogueReply, started: Bool) -> SessionOutput {
         var lines: [String] = []

@@ -18,7 +18,15 @@ package struct SessionOutput: Sendable, Hashable {
     package var lines: [String]
     /// Close the connection after writing them.
     package var close = false
+    /// Unit replies these lines carry to a client that cannot acknowledge them (text mode):
+    /// they count as delivered only once the transport has written the lines to a connection
+    /// still open, and tells the session so with `written(_:)`.
+    package var deliveredOnWrite: [Int] = []
 }
+
+/// How a transport writes lines the desk pushes (replies, tickets), from any thread; `written`
+/// is called once the lines went out on a connection still open (nil: nobody needs to know).
+package typealias PushWriter = @Sendable (_ lines: [String], _ written: (@Sendable () -> Void)?) -> Void
 
 /// One connection's protocol logic, without sockets: decides the mode from the first line
 /// (`{` → JSON Lines, anything else → text), keeps the conversation the client is in,
@@ -36,6 +44,9 @@ package final class ChatSession {
     package internal(set) var conversation: String? {
         didSet { if conversation != oldValue { listen() } }
     }
+    /// The conversation is a gateway user's (bound to a channel and user): tickets are capped
+    /// per conversation only, not per address.
+    var throughGateway = false
     /// The handler logged in on this connection (nil: an asker).
     package internal(set) var handler: Handler? {
         didSet { listen() }
@@ -43,29 +54,34 @@ package final class ChatSession {
     let service: DialogueService
     let limits: SessionLimits
     var limiter: RateLimiter
-    /// Where the client connects from (failed logins are slowed down per source).
+    /// Where the client connects from (failed logins are slowed down, tickets capped per source).
     let source: String
     /// Writes lines the desk pushes (replies, new tickets) to this connection; set by the
-    /// transport, called from any thread.
-    let push: (@Sendable ([String]) -> Void)?
+    /// transport.
+    let push: PushWriter?
     /// This connection's key in the desk's event hub.
     var subscription: Int?
 
     /// Creates a session for one connection.
     /// - Parameters:
-    ///   - source: the client's address (for slowing down failed logins).
+    ///   - source: the client's address (for slowing down failed logins and capping tickets;
+    ///     nil: stdin, which has no address).
     ///   - push: how the transport writes pushed lines; nil: nothing is pushed (replies wait in
     ///     the outbox for the next resume).
     package init(service: DialogueService, limits: SessionLimits = SessionLimits(), mode: Mode = .undecided,
-                 source: String = "local", push: (@Sendable ([String]) -> Void)? = nil)
+                 source: String? = nil, push: PushWriter? = nil)
     {
         self.service = service
         self.limits = limits
         self.mode = mode
-        self.source = source
+        self.source = source ?? "local"
+        self.origin = source
         self.push = push
         limiter = RateLimiter(burst: limits.burst, perSecond: limits.messagesPerSecond)
     }
+
+    /// The client's address for the ticket caps (nil: none applies).
+    private let origin: String?
 
     deinit {
         if let subscription, let hub = service.escalation?.hub { hub.unsubscribe(subscription) }
@@ -88,8 +104,25 @@ package final class ChatSession {
                 if text.isBlank { return SessionOutput(lines: []) }
                 mode = text.first == "{" ? .json : .text
             }
-            guard limiter.allow() else { return error(.rateLimited, re: nil) }
-            return mode == .json ? await handleJSON(text) : await handleText(text)
+            guard mode == .json else {
+                guard limiter.allow() else { return error(.rateLimited, re: nil) }
+                return await handleText(text)
+            }
+            // Parsed before the rate limit, so that a refusal answers its request.
+            let object = try? JSONValue.parse(text)
+            let re = object?["id"]
+            guard limiter.allow() else { return error(.rateLimited, re: re) }
+            guard let object, case .object = object else { return error(.badJSON, re: nil) }
+            return await handleJSON(object, re: re)
+        }
+    }
+
+    /// The transport wrote `output` to a connection still open: the replies it carried to a
+    /// client that cannot acknowledge them are delivered now.
+    package func written(_ output: SessionOutput) async {
+        guard let desk = service.escalation, let conversation, !output.deliveredOnWrite.isEmpty else { return }
+        for delivery in output.deliveredOnWrite {
+            try? await desk.acknowledge(delivery: delivery, conversation: conversation)
         }
     }
 
@@ -108,7 +141,25 @@ package final class ChatSession {
     {
         let (id, started) = try await currentConversation()
         let incoming = StoredMessage(direction: .incoming, kind: kind, text: text)
-        return (try await service.handle(input, incoming: incoming, in: id, kind: ticketKind), started)
+        return (try await service.handle(input, incoming: incoming, in: id, kind: ticketKind,
+                                         origin: throughGateway ? nil : origin), started)
+    }
+
+    /// Checks, before a request, that a logged-in handler's token still works; a revoked or
+    /// expired one ends the handler's session here (the connection goes on as an asker's).
+    /// - Returns: the refusal to send, or nil to go on.
+    func recheckHandler(re: JSONValue?) async -> SessionOutput? {
+        guard let handler, let desk = service.escalation else { return nil }
+        do {
+            if let current = try await desk.stillActive(handler) {
+                if current != handler { self.handler = current }
+                return nil
+            }
+            self.handler = nil
+            return error(.sessionEnded, re: re)
+        } catch {
+            return self.error(.unavailable, re: re)
+        }
     }
 
     func error(_ error: ProtocolError, re: JSONValue?) -> SessionOutput {

@@ -45,9 +45,20 @@ package struct ProtocolError: Error, Hashable, Sendable {
     /// The desk (tickets, handlers) is not running in this server.
     package static let notAvailable = ProtocolError(
         code: "not-available", message: "Máy chủ này không nhận chuyển câu hỏi cho cán bộ.")
-    /// The server is at its connection limit.
+    /// The server is at its connection limit (or out of file descriptors).
     package static let busy = ProtocolError(
         code: "busy", message: "Máy chủ đang quá tải, vui lòng kết nối lại sau.")
+    /// A request with a field of the wrong type, a value out of range, an unknown enum value.
+    package static func badRequest(_ message: String) -> ProtocolError {
+        ProtocolError(code: "bad-request", message: message)
+    }
+    /// A handler whose token was revoked or expired while their session was open.
+    package static let sessionEnded = ProtocolError(
+        code: "bad-token", message: "Phiên đăng nhập đã kết thúc: mã đăng nhập bị thu hồi hoặc hết hạn. Vui lòng đăng nhập lại.")
+    /// A connection that took too long to send its first line, or one line.
+    package static func tooSlow(_ seconds: Double) -> ProtocolError {
+        ProtocolError(code: "too-slow", message: "Kết nối gửi một dòng quá chậm (quá \(Int(seconds)) giây); kết nối đã đóng.")
+    }
 }
 
 extension ProtocolError {

@@ -15,6 +15,12 @@ package struct SessionLimits: Sendable, Hashable {
     /// Seconds a client may leave more than the write buffer's high mark (64 KiB) unread
     /// before it is disconnected; meanwhile its next lines are not read.
     package var slowReaderTimeout: Double = 30
+    /// Seconds from connecting to the end of the first line (a person at `nc` has two minutes
+    /// to type their first question; a client that connects and sends nothing is let go).
+    package var firstLineTimeout: Double = 120
+    /// Seconds from the first byte of a line to its end: a client trickling a byte a second
+    /// cannot hold a connection.
+    package var lineTimeout: Double = 30
 
     /// The defaults.
     package init() {}

@@ -133,9 +133,19 @@ enum ReportText {
 
 /// The report as CSV: one section a table, a blank line between.
 enum ReportCSV {
+    /// A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or
+    /// carriage return first) gets a `'` in front, which shows the text as it is (OWASP's
+    /// advice on CSV injection). Numbers the report itself writes ("-0.250") stay numbers.
+    static func neutralised(_ text: String) -> String {
+        guard let first = text.first, "=+-@\t\r".contains(first) else { return text }
+        if Double(text) != nil { return text }
+        return "'" + text
+    }
+
     static func render(_ report: Report) -> String {
         func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            let text = neutralised(text)
+            return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
@@ -159,20 +169,6 @@ enum ReportCSV {
         for row in report.backlog { rows.append(["backlog", row.unit, "\(row.total)", "", "\(row.overSevenDays)"]) }
         for group in report.frequentEscalations { rows.append(["escalated", group.question, "\(group.count)", "", ""]) }
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-}
-
-/// Dates of a report period as people give them: `2026-11-01` (the start of that day,
-/// Vietnam time) or a full ISO 8601 date and time.
-package enum ReportDates {
-    /// The instant a date names, or nil.
-    package static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 }
 

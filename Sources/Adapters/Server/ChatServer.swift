@@ -43,6 +43,11 @@ package final class ChatServer: Service, Sendable {
     /// Accepts connections until cancelled or shut down gracefully.
     package func run() async throws {
         let limits = configuration.limits
+        let budget = DescriptorBudget(limit: DescriptorBudget.raiseLimit(), configured: limits.maximumConnections)
+        if budget.connections < limits.maximumConnections {
+            logger.notice("connections capped by the file descriptor limit",
+                          metadata: ["descriptors": "\(budget.limit)", "connections": "\(budget.connections)"])
+        }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -56,6 +61,7 @@ package final class ChatServer: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(
                         IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeout * 1000))))
                     try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
+                    try channel.pipeline.syncOperations.addHandler(LineDeadlineHandler(limits: limits))
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: limits.maximumLineBytes)))
                     let inbox = LineInbox()
@@ -71,7 +77,12 @@ package final class ChatServer: Service, Sendable {
                     for try await connection in inbound {
                         // The task runs on its connection's event loop (see EventLoopTaskExecutor).
                         group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
-                            await self.serve(connection)
+                            await self.serve(connection, budget: budget)
+                        }
+                        // At the ceiling, stop accepting (NIO then leaves clients in the backlog)
+                        // until connections close, rather than let accept run out of descriptors.
+                        while connections.load(ordering: .relaxed) >= budget.ceiling {
+                            try await Task.sleep(for: .milliseconds(20))
                         }
                     }
                 }
@@ -83,14 +94,14 @@ package final class ChatServer: Service, Sendable {
     }
 
     /// Serves one connection; its failure never ends the accept loop.
-    func serve(_ connection: ServedConnection) async {
+    func serve(_ connection: ServedConnection, budget: DescriptorBudget) async {
         let count = connections.wrappingAdd(1, ordering: .relaxed).newValue
         defer { connections.wrappingSubtract(1, ordering: .relaxed) }
         var logger = self.logger
         logger[metadataKey: "conn.id"] = "\(ObjectIdentifier(connection.channel).hashValue)"
         let loop = ConnectionLoop(connection: connection)
         do {
-            if count > configuration.limits.maximumConnections {
+            if count > budget.connections {
                 await loop.refuse(ProtocolError.busy.json(re: nil))
             } else {
                 let session = ChatSession(
@@ -106,18 +117,25 @@ package final class ChatServer: Service, Sendable {
 }
 
 extension ChatServer {
-    /// Writes lines the desk pushes (replies, new tickets) into a connection, from any thread.
-    /// A client that leaves more than `maximumPendingOutputBytes` unread is disconnected.
-    static func pushWriter(_ channel: any Channel, limits: SessionLimits) -> @Sendable ([String]) -> Void {
+    /// Writes lines the desk pushes (replies, new tickets) into a connection, from any thread;
+    /// `written` runs once the socket took them. A client that leaves more than
+    /// `maximumPendingOutputBytes` unread is disconnected.
+    static func pushWriter(_ channel: any Channel, limits: SessionLimits) -> PushWriter {
         let limit = limits.maximumPendingOutputBytes
-        return { lines in
+        return { lines, written in
             var buffer = channel.allocator.buffer(capacity: lines.reduce(0) { $0 + $1.utf8.count + 1 })
             for line in lines {
                 buffer.writeString(line)
                 buffer.writeInteger(UInt8(ascii: "\n"))
             }
+            let bytes = buffer
             channel.eventLoop.execute {
-                channel.writeAndFlush(buffer, promise: nil)
+                let promise = written.map { written in
+                    let promise = channel.eventLoop.makePromise(of: Void.self)
+                    promise.futureResult.whenSuccess { written() }
+                    return promise
+                }
+                channel.writeAndFlush(bytes, promise: promise)
                 let pending = (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
                 if pending > limit { channel.close(promise: nil) }
             }
@@ -164,7 +182,12 @@ actor ConnectionLoop {
                         buffer.writeString(text)
                         buffer.writeInteger(UInt8(ascii: "\n"))
                     }
-                    try await send(buffer, limits: limits)
+                    let written = try await send(buffer, limits: limits)
+                    if !output.deliveredOnWrite.isEmpty {
+                        // Replies to a client that cannot acknowledge them are delivered once
+                        // the socket took them, and not if the connection went away first.
+                        if (try? await written.get()) != nil { await session.written(output) }
+                    }
                 }
                 if output.close { break }
             }
@@ -189,12 +212,14 @@ actor ConnectionLoop {
     /// buffer's high mark its next line is not read until the reply drains, and if it does not
     /// drain within `slowReaderTimeout`, or more than `maximumPendingOutputBytes` wait, the
     /// connection is closed — memory per connection stays bounded.
-    func send(_ buffer: ByteBuffer, limits: SessionLimits) async throws {
+    /// - Returns: the write's future (complete when the socket took the bytes).
+    @discardableResult
+    func send(_ buffer: ByteBuffer, limits: SessionLimits) async throws -> EventLoopFuture<Void> {
         let channel = connection.channel
         let written = channel.eventLoop.makePromise(of: Void.self)
         channel.writeAndFlush(buffer, promise: written)
         lastWrite = written.futureResult
-        guard !channel.isWritable else { return }
+        guard !channel.isWritable else { return written.futureResult }
         let pending = (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
         guard pending <= limits.maximumPendingOutputBytes else {
             channel.close(promise: nil)
@@ -209,12 +234,15 @@ actor ConnectionLoop {
         } catch {
             throw SlowReader(pendingBytes: pending)
         }
+        return written.futureResult
     }
 
-    /// Writes one line (the reason) and closes.
-    func refuse(_ line: String) {
+    /// Writes one line (the reason) and closes; returns once the connection is closed, so that
+    /// the refusal holds its descriptor no longer than it must.
+    func refuse(_ line: String) async {
         let channel = connection.channel
-        channel.writeAndFlush(ByteBuffer(string: line + "\n")).whenComplete { _ in channel.close(promise: nil) }
+        try? await channel.writeAndFlush(ByteBuffer(string: line + "\n")).get()
+        try? await channel.close()
     }
 
     /// Closes the connection after the last reply is written.

@@ -28,7 +28,7 @@ package struct StdioServer: Service {
 
     /// Answers lines until the end of input.
     package func run() async throws {
-        let session = ChatSession(service: service, limits: unlimitedRate(limits))
+        let session = ChatSession(service: service, limits: unlimitedRate(limits), source: nil)
         var framer = LineFramer(maximumLineBytes: limits.maximumLineBytes)
         let input = self.input
         reading: while true {
@@ -38,6 +38,7 @@ package struct StdioServer: Service {
                 let result = await session.handle(line)
                 // The reader went away (a closed pipe): there is no one left to answer.
                 guard write(result.lines) else { break reading }
+                await session.written(result)
                 if result.close { break reading }
             }
             if chunk.isEmpty { break }

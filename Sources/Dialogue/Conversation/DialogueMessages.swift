@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a person sends to a conversation, whatever the wire it came on.
 package enum DialogueInput: Sendable, Hashable {
     /// A message: a question, a number picking a suggestion, small talk.
@@ -100,7 +102,9 @@ package struct TicketReceipt: Sendable, Hashable {
         kind = ticket.kind
         topic = ticket.topic
         unit = ticket.unit
-        text = "Em đã chuyển \(ticket.kind.label) của anh/chị đến \(unitName) (phiếu số \(ticket.number)). "
+        let (year, month, day) = CivilDay(containing: ticket.due).components
+        text = "Em đã chuyển \(ticket.kind.label) của anh/chị đến \(unitName) (phiếu số \(ticket.number)), "
+            + "hạn trả lời hết ngày \(String(format: "%02d/%02d/%04d", day, month, year)). "
             + "Câu trả lời của đơn vị sẽ được gửi lại trong cuộc trò chuyện này, kể cả khi anh/chị quay lại sau."
     }
 }

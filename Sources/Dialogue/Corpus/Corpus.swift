@@ -39,6 +39,7 @@ package struct Corpus: Sendable {
             ranking: try loadRanking(from: path("ranking.json")))
         if FileManager.default.fileExists(atPath: path("desk.json")) {
             corpus.desk = try JSONDecoder().decode(DeskSettings.self, from: Data(contentsOf: URL(fileURLWithPath: path("desk.json"))))
+            try corpus.desk.validate(file: path("desk.json"))
         }
         return corpus
     }
@@ -74,9 +75,14 @@ package struct Corpus: Sendable {
     /// The escalation desk's configuration from this corpus.
     package var deskConfiguration: EscalationService.Configuration {
         var configuration = EscalationService.Configuration(topics: topics, fallbackUnit: desk.fallbackUnit)
-        for (code, hours) in desk.dueHours ?? [:] {
-            if let kind = TicketKind(text: code) { configuration.dueHours[kind] = hours }
+        for (code, days) in desk.dueWorkingDays ?? [:] {
+            if let kind = TicketKind(text: code) { configuration.dueWorkingDays[kind] = days }
         }
+        configuration.calendar = desk.calendar
+        if let days = desk.updateEveryDays { configuration.updateInterval = Double(days) * 86_400 }
+        if let review = desk.review { configuration.review = review }
+        if let cap = desk.ticketsPerConversationPerHour { configuration.ticketLimits.perConversation = cap }
+        if let cap = desk.ticketsPerAddressPerHour { configuration.ticketLimits.perAddress = cap }
         return configuration
     }
 
@@ -137,14 +143,59 @@ package struct CorpusError: Error, CustomStringConvertible {
     }
 }
 
-/// `desk.json`: how long each kind of ticket may wait for an answer, and where tickets of a
-/// topic without an owner go.
+/// `desk.json`: the desk's rules — working days until each kind of ticket is due, the public
+/// holidays and make-up working days of each year, how often an open ticket owes the asker
+/// news, whether answers are reviewed before they become knowledge, the caps on tickets, and
+/// where tickets of a topic without an owner go.
 package struct DeskSettings: Sendable, Codable, Hashable {
-    /// Hours until due, by kind code (`cau-hoi`, `kien-nghi`, `phan-anh`, `xin-y-kien`).
-    package var dueHours: [String: Double]?
+    /// Working days until due, by kind code (`cau-hoi`, `kien-nghi`, `phan-anh`, `xin-y-kien`).
+    package var dueWorkingDays: [String: Int]?
+    /// Days off on weekdays, by year: `{"2026": ["2026-01-01", "2026-02-16", …]}`.
+    package var holidays: [String: [String]]?
+    /// Weekend days that are working days, by year (made up for a bridge day).
+    package var workdays: [String: [String]]?
+    /// Days an open ticket may go without news to the asker.
+    package var updateEveryDays: Int?
+    /// Reusable answers wait for a reviewer (default true).
+    package var review: Bool?
+    /// Tickets a conversation may raise in an hour (0: no cap).
+    package var ticketsPerConversationPerHour: Int?
+    /// Tickets one client address may raise in an hour (0: no cap).
+    package var ticketsPerAddressPerHour: Int?
     /// Unit code for tickets whose topic has no owner.
     package var fallbackUnit: String?
 
     /// No settings: the defaults.
     package init() {}
+
+    /// The working calendar the lists give.
+    package var calendar: WorkingCalendar {
+        func days(_ lists: [String: [String]]?) -> Set<CivilDay> {
+            Set((lists ?? [:]).values.flatMap { $0.compactMap(CivilDay.init) })
+        }
+        return WorkingCalendar(holidays: days(holidays), workdays: days(workdays),
+                               listedYears: Set((holidays ?? [:]).keys.compactMap { Int($0) }))
+    }
+
+    /// Refuses settings that cannot be meant: a day that does not exist or is filed under
+    /// another year, a negative or absurd number, an unknown kind.
+    package func validate(file: String) throws {
+        func fail(_ why: String) -> CorpusError { CorpusError(description: "\(file): \(why)") }
+        for (name, lists) in [("holidays", holidays), ("workdays", workdays)] {
+            for (year, days) in lists ?? [:] {
+                guard let number = Int(year), (2000...2100).contains(number) else { throw fail("\(name): năm không hợp lệ \(year)") }
+                for text in days {
+                    guard let day = CivilDay(text), day.year == number else { throw fail("\(name) \(year): ngày không hợp lệ \(text)") }
+                }
+            }
+        }
+        for (code, days) in dueWorkingDays ?? [:] {
+            guard TicketKind(text: code) != nil else { throw fail("dueWorkingDays: không có loại phiếu \(code)") }
+            guard (1...365).contains(days) else { throw fail("dueWorkingDays \(code): phải từ 1 đến 365 ngày làm việc") }
+        }
+        if let days = updateEveryDays, !(1...90).contains(days) { throw fail("updateEveryDays: phải từ 1 đến 90") }
+        for cap in [ticketsPerConversationPerHour, ticketsPerAddressPerHour].compactMap({ $0 }) where cap < 0 {
+            throw fail("giới hạn phiếu mỗi giờ không được âm")
+        }
+    }
 }

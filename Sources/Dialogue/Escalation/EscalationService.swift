@@ -8,13 +8,21 @@ import Synchronization
 /// bot answers the next person with. Every change is committed before anyone is told of it, and
 /// audited. No transport in it: the protocol sessions in Adapters call it.
 package final class EscalationService: Sendable {
-    /// Due times and routing.
+    /// Routing, time limits and the desk's rules (`corpus/desk.json`).
     package struct Configuration: Sendable {
         /// Topics and the unit that owns each.
         package var topics: [Topic]
-        /// Hours until an answer is due, per kind.
-        package var dueHours: [TicketKind: Double] = [.question: 72, .opinion: 120, .recommendation: 240,
-                                                       .complaint: 240]
+        /// Working days until an answer is due, per kind: 20 for recommendations and complaints,
+        /// as the rules on handling them set.
+        package var dueWorkingDays: [TicketKind: Int] = [.question: 3, .opinion: 5, .recommendation: 20, .complaint: 20]
+        /// Weekends, public holidays and make-up days.
+        package var calendar = WorkingCalendar()
+        /// How long an open ticket may go without news to the asker (7 days).
+        package var updateInterval: TimeInterval = 7 * 86_400
+        /// Reusable answers wait for a reviewer before they answer anyone else.
+        package var review = true
+        /// Tickets per conversation and per address in an hour.
+        package var ticketLimits = TicketQuota.Limits()
         /// The unit that gets tickets whose topic has no owner.
         package var fallbackUnit: String?
 
@@ -22,6 +30,11 @@ package final class EscalationService: Sendable {
         package init(topics: [Topic], fallbackUnit: String? = nil) {
             self.topics = topics
             self.fallbackUnit = fallbackUnit
+        }
+
+        /// When a ticket of `kind` received at `date` is due.
+        package func due(of kind: TicketKind, receivedAt date: Date) -> Date {
+            calendar.due(from: date, workingDays: dueWorkingDays[kind] ?? 3)
         }
     }
 
@@ -37,6 +50,11 @@ package final class EscalationService: Sendable {
     let learn: @Sendable (KnowledgeEntry) -> Void
     let forget: @Sendable (String) -> Void
     let throttle = LoginThrottle()
+    /// The time now (injected: tests move it by days).
+    package let now: @Sendable () -> Date
+    /// Caps on tickets per conversation and address.
+    package let quota: TicketQuota
+    let masker = PersonalDataMasker()
     /// Unit code → name, filled from the store on a miss (units are few and change rarely).
     private let unitNames = Mutex<[String: String]>([:])
 
@@ -46,11 +64,13 @@ package final class EscalationService: Sendable {
     ///   - entry: a live knowledge-base entry by id.
     ///   - learn: puts an entry in the live index (at once).
     ///   - forget: takes an entry out of the live index.
+    ///   - now: the clock.
     package init(store: any DeskStore, hub: EventHub = EventHub(), configuration: Configuration,
                  search: @escaping @Sendable (String) -> SearchResponse,
                  entry: @escaping @Sendable (String) -> KnowledgeEntry?,
                  learn: @escaping @Sendable (KnowledgeEntry) -> Void,
-                 forget: @escaping @Sendable (String) -> Void)
+                 forget: @escaping @Sendable (String) -> Void,
+                 now: @escaping @Sendable () -> Date = { Date() })
     {
         self.store = store
         self.hub = hub
@@ -58,6 +78,8 @@ package final class EscalationService: Sendable {
         self.search = search
         self.learn = learn
         self.forget = forget
+        self.now = now
+        quota = TicketQuota(limits: configuration.ticketLimits)
         classifier = TopicClassifier(topics: configuration.topics, search: search, entry: entry)
     }
 
@@ -75,9 +97,10 @@ package final class EscalationService: Sendable {
         let topic = classifier.topic(of: question, nearest: nearest) ?? "khac"
         let unit = configuration.topics.first { $0.id == topic }?.unit ?? configuration.fallbackUnit
             ?? configuration.topics.first?.unit ?? "VP"
-        let due = Date().addingTimeInterval((configuration.dueHours[kind] ?? 72) * 3600)
+        let now = self.now()
         return TicketDraft(conversation: conversation, kind: kind, topic: topic, unit: unit, question: question,
-                           context: [], due: due)
+                           context: [], due: configuration.due(of: kind, receivedAt: now),
+                           updateDue: now.addingTimeInterval(configuration.updateInterval), createdAt: now)
     }
 
     /// Raises a ticket for a question; returns it once it is committed (and tells the unit).
@@ -93,7 +116,7 @@ package final class EscalationService: Sendable {
 
     /// Tells the unit's handlers of a committed ticket.
     package func announce(_ ticket: Ticket) {
-        hub.publish(.ticket(ticket))
+        hub.publish(.ticket(ticket, .raised))
     }
 
     /// The name of a unit (its code when unknown).
@@ -134,7 +157,7 @@ package final class EscalationService: Sendable {
         guard ticket.status == .answered || ticket.status == .closed else {
             throw EscalationError.badState(ticket, "đánh giá khi chưa có câu trả lời")
         }
-        try await store.rate(ticket: number, score: score, comment: comment?.isBlank == false ? comment : nil)
+        try await store.rate(ticket: number, score: score, comment: comment?.isBlank == false ? comment : nil, at: now())
     }
 
     // MARK: - Handlers
@@ -144,7 +167,7 @@ package final class EscalationService: Sendable {
     package func login(token: String, source: String) async -> Handler? {
         await throttle.waitIfNeeded(source)
         guard let (id, secret) = HandlerTokens.parse(token),
-            let (handler, stored) = try? await store.handler(id), !handler.revoked,
+            let (handler, stored) = try? await store.handler(id), handler.isActive(at: now()),
             HandlerTokens.equalInConstantTime(HandlerTokens.hash(secret), stored)
         else {
             throttle.failed(source)
@@ -152,6 +175,57 @@ package final class EscalationService: Sendable {
         }
         throttle.succeeded(source)
         return handler
+    }
+
+    /// The handler as the store has them now, if their token still works: a session checks
+    /// this before each request, so a revoked or expired token stops working at once.
+    /// - Throws: the store's error (the request cannot be checked, so it is not done).
+    package func stillActive(_ handler: Handler) async throws -> Handler? {
+        guard let (current, _) = try await store.handler(handler.id), current.isActive(at: now()) else { return nil }
+        return current
+    }
+
+    /// Ends the live sessions of handlers whose tokens were revoked or expired since they
+    /// logged in (by `motcua handlers revoke` in another process, or by the clock): they are
+    /// told, and hear of no more tickets.
+    package func endStaleSessions() async throws {
+        let live = hub.handlers()
+        guard !live.isEmpty else { return }
+        let now = self.now()
+        let known = Dictionary(try await store.handlers().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var ended: [String: SignOutReason] = [:]
+        for id in live {
+            guard let handler = known[id] else {
+                ended[id] = .revoked
+                continue
+            }
+            if handler.revoked {
+                ended[id] = .revoked
+            } else if !handler.isActive(at: now) {
+                ended[id] = .expired
+            }
+        }
+        if !ended.isEmpty { hub.signOut(ended) }
+    }
+
+    /// Tells each unit of its open tickets whose asker has had no news for the update interval
+    /// (once each time a ticket falls due for an update).
+    package func remindUpdates() async throws {
+        for ticket in try await store.remindUpdates(at: now()) {
+            hub.publish(.ticket(ticket, .owesUpdate))
+        }
+    }
+
+    /// The desk's upkeep until cancelled: revoked and expired sessions ended every second,
+    /// reminders of owed updates every minute.
+    package func maintain() async {
+        var tick = 0
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            try? await endStaleSessions()
+            if tick % 60 == 0 { try? await remindUpdates() }
+            tick += 1
+        }
     }
 
     /// The tickets a handler sees: their unit's (all units for an admin), the earliest due
@@ -197,14 +271,17 @@ package final class EscalationService: Sendable {
             ticket.status = .new
             ticket.handler = nil
         }
-        hub.publish(.ticket(ticket))
+        hub.publish(.ticket(ticket, .transferred))
         return ticket
     }
 
-    /// Corrects a ticket's kind (the detected one was wrong).
+    /// Corrects a ticket's kind (the detected one was wrong); its due date is counted again
+    /// from when it was received, with the new kind's time limit.
     package func setKind(_ number: Int, by handler: Handler, to kind: TicketKind) async throws -> Ticket {
-        try await change(number, by: handler, action: "kind", detail: kind.rawValue) { ticket in
+        let configuration = self.configuration
+        return try await change(number, by: handler, action: "kind", detail: kind.rawValue) { ticket in
             ticket.kind = kind
+            ticket.due = configuration.due(of: kind, receivedAt: ticket.createdAt)
         }
     }
 
@@ -224,32 +301,116 @@ package final class EscalationService: Sendable {
             }
             ticket.status = ticket.handler == nil ? .new : .assigned
         }
-        hub.publish(.ticket(ticket))
+        hub.publish(.ticket(ticket, .reopened))
         return ticket
     }
 
-    /// The unit's answer: committed with the asker's outbox entry (and, unless `reusable` is
-    /// false, as a knowledge-base entry indexed at once), then pushed to the asker's live
-    /// connections.
+    /// The unit's answer: committed with the asker's outbox entry, then pushed to the asker's
+    /// live connections. Unless `reusable` is false it also becomes knowledge, with personal
+    /// data masked: a draft that answers no one until a reviewer approves it, or (review
+    /// switched off) an entry indexed at once.
     package func reply(_ number: Int, by handler: Handler, text: String, reusable: Bool) async throws
         -> (Ticket, Delivery)
     {
         let text = text.trimmedWhitespace
         guard !text.isEmpty else { throw EscalationError.badRequest("Câu trả lời không được để trống.") }
         let current = try await visibleTicket(number, to: handler)
-        let learned = reusable
-            ? KnowledgeEntry(id: Self.entryID(number), question: current.question, answer: text, topic: current.topic,
-                             unit: current.unit)
-            : nil
-        let (ticket, delivery) = try await store.replyToTicket(
-            number, event: TicketEvent(actor: handler.id, action: "replied", detail: text), learned: learned
+        let now = self.now()
+        var learned: LearnedEntry?
+        if reusable {
+            let name = try await store.conversation(current.conversation)?.name
+            let draft = DraftEntry(kb: Self.entryID(number), ticket: number, unit: current.unit, topic: current.topic,
+                                   question: masker.mask(current.question, askerName: name),
+                                   answer: masker.mask(text, askerName: name), createdAt: now)
+            learned = configuration.review ? .draft(draft) : .live(draft.entry)
+        }
+        let interval = configuration.updateInterval
+        let (ticket, delivery) = try await store.sendToAsker(
+            number, kind: .answer, event: TicketEvent(actor: handler.id, action: "replied", detail: text, date: now),
+            learned: learned
         ) { ticket in
             guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
             guard ticket.status != .closed else { throw EscalationError.badState(ticket, "trả lời") }
+            ticket.status = .answered
+            if ticket.answeredAt == nil { ticket.answeredAt = now }
+            ticket.updateDue = now.addingTimeInterval(interval)
         }
-        if let learned { learn(learned) }
+        switch learned {
+        case .live(let entry)?: learn(entry)
+        case .draft(let draft)?: hub.publish(.draft(draft))
+        case nil: break
+        }
         hub.publish(.reply(delivery))
         return (ticket, delivery)
+    }
+
+    /// A progress update to the asker of an open ticket ("hồ sơ đang được thẩm định …"):
+    /// delivered like an answer (outbox, live push, acknowledgment), the ticket stays open, and
+    /// the week before the next update is owed starts again.
+    package func update(_ number: Int, by handler: Handler, text: String) async throws -> (Ticket, Delivery) {
+        let text = text.trimmedWhitespace
+        guard !text.isEmpty else { throw EscalationError.badRequest("Nội dung cập nhật không được để trống.") }
+        let now = self.now()
+        let interval = configuration.updateInterval
+        let (ticket, delivery) = try await store.sendToAsker(
+            number, kind: .progress, event: TicketEvent(actor: handler.id, action: "updated", detail: text, date: now),
+            learned: nil
+        ) { ticket in
+            guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
+            guard ticket.isOpen else { throw EscalationError.badState(ticket, "gửi cập nhật tiến độ") }
+            ticket.updateDue = now.addingTimeInterval(interval)
+        }
+        hub.publish(.reply(delivery))
+        return (ticket, delivery)
+    }
+
+    // MARK: - Review
+
+    /// The drafts a reviewer decides: their unit's (all units for an admin), oldest first.
+    package func drafts(for handler: Handler) async throws -> [DraftEntry] {
+        guard handler.admin || handler.reviewer else { throw EscalationError.notAllowed }
+        return try await store.drafts(unit: handler.admin ? nil : handler.unit, limit: 500)
+    }
+
+    /// Approves a draft, optionally edited (edits are masked too): it answers the next asker at
+    /// once.
+    package func approve(_ id: String, by handler: Handler, question: String?, answer: String?) async throws
+        -> KnowledgeEntry
+    {
+        guard handler.admin || handler.reviewer else { throw EscalationError.notAllowed }
+        let name = try await askerName(ofDraft: id)
+        let masker = self.masker
+        let (_, entry) = try await store.reviewDraft(
+            id, event: TicketEvent(actor: handler.id, action: "approved", detail: id, date: now())
+        ) { draft in
+            // Another unit's draft is reported as unknown, like another unit's ticket.
+            guard handler.reviews(draft.unit) else { throw EscalationError.unknownEntry(id) }
+            var entry = draft.entry
+            if let question, !question.isBlank { entry.question = masker.mask(question.trimmedWhitespace, askerName: name) }
+            if let answer, !answer.isBlank { entry.answer = masker.mask(answer.trimmedWhitespace, askerName: name) }
+            return entry
+        }
+        guard let entry else { throw EscalationError.unknownEntry(id) }
+        learn(entry)
+        return entry
+    }
+
+    /// Rejects a draft: it never answers anyone.
+    package func reject(_ id: String, by handler: Handler) async throws {
+        guard handler.admin || handler.reviewer else { throw EscalationError.notAllowed }
+        _ = try await store.reviewDraft(id, event: TicketEvent(actor: handler.id, action: "rejected", detail: id,
+                                                                date: now())) { draft in
+            guard handler.reviews(draft.unit) else { throw EscalationError.unknownEntry(id) }
+            return nil
+        }
+    }
+
+    /// The name the asker of a draft's ticket gave, to mask it in a reviewer's edits.
+    func askerName(ofDraft id: String) async throws -> String? {
+        guard id.hasPrefix("phieu-"), let number = Int(id.dropFirst(6)), let ticket = try await store.ticket(number) else {
+            return nil
+        }
+        return try await store.conversation(ticket.conversation)?.name
     }
 
     /// The knowledge-base id of what an answered ticket teaches.
@@ -261,8 +422,8 @@ package final class EscalationService: Sendable {
     {
         guard var entry = try await store.entry(id) else { throw EscalationError.unknownEntry(id) }
         guard handler.admin || entry.unit == nil || entry.unit == handler.unit else { throw EscalationError.notAllowed }
-        if let question, !question.isBlank { entry.question = question.trimmedWhitespace }
-        if let answer, !answer.isBlank { entry.answer = answer.trimmedWhitespace }
+        if let question, !question.isBlank { entry.question = masker.mask(question.trimmedWhitespace) }
+        if let answer, !answer.isBlank { entry.answer = masker.mask(answer.trimmedWhitespace) }
         try await store.saveEntry(entry, source: "handler:\(handler.id)")
         learn(entry)
         return entry
@@ -277,10 +438,10 @@ package final class EscalationService: Sendable {
     }
 
     /// The report a handler may read: their unit's (all units for an admin).
-    package func report(for handler: Handler, since: Date, until: Date) async throws -> Report {
+    package func report(for handler: Handler, period: ReportPeriod) async throws -> Report {
         guard let store = store as? SQLiteStore else { throw EscalationError.badRequest("Kho dữ liệu này không lập báo cáo.") }
         return try await ReportBuilder(store: store, topics: configuration.topics)
-            .build(since: since, until: until, unit: handler.admin ? nil : handler.unit)
+            .build(since: period.since, until: period.until, unit: handler.admin ? nil : handler.unit, now: now())
     }
 
     // MARK: - Helpers
@@ -296,7 +457,7 @@ package final class EscalationService: Sendable {
     func change(_ number: Int, by handler: Handler, action: String, detail: String = "",
                 _ edit: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
     {
-        try await store.updateTicket(number, event: TicketEvent(actor: handler.id, action: action, detail: detail)) {
+        try await store.updateTicket(number, event: TicketEvent(actor: handler.id, action: action, detail: detail, date: now())) {
             ticket in
             guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
             try edit(&ticket)

@@ -2,10 +2,21 @@ import Synchronization
 
 /// What the desk pushes to live connections on its own.
 package enum DeskEvent: Sendable, Hashable {
-    /// A new (or transferred, or reopened) ticket, for the handlers of its unit and admins.
-    case ticket(Ticket)
-    /// A unit's reply, for the connections of the asker's conversation.
+    /// A ticket the handlers of its unit (and admins) should know of now, and why.
+    case ticket(Ticket, TicketNotice)
+    /// A unit's message (answer or progress update), for the connections of the asker's
+    /// conversation.
     case reply(Delivery)
+    /// A unit's answer waiting for review, for the unit's reviewers and admins.
+    case draft(DraftEntry)
+    /// A handler's session ended: their token was revoked or expired.
+    case signedOut(handler: String, reason: SignOutReason)
+}
+
+/// Why a handler's live session ended.
+package enum SignOutReason: String, Sendable, Hashable {
+    case revoked
+    case expired
 }
 
 /// Who is listening: live connections register here and are told of the events that concern
@@ -16,16 +27,33 @@ package final class EventHub: Sendable {
     package struct Interest: Sendable, Hashable {
         /// The asker's conversation (replies).
         package var conversation: String?
+        /// The logged-in handler's id (nil for askers).
+        package var handler: String?
         /// The handler's unit (new tickets); nil for askers.
         package var unit: String?
-        /// An admin hears of every unit's tickets.
+        /// An admin hears of every unit's tickets and drafts.
         package var admin = false
+        /// A reviewer hears of their unit's drafts.
+        package var reviewer = false
 
         /// Creates an interest.
-        package init(conversation: String? = nil, unit: String? = nil, admin: Bool = false) {
+        package init(conversation: String? = nil, handler: String? = nil, unit: String? = nil, admin: Bool = false,
+                     reviewer: Bool = false)
+        {
             self.conversation = conversation
+            self.handler = handler
             self.unit = unit
             self.admin = admin
+            self.reviewer = reviewer
+        }
+
+        func wants(_ event: DeskEvent) -> Bool {
+            switch event {
+            case .ticket(let ticket, _): handler != nil && (admin || unit == ticket.unit)
+            case .reply(let delivery): conversation == delivery.conversation
+            case .draft(let draft): handler != nil && (admin || (reviewer && unit == draft.unit))
+            case .signedOut(let id, _): handler == id
+            }
         }
     }
 
@@ -58,18 +86,31 @@ package final class EventHub: Sendable {
         _ = subscribers.withLock { $0.all.removeValue(forKey: key) }
     }
 
+    /// The handlers with a live session.
+    package func handlers() -> Set<String> {
+        subscribers.withLock { state in Set(state.all.values.compactMap(\.interest.handler)) }
+    }
+
+    /// Ends the live sessions of these handlers: each is told why, and hears nothing more for
+    /// a handler (replies to the conversation it is in still come).
+    package func signOut(_ handlers: [String: SignOutReason]) {
+        let told = subscribers.withLock { state -> [(@Sendable (DeskEvent) -> Void, DeskEvent)] in
+            var told: [(@Sendable (DeskEvent) -> Void, DeskEvent)] = []
+            for (key, subscriber) in state.all {
+                guard let id = subscriber.interest.handler, let reason = handlers[id] else { continue }
+                state.all[key]?.interest = Interest(conversation: subscriber.interest.conversation)
+                told.append((subscriber.deliver, .signedOut(handler: id, reason: reason)))
+            }
+            return told
+        }
+        for (deliver, event) in told { deliver(event) }
+    }
+
     /// Tells every interested listener; returns how many were told.
     @discardableResult
     package func publish(_ event: DeskEvent) -> Int {
         let targets = subscribers.withLock { state in
-            state.all.values.filter { subscriber in
-                switch event {
-                case .ticket(let ticket):
-                    subscriber.interest.admin || subscriber.interest.unit == ticket.unit
-                case .reply(let delivery):
-                    subscriber.interest.conversation == delivery.conversation
-                }
-            }.map(\.deliver)
+            state.all.values.filter { $0.interest.wants(event) }.map(\.deliver)
         }
         for deliver in targets { deliver(event) }
         return targets.count

@@ -67,8 +67,11 @@ package struct Ticket: Sendable, Hashable {
     package var status: TicketStatus
     /// The handler who holds it (claimed), if any.
     package var handler: String?
-    /// When an answer is due.
+    /// When an answer is due (the end of the last working day of the kind's time limit).
     package var due: Date
+    /// When the asker is owed news again: a week (by default) after they were last told
+    /// something — the receipt, a progress update, the answer.
+    package var updateDue: Date
     package var createdAt: Date
     package var updatedAt: Date
     /// When the unit first replied.
@@ -76,10 +79,36 @@ package struct Ticket: Sendable, Hashable {
     /// A reply could not be delivered yet (a gateway refused it); shown to handlers.
     package var undelivered: Bool
 
+    /// Still waiting for its answer (new or assigned).
+    package var isOpen: Bool { status == .new || status == .assigned }
+
     /// Whether the answer is past due (open tickets only).
-    package func isOverdue(at now: Date = Date()) -> Bool {
-        (status == .new || status == .assigned) && now > due
+    package func isOverdue(at now: Date) -> Bool {
+        isOpen && now > due
     }
+
+    /// Whether the asker is owed a progress update (open tickets only).
+    package func owesUpdate(at now: Date) -> Bool {
+        isOpen && now >= updateDue
+    }
+
+    /// The flags a handler sees on it: `overdue`, `owes-update`, `undelivered`.
+    package func flags(at now: Date) -> [String] {
+        (isOverdue(at: now) ? ["overdue"] : []) + (owesUpdate(at: now) ? ["owes-update"] : [])
+            + (undelivered ? ["undelivered"] : [])
+    }
+}
+
+/// Why the desk tells a unit's handlers of a ticket.
+package enum TicketNotice: String, Sendable, Hashable {
+    /// Raised just now.
+    case raised = "new"
+    /// Transferred to the unit.
+    case transferred
+    /// Reopened.
+    case reopened
+    /// Open for a week (by default) without news to the asker.
+    case owesUpdate = "owes-update"
 }
 
 /// One line of a ticket's audit trail: who did what, when. Append-only.
@@ -102,10 +131,20 @@ package struct TicketEvent: Sendable, Hashable {
     }
 }
 
-/// A unit's reply on its way to the asker: kept until the asker's client acknowledges it.
+/// A unit's message on its way to the asker: kept until the asker's client acknowledges it.
 package struct Delivery: Sendable, Hashable {
+    /// What the message is.
+    package enum Kind: String, Sendable, Hashable {
+        /// The unit's answer.
+        case answer = "reply"
+        /// News on a ticket still being handled (the ticket stays open).
+        case progress = "update"
+    }
+
     /// Delivery id (the client drops a repeat by it).
     package var id: Int
+    /// The answer, or a progress update.
+    package var kind: Kind = .answer
     package var conversation: String
     package var ticket: Int
     /// The unit that replied.
@@ -114,7 +153,8 @@ package struct Delivery: Sendable, Hashable {
     package var createdAt: Date
 }
 
-/// A handler: a person of a unit who answers its tickets (admins see every unit).
+/// A handler: a person of a unit who answers its tickets (admins see every unit). A reviewer
+/// also approves the unit's answers before they become public knowledge.
 package struct Handler: Sendable, Hashable {
     /// Short id, part of the login token.
     package var id: String
@@ -122,18 +162,64 @@ package struct Handler: Sendable, Hashable {
     package var name: String
     package var admin: Bool
     package var revoked: Bool
+    /// Reviews the unit's draft entries.
+    package var reviewer: Bool
+    /// When the token stops working (nil: never).
+    package var expiresAt: Date?
 
     /// Creates a handler.
-    package init(id: String, unit: String, name: String, admin: Bool = false, revoked: Bool = false) {
+    package init(id: String, unit: String, name: String, admin: Bool = false, revoked: Bool = false,
+                 reviewer: Bool = false, expiresAt: Date? = nil)
+    {
         self.id = id
         self.unit = unit
         self.name = name
         self.admin = admin
         self.revoked = revoked
+        self.reviewer = reviewer
+        self.expiresAt = expiresAt
     }
 
     /// Whether this handler may see and act on a ticket of `unit`.
     package func covers(_ unit: String) -> Bool { admin || unit == self.unit }
+
+    /// Whether this handler may approve or reject drafts of `unit`.
+    package func reviews(_ unit: String) -> Bool { admin || (reviewer && unit == self.unit) }
+
+    /// Whether the token works at `now`: not revoked, not expired.
+    package func isActive(at now: Date) -> Bool {
+        !revoked && (expiresAt.map { now < $0 } ?? true)
+    }
+}
+
+/// A unit's answer waiting for a reviewer before it answers anyone else: the ticket's question
+/// and the answer, both with personal data masked.
+package struct DraftEntry: Sendable, Hashable {
+    /// The knowledge-base id it will have (`phieu-N`).
+    package var kb: String
+    package var ticket: Int
+    /// The unit whose reviewers decide.
+    package var unit: String
+    package var topic: String?
+    package var question: String
+    package var answer: String
+    package var createdAt: Date
+
+    /// Creates a draft.
+    package init(kb: String, ticket: Int, unit: String, topic: String?, question: String, answer: String, createdAt: Date) {
+        self.kb = kb
+        self.ticket = ticket
+        self.unit = unit
+        self.topic = topic
+        self.question = question
+        self.answer = answer
+        self.createdAt = createdAt
+    }
+
+    /// The entry it becomes when approved.
+    package var entry: KnowledgeEntry {
+        KnowledgeEntry(id: kb, question: question, answer: answer, topic: topic, unit: unit)
+    }
 }
 
 /// An answering unit as stored (corpus units, plus any added with `motcua units add`).
@@ -182,6 +268,12 @@ package struct EscalationError: Error, Hashable, CustomStringConvertible {
     package static func badState(_ ticket: Ticket, _ action: String) -> EscalationError {
         EscalationError(code: "bad-state",
                         description: "Phiếu số \(ticket.number) đang ở trạng thái \"\(ticket.status.label)\", không thể \(action).")
+    }
+    /// Too many tickets from one conversation or address in the last hour.
+    package static func tooManyTickets(_ limit: Int) -> EscalationError {
+        EscalationError(code: "too-many-tickets",
+                        description: "Anh/chị đã gửi \(limit) yêu cầu cho cán bộ trong một giờ qua. Các yêu cầu đó đang được "
+                            + "xử lý; anh/chị vui lòng chờ trả lời hoặc gửi lại sau ít phút.")
     }
     /// A malformed request (empty text, score out of range, …).
     package static func badRequest(_ why: String) -> EscalationError {

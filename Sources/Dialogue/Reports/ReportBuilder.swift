@@ -16,13 +16,16 @@ package struct ReportBuilder: Sendable {
     }
 
     /// The report for `[since, until)`, for one unit (its topics and tickets) or all.
+    /// - Throws: `ReportPeriod.Invalid` for a period outside 2000–2100 or empty.
     package func build(since: Date, until: Date, unit: String? = nil, now: Date = Date()) async throws -> Report {
+        _ = try ReportPeriod(since: since, until: until)
         let from = StoredDate.text(since)
         let to = StoredDate.text(until)
         let before = StoredDate.text(since.addingTimeInterval(-until.timeIntervalSince(since)))
         let unitTopics = unit.map { unit in topics.filter { $0.unit == unit }.map(\.id) }
         let names = Dictionary(topics.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let nowText = StoredDate.text(now)
+        let masker = PersonalDataMasker()
         return try await store.writer.read { db in
             // Questions: replies to questions carry the topic of the answer or the ticket.
             var topicFilter = ""
@@ -157,7 +160,8 @@ package struct ReportBuilder: Sendable {
                     + "WHERE t.createdAt >= ? AND t.createdAt < ?\(unitFilter) GROUP BY t.question ORDER BY n DESC LIMIT 2000",
                 arguments: [from, to] + unitArgument
             ).map { row in
-                (question: row["question"] as String, count: row["n"] as Int,
+                // Managers read these: the askers' names, numbers and addresses stay in their tickets.
+                (question: masker.mask(row["question"] as String), count: row["n"] as Int,
                  tickets: (row["numbers"] as String).split(separator: ",").compactMap { Int($0) })
             }
 

@@ -38,10 +38,28 @@ package protocol EscalationStore: Sendable {
     func updateTicket(_ number: Int, event: TicketEvent, change: @escaping @Sendable (inout Ticket) throws -> Void)
         async throws -> Ticket
 
-    /// A unit's reply: the ticket becomes answered, the reply is appended to its trail, put in
-    /// the asker's outbox, and (when given) saved as a knowledge-base entry — one transaction.
-    func replyToTicket(_ number: Int, event: TicketEvent, learned: KnowledgeEntry?,
-                       check: @escaping @Sendable (Ticket) throws -> Void) async throws -> (Ticket, Delivery)
+    /// A unit's message to the asker — its answer or a progress update — in one transaction:
+    /// the ticket changed by `change` (it may refuse by throwing), the event appended to its
+    /// trail, the message put in the asker's outbox, and what the answer teaches saved (a
+    /// draft for review, or a live entry).
+    func sendToAsker(_ number: Int, kind: Delivery.Kind, event: TicketEvent, learned: LearnedEntry?,
+                     change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> (Ticket, Delivery)
+
+    /// Open tickets whose asker is owed news at `now` and whose unit has not been reminded since
+    /// it fell due; marks them reminded.
+    func remindUpdates(at now: Date) async throws -> [Ticket]
+
+    // MARK: Review
+
+    /// Drafts waiting for review, of a unit (nil: all), oldest first, at most `limit`.
+    func drafts(unit: String?, limit: Int) async throws -> [DraftEntry]
+
+    /// Decides a waiting draft in one transaction: `decide` sees it (and may refuse by
+    /// throwing) and returns the entry to publish, or nil to reject it; the decision is
+    /// appended to its ticket's trail as `event`.
+    /// - Throws: `EscalationError.unknownEntry` when no draft with this id waits.
+    func reviewDraft(_ id: String, event: TicketEvent, decide: @escaping @Sendable (DraftEntry) throws -> KnowledgeEntry?)
+        async throws -> (DraftEntry, KnowledgeEntry?)
 
     // MARK: Outbox
 
@@ -58,8 +76,9 @@ package protocol EscalationStore: Sendable {
 
     // MARK: Ratings
 
-    /// Stores the asker's rating of a ticket (1–5) and appends a `rated` event.
-    func rate(ticket: Int, score: Int, comment: String?) async throws
+    /// Stores the asker's rating of a ticket (1–5), replacing any earlier one, and appends a
+    /// `rated` event.
+    func rate(ticket: Int, score: Int, comment: String?, at date: Date) async throws
 
     // MARK: Units and handlers
 
@@ -69,7 +88,7 @@ package protocol EscalationStore: Sendable {
     /// Adds or renames units (the corpus's at import; `motcua units add`).
     func saveUnits(_ units: [UnitRecord]) async throws
 
-    /// Adds a handler with the SHA-256 of their secret.
+    /// Adds a handler (with their reviewer flag and expiry) with the SHA-256 of their secret.
     func addHandler(_ handler: Handler, secretHash: Data) async throws
 
     /// A handler and their secret's hash.
@@ -102,10 +121,14 @@ package struct TicketDraft: Sendable, Hashable {
     package var question: String
     package var context: [String]
     package var due: Date
+    /// When the asker is owed news (a week after the receipt, by default).
+    package var updateDue: Date
+    /// When it is raised.
+    package var createdAt: Date
 
     /// Creates a draft.
     package init(conversation: String, kind: TicketKind, topic: String, unit: String, question: String,
-                 context: [String], due: Date)
+                 context: [String], due: Date, updateDue: Date? = nil, createdAt: Date = Date())
     {
         self.conversation = conversation
         self.kind = kind
@@ -114,7 +137,16 @@ package struct TicketDraft: Sendable, Hashable {
         self.question = question
         self.context = context
         self.due = due
+        self.createdAt = createdAt
+        self.updateDue = updateDue ?? createdAt.addingTimeInterval(7 * 86_400)
     }
+}
+
+/// What a unit's answer teaches: a draft that waits for a reviewer, or an entry that answers
+/// the next asker at once (review switched off).
+package enum LearnedEntry: Sendable, Hashable {
+    case draft(DraftEntry)
+    case live(KnowledgeEntry)
 }
 
 /// Everything the daemon stores.

@@ -89,21 +89,22 @@ extension SQLiteStore: EscalationStore {
 
     static func insert(_ draft: TicketDraft, in db: Database) throws -> Ticket {
         let context = String(decoding: try JSONEncoder().encode(draft.context), as: UTF8.self)
-        let now = Date()
+        let now = draft.createdAt
         try db.cachedStatement(sql: """
-                INSERT INTO ticket (conversationId, kind, topic, unit, question, context, status, due, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
+                INSERT INTO ticket (conversationId, kind, topic, unit, question, context, status, due, createdAt, updatedAt,
+                updateDue) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
                 """
         ).execute(arguments: [draft.conversation, draft.kind.rawValue, draft.topic, draft.unit, draft.question, context,
-                              StoredDate.text(draft.due), StoredDate.text(now), StoredDate.text(now)])
+                              StoredDate.text(draft.due), StoredDate.text(now), StoredDate.text(now),
+                              StoredDate.text(draft.updateDue)])
         let number = Int(db.lastInsertedRowID)
         try append(TicketEvent(actor: "asker", action: "created", detail: draft.question, date: now), to: number, in: db)
         // Dates as stored (to the millisecond), so the ticket equals what a later read returns.
-        let stored = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded() / 1000)
+        func stored(_ date: Date) -> Date { Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000) }
         return Ticket(number: number, conversation: draft.conversation, kind: draft.kind, topic: draft.topic,
                       unit: draft.unit, question: draft.question, context: draft.context, status: .new, handler: nil,
-                      due: Date(timeIntervalSince1970: (draft.due.timeIntervalSince1970 * 1000).rounded() / 1000),
-                      createdAt: stored, updatedAt: stored, answeredAt: nil, undelivered: false)
+                      due: stored(draft.due), updateDue: stored(draft.updateDue), createdAt: stored(now),
+                      updatedAt: stored(now), answeredAt: nil, undelivered: false)
     }
 
     package func ticket(_ number: Int) async throws -> Ticket? {
@@ -151,27 +152,50 @@ extension SQLiteStore: EscalationStore {
         }
     }
 
-    package func replyToTicket(_ number: Int, event: TicketEvent, learned: KnowledgeEntry?,
-                               check: @escaping @Sendable (Ticket) throws -> Void) async throws -> (Ticket, Delivery)
+    package func sendToAsker(_ number: Int, kind: Delivery.Kind, event: TicketEvent, learned: LearnedEntry?,
+                             change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> (Ticket, Delivery)
     {
-        let learnedJSON = try learned.map { try Self.entryEncoder.encode($0) }
+        let learnedJSON = try learned.flatMap { learned -> Data? in
+            guard case .live(let entry) = learned else { return nil }
+            return try Self.entryEncoder.encode(entry)
+        }
         return try await batcher.commit { db in
             guard var ticket = try Self.fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
-            try check(ticket)
-            ticket.status = .answered
+            try change(&ticket)
             ticket.updatedAt = event.date
-            if ticket.answeredAt == nil { ticket.answeredAt = event.date }
             try Self.save(ticket, in: db)
             try Self.append(event, to: number, in: db)
             try db.execute(
-                sql: "INSERT INTO delivery (conversationId, ticket, unit, text, createdAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [ticket.conversation, number, ticket.unit, event.detail, StoredDate.text(event.date)])
-            let delivery = Delivery(id: Int(db.lastInsertedRowID), conversation: ticket.conversation, ticket: number,
-                                    unit: ticket.unit, text: event.detail, createdAt: event.date)
-            if let learned, let learnedJSON {
-                try Self.upsertEntry(id: learned.id, json: learnedJSON, source: "ticket:\(number)", in: db)
+                sql: "INSERT INTO delivery (conversationId, ticket, unit, text, createdAt, kind) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [ticket.conversation, number, ticket.unit, event.detail, StoredDate.text(event.date),
+                            kind.rawValue])
+            let delivery = Delivery(id: Int(db.lastInsertedRowID), kind: kind, conversation: ticket.conversation,
+                                    ticket: number, unit: ticket.unit, text: event.detail, createdAt: event.date)
+            switch learned {
+            case .live(let entry)?:
+                try Self.upsertEntry(id: entry.id, json: learnedJSON!, source: "ticket:\(number)", in: db)
+            case .draft(let draft)?:
+                try Self.saveDraft(draft, in: db)
+            case nil:
+                break
             }
             return (ticket, delivery)
+        }
+    }
+
+    package func remindUpdates(at now: Date) async throws -> [Ticket] {
+        let nowText = StoredDate.text(now)
+        return try await batcher.commit { db in
+            let tickets = try Row.fetchAll(
+                db, sql: """
+                    SELECT * FROM ticket WHERE status IN ('new', 'assigned') AND updateDue <= ?
+                    AND (remindedAt IS NULL OR remindedAt < updateDue) ORDER BY updateDue LIMIT 1000
+                    """, arguments: [nowText]
+            ).map(Self.ticket(from:))
+            for ticket in tickets {
+                try db.execute(sql: "UPDATE ticket SET remindedAt = ? WHERE number = ?", arguments: [nowText, ticket.number])
+            }
+            return tickets
         }
     }
 
@@ -185,19 +209,20 @@ extension SQLiteStore: EscalationStore {
             number: row["number"], conversation: row["conversationId"],
             kind: TicketKind(rawValue: row["kind"]) ?? .question, topic: row["topic"], unit: row["unit"],
             question: row["question"], context: context, status: TicketStatus(rawValue: row["status"]) ?? .new,
-            handler: row["handler"], due: row["due"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
-            answeredAt: row["answeredAt"], undelivered: row["undelivered"])
+            handler: row["handler"], due: row["due"], updateDue: row["updateDue"], createdAt: row["createdAt"],
+            updatedAt: row["updatedAt"], answeredAt: row["answeredAt"], undelivered: row["undelivered"])
     }
 
     static func save(_ ticket: Ticket, in db: Database) throws {
         try db.execute(
             sql: """
                 UPDATE ticket SET kind = ?, topic = ?, unit = ?, status = ?, handler = ?, due = ?, updatedAt = ?,
-                answeredAt = ?, undelivered = ? WHERE number = ?
+                answeredAt = ?, undelivered = ?, updateDue = ? WHERE number = ?
                 """,
             arguments: [ticket.kind.rawValue, ticket.topic, ticket.unit, ticket.status.rawValue, ticket.handler,
                         StoredDate.text(ticket.due), StoredDate.text(ticket.updatedAt),
-                        ticket.answeredAt.map(StoredDate.text), ticket.undelivered, ticket.number])
+                        ticket.answeredAt.map(StoredDate.text), ticket.undelivered, StoredDate.text(ticket.updateDue),
+                        ticket.number])
     }
 
     static func append(_ event: TicketEvent, to ticket: Int, in db: Database) throws {
@@ -211,8 +236,9 @@ extension SQLiteStore: EscalationStore {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE conversationId = ? AND ackedAt IS NULL ORDER BY id",
                              arguments: [conversation]).map {
-                Delivery(id: $0["id"], conversation: $0["conversationId"], ticket: $0["ticket"], unit: $0["unit"],
-                         text: $0["text"], createdAt: $0["createdAt"])
+                Delivery(id: $0["id"], kind: Delivery.Kind(rawValue: $0["kind"]) ?? .answer,
+                         conversation: $0["conversationId"], ticket: $0["ticket"], unit: $0["unit"], text: $0["text"],
+                         createdAt: $0["createdAt"])
             }
         }
     }
@@ -249,11 +275,15 @@ extension SQLiteStore: EscalationStore {
 
     // MARK: - Ratings
 
-    package func rate(ticket: Int, score: Int, comment: String?) async throws {
+    package func rate(ticket: Int, score: Int, comment: String?, at now: Date) async throws {
         try await batcher.commit { db in
-            let now = Date()
-            try db.execute(sql: "INSERT INTO rating (ticket, score, comment, date) VALUES (?, ?, ?, ?)",
-                           arguments: [ticket, score, comment, StoredDate.text(now)])
+            // One rating per ticket: a new one replaces the old (the trail keeps both).
+            try db.execute(
+                sql: """
+                    INSERT INTO rating (ticket, score, comment, date) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(ticket) DO UPDATE SET score = excluded.score, comment = excluded.comment, date = excluded.date
+                    """,
+                arguments: [ticket, score, comment, StoredDate.text(now)])
             try Self.append(TicketEvent(actor: "asker", action: "rated", detail: "\(score)" + (comment.map { ": \($0)" } ?? ""),
                                         date: now), to: ticket, in: db)
         }
@@ -282,8 +312,12 @@ extension SQLiteStore: EscalationStore {
     package func addHandler(_ handler: Handler, secretHash: Data) async throws {
         try await writer.write { db in
             try db.execute(
-                sql: "INSERT INTO handler (id, unit, name, admin, secretHash, revoked, createdAt) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                arguments: [handler.id, handler.unit, handler.name, handler.admin, secretHash, StoredDate.text(Date())])
+                sql: """
+                    INSERT INTO handler (id, unit, name, admin, secretHash, revoked, createdAt, reviewer, expiresAt)
+                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
+                    """,
+                arguments: [handler.id, handler.unit, handler.name, handler.admin, secretHash, StoredDate.text(Date()),
+                            handler.reviewer, handler.expiresAt.map(StoredDate.text)])
         }
     }
 
@@ -309,7 +343,8 @@ extension SQLiteStore: EscalationStore {
     }
 
     static func handler(from row: Row) -> Handler {
-        Handler(id: row["id"], unit: row["unit"], name: row["name"], admin: row["admin"], revoked: row["revoked"])
+        Handler(id: row["id"], unit: row["unit"], name: row["name"], admin: row["admin"], revoked: row["revoked"],
+                reviewer: row["reviewer"], expiresAt: row["expiresAt"])
     }
 
     // MARK: - Knowledge

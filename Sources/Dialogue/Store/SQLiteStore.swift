@@ -14,8 +14,9 @@ package struct SQLiteStore: ConversationStore {
 
     /// Opens (creating if needed) the store in `directory` (`motcua.sqlite`, WAL).
     package static func open(directory: String) throws -> SQLiteStore {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.prepareDirectory(directory)
         let path = "\(directory)/motcua.sqlite"
+        try PrivateFiles.prepareDatabase(path)
         let pool = try DatabasePool(path: path, configuration: configuration(autoCheckpoint: false))
         try migrator.migrate(pool)
         return try SQLiteStore(pool, checkpointer: DatabaseQueue(path: path, configuration: configuration()))
@@ -110,6 +111,7 @@ package struct SQLiteStore: ConversationStore {
             try db.create(index: "message_on_date", on: "message", columns: ["date"])
             try db.create(index: "ticket_on_createdAt", on: "ticket", columns: ["createdAt"])
         }
+        registerTrust(in: &migrator)
         return migrator
     }
 

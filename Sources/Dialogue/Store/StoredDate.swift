@@ -6,9 +6,17 @@ import Foundation
 /// Formatted here by hand: GRDB formats a `Date` argument with a `DateFormatter`, which took
 /// 2.5 % of the daemon's time under load for a fixed-width string of digits.
 package enum StoredDate {
-    /// The stored text of a date.
+    /// The first and last instants the text format can hold (years 0001 to 9999).
+    static let representable: ClosedRange<Double> = -62_135_596_800...253_402_300_799.999
+
+    /// The stored text of a date. Total: a date outside years 0001–9999 (or not a number) is
+    /// written as the nearest one the format holds, so no value can trap here. Callers that
+    /// take dates from people refuse dates outside a sane range before they get this far.
     package static func text(_ date: Date) -> String {
-        let total = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds1970 = date.timeIntervalSince1970
+        if seconds1970.isNaN { seconds1970 = 0 }
+        seconds1970 = min(max(seconds1970, representable.lowerBound), representable.upperBound)
+        let total = Int64((seconds1970 * 1000).rounded())
         var seconds = time_t(total.quotientAndRemainderFlooring(1000).quotient)
         let milliseconds = Int(total - Int64(seconds) * 1000)
         var parts = tm()

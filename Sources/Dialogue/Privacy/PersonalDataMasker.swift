@@ -1,0 +1,542 @@
+import Retrieval
+
+/// Finds the personal data in a question or an answer before it becomes knowledge that
+/// strangers are answered with, and masks it: national id numbers (CCCD, 12 digits; CMND, 9),
+/// phone numbers (mobile, landline, +84), e-mail addresses, street and village addresses, and
+/// names — the asker's own (from `hello`), a name someone introduces ("tôi là …", "họ tên: …")
+/// and a name after a form of address ("anh Nguyễn Văn An", "chị Lan"). Works with and without
+/// diacritics, in any case; what it keeps is the rest of the text, word for word.
+///
+/// Written by hand over the text's characters: the rules are Vietnamese keywords, digit
+/// counts and capital letters, which regular expressions would state less readably, and no
+/// package knows Vietnamese addresses. Not on the hot path (it runs when a unit's answer is
+/// saved as a draft or approved).
+package struct PersonalDataMasker: Sendable {
+    /// What was found.
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
+        case name, idNumber, phone, email, address
+
+        /// What replaces it.
+        package var placeholder: String {
+            switch self {
+            case .name: "[họ tên]"
+            case .idNumber: "[số CCCD/CMND]"
+            case .phone: "[số điện thoại]"
+            case .email: "[email]"
+            case .address: "[địa chỉ]"
+            }
+        }
+    }
+
+    /// One piece of personal data: its kind and where it is (character offsets).
+    package struct Finding: Sendable, Hashable {
+        package var kind: Kind
+        package var range: Range<Int>
+    }
+
+    /// Creates a masker.
+    package init() {}
+
+    /// The text with every piece of personal data replaced by its placeholder.
+    /// - Parameter askerName: the asker's name as they gave it (`hello`'s `name`), if any.
+    package func mask(_ text: String, askerName: String? = nil) -> String {
+        let characters = Array(text)
+        let found = findings(in: characters, askerName: askerName)
+        guard !found.isEmpty else { return text }
+        var result = ""
+        var position = 0
+        for finding in found {
+            result.append(contentsOf: characters[position..<finding.range.lowerBound])
+            result += finding.kind.placeholder
+            position = finding.range.upperBound
+        }
+        result.append(contentsOf: characters[position...])
+        return result
+    }
+
+    /// The personal data in a text, in order, overlapping findings merged.
+    package func findings(in text: String, askerName: String? = nil) -> [Finding] {
+        findings(in: Array(text), askerName: askerName)
+    }
+
+    func findings(in characters: [Character], askerName: String?) -> [Finding] {
+        let words = Word.split(characters)
+        var found = Self.emails(characters) + Self.numbers(characters, words: words)
+        found += Self.addresses(words, characters)
+        found += Self.names(words, characters, askerName: askerName)
+        return Self.merged(found)
+    }
+
+    static func merged(_ found: [Finding]) -> [Finding] {
+        var merged: [Finding] = []
+        for finding in found.sorted(by: { ($0.range.lowerBound, -$0.range.count) < ($1.range.lowerBound, -$1.range.count) }) {
+            if let last = merged.last, finding.range.lowerBound < last.range.upperBound {
+                merged[merged.count - 1].range = last.range.lowerBound..<max(last.range.upperBound, finding.range.upperBound)
+            } else {
+                merged.append(finding)
+            }
+        }
+        return merged
+    }
+}
+
+// MARK: - Words
+
+extension PersonalDataMasker {
+    /// A word of the text: letters and digits (a house number keeps its `/` and letter:
+    /// "12/3A"), with its folded form (lower case, no diacritics) and where it ends a clause.
+    struct Word {
+        var range: Range<Int>
+        var text: String
+        var folded: String
+        /// A comma, or nothing but spaces, after it (inside a clause).
+        var commaAfter = false
+        /// The whole text is typed without diacritics (then a folded keyword is enough).
+        var inUnaccentedText = false
+        /// A `/` right after it: part of a reference ("2323/QĐ-BTTTT"), not a house number.
+        var slashAfter = false
+        /// A sentence or clause ends after it (`.` before a space and a capital, `?`, `!`, `;`,
+        /// a line break, `(`, `)`, the end of the text).
+        var endAfter = false
+
+        var isCapitalized: Bool { text.first?.isUppercase == true }
+        var isNumber: Bool { text.first?.isNumber == true }
+        /// A number that can be a house number (not one of a reference).
+        var isHouseNumber: Bool { isNumber && !slashAfter }
+
+        static func split(_ characters: [Character]) -> [Word] {
+            var words: [Word] = []
+            var index = 0
+            while index < characters.count {
+                let character = characters[index]
+                guard character.isLetter || character.isNumber else {
+                    if !words.isEmpty { mark(&words[words.count - 1], by: characters, at: index) }
+                    index += 1
+                    continue
+                }
+                let start = index
+                while index < characters.count {
+                    let next = characters[index]
+                    if next.isLetter || next.isNumber {
+                        index += 1
+                    } else if next == "/", index + 1 < characters.count, characters[index - 1].isNumber,
+                        characters[index + 1].isNumber
+                    {
+                        index += 1
+                    } else {
+                        break
+                    }
+                }
+                let text = String(characters[start..<index])
+                words.append(Word(range: start..<index, text: text, folded: fold(text)))
+            }
+            if !words.isEmpty { words[words.count - 1].endAfter = true }
+            if words.allSatisfy({ $0.text.lowercased() == $0.folded }) {
+                for index in words.indices { words[index].inUnaccentedText = true }
+            }
+            return words
+        }
+
+        /// Reads the punctuation after a word.
+        static func mark(_ word: inout Word, by characters: [Character], at index: Int) {
+            switch characters[index] {
+            case ",": word.commaAfter = true
+            case "/" where index == word.range.upperBound: word.slashAfter = true
+            case "?", "!", ";", "\n", "(", ")": word.endAfter = true
+            case ".":
+                // "P.5", "TP.HCM" go on; ". Tôi" ends the sentence.
+                let after = index + 1 < characters.count ? characters[index + 1] : " "
+                if after.isWhitespace || after == "." { word.endAfter = true }
+            default: break
+            }
+        }
+
+        static func fold(_ text: String) -> String {
+            Diacritics.foldedWords(text).joined()
+        }
+
+        /// Whether the word is one of `keywords` (written with diacritics); in a text typed
+        /// without any, its folded form is enough — "pho" is "phố", but "phó" is not, and in a
+        /// text with diacritics "ba" (three) is not "bà".
+        func isOne(of keywords: Keywords) -> Bool {
+            keywords.accented.contains(text.lowercased()) || (inUnaccentedText && keywords.folded.contains(folded))
+        }
+    }
+
+    /// Keywords as written, and the same without diacritics.
+    struct Keywords: Sendable {
+        let accented: Set<String>
+        let folded: Set<String>
+
+        init(_ words: [String]) {
+            accented = Set(words)
+            folded = Set(words.map { Diacritics.foldedWords($0).joined() })
+        }
+    }
+}
+
+// MARK: - E-mail addresses
+
+extension PersonalDataMasker {
+    static func emails(_ characters: [Character]) -> [Finding] {
+        func local(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || "._%+-".contains(c)) }
+        func domain(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || ".-".contains(c)) }
+        var found: [Finding] = []
+        for index in characters.indices where characters[index] == "@" {
+            var start = index
+            while start > 0, local(characters[start - 1]) { start -= 1 }
+            var end = index + 1
+            while end < characters.count, domain(characters[end]) { end += 1 }
+            while end > index + 1, characters[end - 1] == "." || characters[end - 1] == "-" { end -= 1 }
+            let host = characters[(index + 1)..<end]
+            guard start < index, let dot = host.lastIndex(of: "."), host.distance(from: dot, to: host.endIndex) >= 3 else {
+                continue
+            }
+            found.append(Finding(kind: .email, range: start..<end))
+        }
+        return found
+    }
+}
+
+// MARK: - Phone and id numbers
+
+extension PersonalDataMasker {
+    /// A run of digits written in groups ("0912 345 678", "0912.345.678", "+84 912-345-678",
+    /// "(024) 3943 1234"), possibly several numbers in a row.
+    struct DigitGroup {
+        var digits: String
+        var range: Range<Int>
+    }
+
+    static let idContext: [String] = ["cccd", "cmnd", "cmt", "cancuoc", "chungminh", "dinhdanh", "socancuoc", "hochieu"]
+    static let moneyWords: Set<String> = ["dong", "d", "vnd", "trieu", "ty", "nghin", "ngan", "usd", "tram"]
+
+    static func numbers(_ characters: [Character], words: [Word]) -> [Finding] {
+        var found: [Finding] = []
+        var index = 0
+        while index < characters.count {
+            guard characters[index].isNumber || (characters[index] == "+" || characters[index] == "(")
+                && index + 1 < characters.count && characters[index + 1].isNumber
+            else {
+                index += 1
+                continue
+            }
+            // Digits start a run only at a word boundary (not "A12", not "12/3").
+            if index > 0, characters[index - 1].isLetter || characters[index - 1] == "/" {
+                while index < characters.count, characters[index].isNumber { index += 1 }
+                continue
+            }
+            let plus = characters[index] == "+"
+            var groups: [DigitGroup] = []
+            var position = characters[index].isNumber ? index : index + 1
+            while position < characters.count {
+                if characters[position].isNumber {
+                    let start = position
+                    while position < characters.count, characters[position].isNumber { position += 1 }
+                    groups.append(DigitGroup(digits: String(characters[start..<position]), range: start..<position))
+                    continue
+                }
+                // One separator (or ") ") between groups.
+                var gap = position
+                while gap < characters.count, gap - position < 2, " .-()".contains(characters[gap]) { gap += 1 }
+                if gap > position, gap < characters.count, characters[gap].isNumber, !groups.isEmpty || plus {
+                    position = gap
+                } else {
+                    break
+                }
+            }
+            // A number glued to letters ("12A", "2020/NĐ") or part of a reference is not a phone.
+            let glued = position < characters.count && (characters[position].isLetter || characters[position] == "/")
+            if !glued {
+                found += classify(groups, plus: plus, start: index, characters: characters, words: words)
+            }
+            index = max(position, index + 1)
+        }
+        return found
+    }
+
+    /// The phone and id numbers in consecutive digit groups: the longest run of groups that
+    /// reads as one, then on after it.
+    static func classify(_ groups: [DigitGroup], plus: Bool, start: Int, characters: [Character], words: [Word])
+        -> [Finding]
+    {
+        var found: [Finding] = []
+        var first = 0
+        while first < groups.count {
+            var matched = false
+            for last in stride(from: groups.count, to: first, by: -1) {
+                let digits = groups[first..<last].map(\.digits).joined()
+                let lower = first == 0 ? start : groups[first].range.lowerBound
+                let range = lower..<groups[last - 1].range.upperBound
+                if let kind = kind(of: digits, plus: first == 0 && plus, range: range, characters: characters, words: words) {
+                    found.append(Finding(kind: kind, range: range))
+                    first = last
+                    matched = true
+                    break
+                }
+            }
+            if !matched { first += 1 }
+        }
+        return found
+    }
+
+    static func kind(of digits: String, plus: Bool, range: Range<Int>, characters: [Character], words: [Word]) -> Kind? {
+        let count = digits.count
+        let bytes = Array(digits.utf8)
+        if let next = words.first(where: { $0.range.lowerBound >= range.upperBound }),
+            moneyWords.contains(next.folded), next.range.lowerBound - range.upperBound <= 2
+        {
+            return nil
+        }
+        // +84 / 84 then 9 digits (mobile) or 10 (landline).
+        if digits.hasPrefix("84"), (11...12).contains(count), plus || count == 11, bytes[2] != UInt8(ascii: "0") {
+            return .phone
+        }
+        if count == 10, bytes[0] == UInt8(ascii: "0"), "35789".utf8.contains(bytes[1]) { return .phone }
+        if count == 11, digits.hasPrefix("02") { return .phone }
+        if count == 12, bytes[0] == UInt8(ascii: "0") { return .idNumber }
+        if count == 12 || count == 9 {
+            // Other 9- and 12-digit numbers are ids only when the text says so just before.
+            let before = String(characters[max(0, range.lowerBound - 30)..<range.lowerBound])
+            let folded = Diacritics.foldedWords(before).joined()
+            if idContext.contains(where: { folded.contains($0) }) { return .idNumber }
+        }
+        return nil
+    }
+}
+
+// MARK: - Addresses
+
+extension PersonalDataMasker {
+    /// Words that name a street or a lane (followed by a number or a name).
+    static let streetWords = Keywords(["đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "hxh"])
+    /// Words below the commune: villages, hamlets, residential groups.
+    static let villageWords = Keywords(["thôn", "xóm", "ấp", "khóm", "tổ", "khu"])
+    /// Village words that a name follows ("thôn Đông Lao").
+    static let namedVillageWords = Keywords(["thôn", "xóm", "ấp", "khóm"])
+    /// Words of the administrative units below the province, as an address names them.
+    static let unitKeywords = Keywords(["phường", "xã", "quận", "huyện", "thị trấn", "thị xã", "p", "q"])
+    /// Folded words that carry an address on: street, village and unit words.
+    static let addressWords: Set<String> = streetWords.folded.union(villageWords.folded).union([
+        "phuong", "xa", "thi", "tran", "quan", "huyen", "thanh", "pho", "tp", "tinh", "p", "q", "tt", "dan", "so",
+    ])
+    /// Folded words a clause goes on with that are not part of an address.
+    static let clauseWords: Set<String> = [
+        "thi", "de", "nen", "can", "muon", "hoi", "co", "khong", "duoc", "nhu", "the", "nao", "lam", "sao", "gi", "a",
+        "vay", "va", "ma", "nhung", "toi", "em", "anh", "chi", "minh", "o", "tai", "cua", "voi", "cho", "den", "tu",
+        "da", "dang", "se", "bi", "la", "nay", "do", "khi", "neu", "vi", "xin", "nho", "giup", "sdt", "dt", "cccd",
+        "cmnd", "email", "mail", "ho", "ten", "nop", "gui", "len", "ve", "roi", "chua", "hay", "hoac", "tuoi", "sinh",
+        "ngay", "thang", "nam",
+    ]
+    /// Labels after which an address follows (folded).
+    static let addressLabels: [[String]] = [
+        ["dia", "chi"], ["tru", "tai"], ["thuong", "tru"], ["tam", "tru"], ["noi", "o"], ["cho", "o"], ["cu", "tru"],
+        ["so", "nha"],
+    ]
+
+    static func addresses(_ words: [Word], _ characters: [Character]) -> [Finding] {
+        var found: [Finding] = []
+        var index = 0
+        while index < words.count {
+            guard let first = addressStart(words, at: index) else {
+                index += 1
+                continue
+            }
+            let end = addressEnd(words, from: first)
+            if end > first {
+                found.append(Finding(kind: .address, range: words[first].range.lowerBound..<words[end - 1].range.upperBound))
+            }
+            index = max(end, index + 1)
+        }
+        return found
+    }
+
+    /// Where an address begins at word `index`, if one does: a house number before a street
+    /// word and a name ("12 phố Huế", "số 5 ngõ 34"), a lane or village word before a number
+    /// ("ngõ 34", "tổ 5"), a village word before a name ("thôn Đông Lao"), or a label before
+    /// something that reads as an address ("địa chỉ: …", "thường trú tại …").
+    static func addressStart(_ words: [Word], at index: Int) -> Int? {
+        let word = words[index]
+        func at(_ offset: Int) -> Word? { index + offset < words.count ? words[index + offset] : nil }
+        for label in addressLabels where (0..<label.count).allSatisfy({ at($0)?.folded == label[$0] }) {
+            guard !words[index + label.count - 1].endAfter else { return nil }
+            var first = index + label.count
+            while first < words.count, ["la", "tai", "o"].contains(words[first].folded) { first += 1 }
+            // What follows must read as an address: a house number or a street, village or unit
+            // word in its first three words ("địa chỉ cổng dịch vụ công" is not one).
+            var looksLikeAddress = false
+            for word in words[first..<min(first + 3, words.count)] {
+                if word.isHouseNumber || word.isOne(of: streetWords) || word.isOne(of: villageWords)
+                    || word.isOne(of: unitKeywords)
+                {
+                    looksLikeAddress = true
+                    break
+                }
+                if word.endAfter { break }
+            }
+            return looksLikeAddress ? first : nil
+        }
+        guard !word.endAfter, let next = at(1) else { return nil }
+        if word.folded == "so", next.isHouseNumber, !next.endAfter, let after = at(2) {
+            // "số 12 ngõ 34 …", "số 12 Lê Lợi …"
+            return after.isOne(of: streetWords) || after.isOne(of: villageWords) || after.isCapitalized ? index : nil
+        }
+        if word.isHouseNumber, next.isOne(of: streetWords), !next.endAfter, let name = at(2), name.isCapitalized || name.isNumber {
+            return index
+        }
+        if word.isOne(of: streetWords) || word.isOne(of: villageWords) {
+            if next.isHouseNumber { return index }
+            // "thôn Đông Lao", "ấp Bình Thạnh": a village word before a name.
+            if word.isOne(of: namedVillageWords), next.isCapitalized { return index }
+        }
+        return nil
+    }
+
+    /// Where an address that begins at `first` ends (the word after its last): it goes on over
+    /// numbers, street, village and unit words and the names after them, then over
+    /// comma-separated parts that read as places ("Hai Bà Trưng, Hà Nội").
+    static func addressEnd(_ words: [Word], from first: Int) -> Int {
+        var index = first
+        var nameRun = 0
+        while index < words.count {
+            let word = words[index]
+            if word.isNumber || addressWords.contains(word.folded) {
+                nameRun = 0
+            } else if clauseWords.contains(word.folded) && !word.isCapitalized {
+                break
+            } else if word.isCapitalized || nameRun < 4 {
+                nameRun += 1
+            } else {
+                break
+            }
+            index += 1
+            if word.endAfter { break }
+            if word.commaAfter {
+                // The next part continues the address if it is short and reads as a place.
+                guard partIsPlace(words, from: index) else { break }
+                nameRun = 0
+            }
+        }
+        return index
+    }
+
+    /// Whether the comma-separated part starting at `start` reads as a place: at most five
+    /// words, none of them the words a sentence goes on with.
+    static func partIsPlace(_ words: [Word], from start: Int) -> Bool {
+        var index = start
+        while index < words.count, index - start < 5 {
+            let word = words[index]
+            if !word.isNumber, !addressWords.contains(word.folded), clauseWords.contains(word.folded), !word.isCapitalized {
+                return false
+            }
+            if word.commaAfter || word.endAfter { return true }
+            index += 1
+        }
+        return false
+    }
+}
+
+// MARK: - Names
+
+extension PersonalDataMasker {
+    /// Forms of address a name follows ("anh Nguyễn Văn An", "chị Lan").
+    static let titles = Keywords(["ông", "bà", "anh", "chị", "em", "cô", "chú", "bác"])
+    /// Phrases after which a person gives their name (folded).
+    static let introductions: [[String]] = [
+        ["toi", "ten", "la"], ["ten", "toi", "la"], ["em", "ten", "la"], ["minh", "ten", "la"], ["ho", "va", "ten"],
+        ["ho", "ten"], ["toi", "la"], ["em", "la"], ["minh", "la"], ["toi", "ten"], ["em", "ten"], ["ten", "la"],
+    ]
+    /// Surnames common enough to recognise a name typed in lower case ("nguyen van an").
+    static let surnames = Keywords([
+        "nguyễn", "trần", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "ngô", "dương", "đinh", "đoàn",
+        "trịnh", "trương", "lương", "triệu", "quách", "nghiêm", "lưu", "vương", "phùng", "kiều",
+    ])
+    /// The same, and "lê", after a person says their name is coming ("tôi là lê văn an").
+    static let surnamesAfterIntroduction = Keywords(surnames.accented.sorted() + ["lê"])
+    /// Folded words that end a name typed in lower case.
+    static let afterName: Set<String> = [
+        "o", "lam", "thuoc", "cong", "so", "sdt", "dt", "cccd", "cmnd", "dia", "muon", "hoi", "can", "xin", "va",
+        "nhung", "ma", "co", "khong", "duoc", "den", "tu", "tai", "cua", "voi", "cho", "la", "nam", "sinh", "tuoi",
+        "hien", "dang", "da", "email", "dien", "thoai", "nha", "phong", "chuyen", "vien", "can", "bo",
+    ]
+
+    static func names(_ words: [Word], _ characters: [Character], askerName: String?) -> [Finding] {
+        var found: [Finding] = []
+        if let askerName { found += asker(askerName, in: words) }
+        for index in words.indices {
+            // "tôi là Nguyễn Văn An", "họ và tên: Trần Thị Mai"
+            for phrase in introductions where index + phrase.count <= words.count
+                && (0..<phrase.count).allSatisfy({ words[index + $0].folded == phrase[$0] })
+            {
+                let start = index + phrase.count
+                if let run = nameRun(words, from: start, minimumCapitalized: 1, lowerCaseSurnames: surnamesAfterIntroduction) {
+                    found.append(Finding(kind: .name, range: words[start].range.lowerBound..<words[run - 1].range.upperBound))
+                }
+                break
+            }
+            // "anh Nguyễn Văn An", "ông Trần Bình"
+            if words[index].isOne(of: titles), !words[index].endAfter, !words[index].commaAfter,
+                let run = nameRun(words, from: index + 1, minimumCapitalized: 2, lowerCaseSurnames: surnames)
+            {
+                found.append(Finding(kind: .name, range: words[index + 1].range.lowerBound..<words[run - 1].range.upperBound))
+            }
+        }
+        return found
+    }
+
+    /// The end of a name starting at `start`: up to four capitalized words, or, typed in lower
+    /// case, a known surname and up to three words after it; nil when there is none.
+    static func nameRun(_ words: [Word], from start: Int, minimumCapitalized: Int, lowerCaseSurnames: Keywords) -> Int? {
+        guard start < words.count, !words[start].isNumber else { return nil }
+        var index = start
+        if words[start].isCapitalized {
+            while index < words.count, index - start < 4, words[index].isCapitalized, !words[index].isNumber {
+                index += 1
+                if words[index - 1].endAfter || words[index - 1].commaAfter { break }
+            }
+            return index - start >= minimumCapitalized ? index : nil
+        }
+        guard words[start].isOne(of: lowerCaseSurnames) else { return nil }
+        while index < words.count, index - start < 4, !words[index].isNumber,
+            index == start || !afterName.contains(words[index].folded)
+        {
+            index += 1
+            if words[index - 1].endAfter || words[index - 1].commaAfter { break }
+        }
+        return index - start >= 2 ? index : nil
+    }
+
+    /// The asker's own name wherever it appears: whole (in any case, with or without
+    /// diacritics); its last two or more syllables, capitalized ("Văn An"); its given name,
+    /// capitalized, after a form of address ("anh An").
+    static func asker(_ name: String, in words: [Word]) -> [Finding] {
+        let parts = Diacritics.foldedWords(name).map(String.init)
+        guard let given = parts.last else { return [] }
+        var found: [Finding] = []
+        var index = 0
+        while index < words.count {
+            var matched = 0
+            for length in stride(from: parts.count, through: min(2, parts.count), by: -1) {
+                guard index + length <= words.count,
+                    zip(parts.suffix(length), words[index..<(index + length)]).allSatisfy({ $0 == $1.folded })
+                else { continue }
+                if (length == parts.count && length >= 2) || words[index].isCapitalized {
+                    matched = length
+                    break
+                }
+            }
+            if matched == 0, words[index].folded == given, words[index].isCapitalized,
+                parts.count == 1 || (index > 0 && words[index - 1].isOne(of: titles))
+            {
+                matched = 1
+            }
+            if matched > 0 {
+                found.append(Finding(kind: .name, range: words[index].range.lowerBound..<words[index + matched - 1].range.upperBound))
+                index += matched
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+}

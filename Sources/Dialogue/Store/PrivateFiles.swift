@@ -1,0 +1,48 @@
+import Foundation
+
+/// The data directory and its files are readable by the daemon's own user only (0700 and
+/// 0600): they hold people's messages, phone numbers, and conversation ids that work like
+/// passwords. Created so, and an existing directory or file found looser is tightened.
+package enum PrivateFiles {
+    /// Creates `directory` (and its parents) owner-only, or tightens it if it exists.
+    package static func prepareDirectory(_ directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try tighten(directory, to: 0o700)
+    }
+
+    /// Creates an empty file owner-only if it does not exist yet (so that SQLite, which gives
+    /// its WAL and shared-memory files the database file's mode, creates those owner-only
+    /// too), and tightens it and its `-wal`, `-shm` companions if they exist.
+    package static func prepareDatabase(_ path: String) throws {
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        close(descriptor)
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            try tighten(file, to: 0o600)
+        }
+    }
+
+    /// Writes a small file (a state file, a conversation id) owner-only.
+    package static func write(_ text: String, to path: String) throws {
+        let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        try tighten(path, to: 0o600)
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            guard result > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            written += result
+        }
+    }
+
+    static func tighten(_ path: String, to mode: mode_t) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        // Only our own files: a directory shared with others (a parent like /tmp) is left alone.
+        guard status.st_uid == geteuid(), status.st_mode & 0o777 != mode else { return }
+        guard chmod(path, mode) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EPERM) }
+    }
+}

@@ -1,0 +1,81 @@
+import Testing
+
+@testable import Dialogue
+
+/// Personal data is masked before a question or answer becomes knowledge; the rest of the text
+/// is kept word for word.
+@Suite struct PersonalDataMaskerTests {
+    let masker = PersonalDataMasker()
+
+    /// A question holding a name, a national id number, a phone, an e-mail and a street address.
+    @Test func maskesEveryKindInAnAccentedQuestion() {
+        let question = "Tôi là Nguyễn Văn An, CCCD 001085012345, số điện thoại 0912 345 678, email an.nguyen@gmail.com, "
+            + "ở số 12 ngõ 34 phố Huế, quận Hai Bà Trưng, Hà Nội. Hồ sơ cấp chữ ký số của tôi nộp đã hai tuần chưa có kết quả?"
+        #expect(masker.mask(question) == "Tôi là [họ tên], CCCD [số CCCD/CMND], số điện thoại [số điện thoại], "
+            + "email [email], ở [địa chỉ]. Hồ sơ cấp chữ ký số của tôi nộp đã hai tuần chưa có kết quả?")
+    }
+
+    /// The same typed without diacritics, in lower case, with the digits ungrouped.
+    @Test func masksUnaccentedLowerCase() {
+        let question = "toi la nguyen van an, cccd 001085012345, sdt 0912345678, o so 12 ngo 34 pho hue, hai ba trung, ha noi. "
+            + "ho so chu ky so cua toi chua co ket qua"
+        #expect(masker.mask(question) == "toi la [họ tên], cccd [số CCCD/CMND], sdt [số điện thoại], o [địa chỉ]. "
+            + "ho so chu ky so cua toi chua co ket qua")
+    }
+
+    /// The asker's own name (from `hello`) is found however the answer writes it.
+    @Test func masksTheAskersOwnName() {
+        let answer = "Chào chị Mai, hồ sơ của chị Trần Thị Mai (TRAN THI MAI) đã được tiếp nhận."
+        #expect(masker.mask(answer, askerName: "Trần Thị Mai")
+            == "Chào chị [họ tên], hồ sơ của chị [họ tên] ([họ tên]) đã được tiếp nhận.")
+        #expect(masker.mask("Kính gửi ông Lê Minh Tuấn.") == "Kính gửi ông [họ tên].")
+    }
+
+    /// Phone numbers as people write them, and a 9-digit CMND after its label.
+    @Test(arguments: [
+        ("Gọi +84 912 345 678 nhé", "Gọi [số điện thoại] nhé"),
+        ("sđt 84912345678", "sđt [số điện thoại]"),
+        ("Máy bàn (024) 3943 1234.", "Máy bàn [số điện thoại]."),
+        ("liên hệ 0243.943.1234 hoặc 098-765-4321", "liên hệ [số điện thoại] hoặc [số điện thoại]"),
+        ("hai số 0912345678 0987654321", "hai số [số điện thoại] [số điện thoại]"),
+        ("CMND số 123 456 789 cấp năm 2010", "CMND số [số CCCD/CMND] cấp năm 2010"),
+        ("Họ và tên: Phạm Thu Hà; thường trú tại thôn Đông Lao, xã Đông La, huyện Hoài Đức",
+         "Họ và tên: [họ tên]; thường trú tại [địa chỉ]"),
+        ("dia chi: 25 Le Loi, P.5, Q.3, TP HCM", "dia chi: [địa chỉ]"),
+    ])
+    func masksCommonForms(_ text: String, _ expected: String) {
+        #expect(masker.mask(text) == expected)
+    }
+
+    /// What is not personal stays: document numbers, dates, hotlines, amounts, agencies,
+    /// provinces, and words that happen to share the asker's syllables.
+    @Test func keepsWhatIsNotPersonal() {
+        let text = "Theo Nghị định 47/2020/NĐ-CP ngày 09/04/2020 và Quyết định số 2323/QĐ-BTTTT, tổng đài 1900 1234 hỗ trợ; "
+            + "kinh phí 150.000.000 đồng; Cổng Dịch vụ công quốc gia; Cục An toàn thông tin; UBND tỉnh Nghệ An; "
+            + "hệ thống có 2 đường truyền; Địa chỉ cổng dịch vụ công quốc gia là gì? Công văn an toàn thông tin, "
+            + "Ban Cơ yếu Chính phủ, mã số thuế 0100109106, IP 10.0.0.1, có Cổng Dịch vụ công."
+        #expect(masker.mask(text, askerName: "Nguyễn Văn An") == text)
+    }
+
+    /// Decomposed (NFD) input is read like precomposed.
+    @Test func readsDecomposedInput() {
+        let decomposed = "To\u{302}i la\u{300} Nguye\u{302}\u{303}n Va\u{306}n An, so\u{302}\u{301} 0912345678"
+        #expect(masker.mask(decomposed) == "To\u{302}i la\u{300} [họ tên], so\u{302}\u{301} [số điện thoại]")
+    }
+}
+
+/// The bundled knowledge base holds no personal data: the masker leaves its questions, variants
+/// and answers as they are (a measure of its false alarms on real e-government text).
+@Suite struct MaskerOnTheCorpusTests {
+    @Test func bundledEntriesComeOutUnchanged() throws {
+        let corpus = try Corpus.load(from: BundledCorpus.directory)
+        let masker = PersonalDataMasker()
+        var changed: [String] = []
+        for entry in corpus.entries {
+            for text in [entry.question, entry.answer] + (entry.variants ?? []) where masker.mask(text) != text {
+                changed.append("\(entry.id): \(masker.mask(text))")
+            }
+        }
+        #expect(changed.isEmpty, "\(changed.count) texts changed:\n\(changed.prefix(20).joined(separator: "\n"))")
+    }
+}
