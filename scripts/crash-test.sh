@@ -15,7 +15,7 @@ swift build -c release --product motcua >/dev/null
 BIN=$(swift build -c release --show-bin-path)/motcua
 
 "$BIN" handlers add --data "$WORK/data" --unit THH --name "Quản trị thử" --admin | tail -1 > "$WORK/token"
-"$BIN" serve --port "$PORT" --data "$WORK/data" --rate 100000 --burst 100000 > "$WORK/daemon1.log" 2>&1 &
+"$BIN" serve --port "$PORT" --data "$WORK/data" --rate 100000 --burst 100000 --tickets-per-conversation 0 --tickets-per-address 0 > "$WORK/daemon1.log" 2>&1 &
 DAEMON=$!
 for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done
 
@@ -26,7 +26,7 @@ kill -9 "$DAEMON"
 wait "$LOAD" || true
 echo "daemon killed with SIGKILL after ${KILL_AFTER}s"
 
-"$BIN" serve --port "$PORT" --data "$WORK/data" --rate 100000 --burst 100000 > "$WORK/daemon2.log" 2>&1 &
+"$BIN" serve --port "$PORT" --data "$WORK/data" --rate 100000 --burst 100000 --tickets-per-conversation 0 --tickets-per-address 0 > "$WORK/daemon2.log" 2>&1 &
 DAEMON=$!
 trap 'kill $DAEMON 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done

@@ -27,6 +27,26 @@ import Testing
         #expect(pieces == [.tooLong, .text("sau")])
     }
 
+    /// The limit is exact: a line of exactly the limit is read (with or without a CR before its
+    /// LF), one byte more is refused — fed whole or a byte at a time, and at the end of input.
+    @Test(arguments: [false, true])
+    func limitIsExact(byteAtATime: Bool) {
+        func frame(_ text: String) -> [InputLine] {
+            var framer = LineFramer(maximumLineBytes: 16 * 1024)
+            let bytes = Array(text.utf8)
+            var lines = byteAtATime ? bytes.flatMap { framer.feed([$0]) } : framer.feed(bytes)
+            lines += framer.finish()
+            return lines
+        }
+        let limit = String(repeating: "a", count: 16 * 1024)
+        #expect(frame(limit + "\n") == [.text(limit)])
+        #expect(frame(limit + "\r\n") == [.text(limit)])
+        #expect(frame(limit + "b\nsau\n") == [.tooLong, .text("sau")])
+        #expect(frame(limit + "b\r\n") == [.tooLong])
+        #expect(frame(limit + "b") == [.tooLong])
+        #expect(frame(limit) == [.text(limit)])
+    }
+
     /// Invalid UTF-8 is reported, not repaired, and does not affect the next line.
     @Test func invalidUTF8() {
         var framer = LineFramer(maximumLineBytes: 100)

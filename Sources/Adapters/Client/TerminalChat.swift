@@ -1,3 +1,4 @@
+import Dialogue
 import Foundation
 import NIOCore
 import NIOPosix
@@ -69,8 +70,8 @@ package struct TerminalChat {
                 if let stateFile {
                     for line in block {
                         if let range = line.range(of: "Mã cuộc trò chuyện: ") {
-                            try? String(line[range.upperBound...].prefix(32)).write(toFile: stateFile, atomically: true,
-                                                                                    encoding: .utf8)
+                            // The id works like a password for the conversation: owner-only.
+                            try? PrivateFiles.write(String(line[range.upperBound...].prefix(32)), to: stateFile)
                         }
                         if line.hasPrefix("Lỗi (unknown-conversation)") { try? FileManager.default.removeItem(atPath: stateFile) }
                     }

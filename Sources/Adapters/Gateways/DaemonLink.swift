@@ -68,7 +68,7 @@ package actor DaemonLink {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                logger.info("daemon unreachable, retrying", metadata: ["user": "\(user)", "error": "\(error)"])
+                logger.info("daemon unreachable, retrying", metadata: ["gateway.user": "\(LogPrivacy.pseudonym(user))", "error": "\(error)"])
                 drop()
                 try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
                 delay = min(delay * 2, 5)
@@ -103,7 +103,8 @@ package actor DaemonLink {
         }
         let welcome = try await handshake(connection)
         logger.info("linked to the daemon", metadata: [
-            "gateway.user": "\(user)", "conversation": "\(welcome["conversation"]?.string ?? "-")",
+            "gateway.user": "\(LogPrivacy.pseudonym(user))",
+            "conversation": "\(welcome["conversation"]?.string.map(LogPrivacy.pseudonym) ?? "-")",
             "resumed": "\(welcome["resumed"]?.bool ?? false)",
         ])
         return connection

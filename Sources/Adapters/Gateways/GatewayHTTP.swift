@@ -38,16 +38,24 @@ enum GatewayHTTP {
                     throw Refused(status: status, description: value?["description"]?.string ?? value?["message"]?.string
                         ?? "HTTP \(status)")
                 }
-                logger.info("gateway busy, retrying", metadata: ["url": "\(url)", "status": "\(status)"])
+                logger.info("gateway busy, retrying", metadata: ["url": "\(Self.loggable(url))", "status": "\(status)"])
             } catch let refused as Refused {
                 throw refused
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                logger.info("gateway unreachable, retrying", metadata: ["url": "\(url)", "error": "\(error)"])
+                logger.info("gateway unreachable, retrying", metadata: ["url": "\(Self.loggable(url))", "error": "\(error)"])
             }
             try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
             delay = min(delay * 2, 10)
         }
+    }
+
+    /// A URL as a log may show it: the host and the method, never a path segment that holds a
+    /// credential (Telegram puts the bot token in the path: `/bot<token>/sendMessage`).
+    static func loggable(_ url: String) -> String {
+        let parts = url.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 2 else { return url }
+        return "\(parts[1])/…/\(parts.last!)"
     }
 }

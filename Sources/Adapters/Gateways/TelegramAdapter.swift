@@ -57,7 +57,7 @@ package actor TelegramAdapter {
     func process(_ update: TelegramAPI.Update) async throws {
         var logger = self.logger
         logger[metadataKey: "telegram.update"] = "\(update.id)"
-        logger[metadataKey: "telegram.chat"] = "\(update.chat)"
+        logger[metadataKey: "telegram.chat"] = "\(LogPrivacy.pseudonym(String(update.chat)))"
         guard update.chat != 0 else { return }
         if let text = update.text {
             let response = try await link(update.chat).request(["type": "say", "text": .string(text)])
@@ -109,7 +109,7 @@ package actor TelegramAdapter {
                 await link(chat).acknowledge(delivery)
             }
         } catch {
-            logger.error("telegram refused a message", metadata: ["telegram.chat": "\(chat)", "error": "\(error)"])
+            logger.error("telegram refused a message", metadata: ["telegram.chat": "\(LogPrivacy.pseudonym(String(chat)))", "error": "\(error)"])
         }
     }
 }
@@ -137,6 +137,9 @@ package enum GatewayText {
         case "reply":
             let unit = message["unit"]?.string ?? ""
             let ticket = message["ticket"]?.int ?? 0
+            if message["update"] == true {
+                return "Đơn vị \(unit) thông báo tiến độ phiếu số \(ticket):\n" + (message["text"]?.string ?? "")
+            }
             return "Trả lời của đơn vị \(unit) cho phiếu số \(ticket):\n" + (message["text"]?.string ?? "")
         case "error":
             return message["message"]?.string

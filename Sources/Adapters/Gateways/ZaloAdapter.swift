@@ -118,7 +118,7 @@ package actor ZaloAdapter {
 
     private func process(_ user: String, _ event: JSONValue) async {
         var logger = self.logger
-        logger[metadataKey: "zalo.user"] = "\(user)"
+        logger[metadataKey: "zalo.user"] = "\(LogPrivacy.pseudonym(user))"
         logger[metadataKey: "zalo.msg"] = "\(event["message"]?["msg_id"]?.text ?? "-")"
         switch event["event_name"]?.string {
         case "user_send_text":
@@ -164,7 +164,7 @@ package actor ZaloAdapter {
             if !(held[user] ?? []).contains(where: { $0["delivery"]?.int == delivery }) {
                 held[user, default: []].append(message)
                 _ = try? await link(user).request(["type": "undeliverable", "delivery": .int(delivery)])
-                logger.info("reply held outside Zalo's window", metadata: ["zalo.user": "\(user)", "delivery": "\(delivery)"])
+                logger.info("reply held outside Zalo's window", metadata: ["zalo.user": "\(LogPrivacy.pseudonym(user))", "delivery": "\(delivery)"])
             }
             return
         }
@@ -172,7 +172,7 @@ package actor ZaloAdapter {
             try await send(text, to: user)
             if isReply, let delivery { await link(user).acknowledge(delivery) }
         } catch {
-            logger.error("zalo refused a message", metadata: ["zalo.user": "\(user)", "error": "\(error)"])
+            logger.error("zalo refused a message", metadata: ["zalo.user": "\(LogPrivacy.pseudonym(user))", "error": "\(error)"])
         }
     }
 
@@ -192,7 +192,8 @@ package actor ZaloAdapter {
 
     private func saveState() {
         if let data = try? JSONEncoder().encode(lastSeen) {
-            try? data.write(to: URL(fileURLWithPath: settings.stateFile), options: .atomic)
+            // Zalo user ids and when each last wrote: readable by the adapter's user only.
+            try? PrivateFiles.write(String(decoding: data, as: UTF8.self), to: settings.stateFile)
         }
     }
 

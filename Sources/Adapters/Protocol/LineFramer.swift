@@ -21,6 +21,9 @@ package struct LineFramer: Sendable {
             if byte == 0x0a {
                 if skipping {
                     skipping = false
+                } else if pending.count - (pending.last == 0x0d ? 1 : 0) > maximumLineBytes {
+                    // Exactly one byte over (the room kept for a CR that did not come).
+                    lines.append(.tooLong)
                 } else {
                     lines.append(Self.line(pending))
                 }
@@ -29,7 +32,8 @@ package struct LineFramer: Sendable {
             }
             if skipping { continue }
             pending.append(byte)
-            if pending.count > maximumLineBytes + 1 {  // + 1: room for a CR before the LF
+            // The limit counts the line without its CR LF: keep room for one CR, no more.
+            if pending.count > maximumLineBytes + 1 || (pending.count == maximumLineBytes + 1 && byte != 0x0d) {
                 lines.append(.tooLong)
                 pending.removeAll(keepingCapacity: false)
                 skipping = true
@@ -45,6 +49,7 @@ package struct LineFramer: Sendable {
             skipping = false
         }
         guard !skipping, !pending.isEmpty else { return [] }
+        guard pending.count - (pending.last == 0x0d ? 1 : 0) <= maximumLineBytes else { return [.tooLong] }
         return [Self.line(pending)]
     }
 

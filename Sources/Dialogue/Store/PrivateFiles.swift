@@ -23,18 +23,27 @@ package enum PrivateFiles {
         }
     }
 
-    /// Writes a small file (a state file, a conversation id) owner-only.
+    /// Writes a small file (a state file, a conversation id, a report) owner-only, whole or not
+    /// at all: into a temporary file beside it, then renamed over it.
     package static func write(_ text: String, to path: String) throws {
-        let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        try tighten(path, to: 0o600)
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            guard result > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            guard result > 0 else {
+                close(descriptor)
+                unlink(temporary)
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
             written += result
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
     }
 
