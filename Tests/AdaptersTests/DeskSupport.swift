@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import Retrieval
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 @testable import Adapters
@@ -29,6 +30,10 @@ struct DeskDaemon {
     ]
 
     let directory: String
+    /// The desk's rules (tests change caps, review, the calendar).
+    var desk = EscalationService.Configuration(topics: DeskDaemon.topics)
+    /// The desk's clock.
+    var clock = TestClock()
 
     /// A fresh directory with units and two handlers; returns the daemon and the tokens.
     static func make() async throws -> (DeskDaemon, attt: String, cds: String, revoked: String) {
@@ -76,17 +81,30 @@ struct DeskDaemon {
         var index = KnowledgeIndex(analyzer: Analyzer(lexicon: Lexicon(abbreviationsText: "")), configuration: configuration)
         index.load(try await store.knowledgeEntries())
         let engine = SearchEngine(index)
+        let clock = self.clock
         let escalation = EscalationService(
-            store: store, configuration: EscalationService.Configuration(topics: Self.topics),
+            store: store, configuration: desk,
             search: { engine.search($0) }, entry: { engine.entry($0) }, learn: { engine.upsert($0) },
-            forget: { engine.retire($0) })
+            forget: { engine.retire($0) }, now: { clock.now })
         return DialogueService(store: store, dialogue: Dialogue(engine: engine, analyzer: Analyzer(lexicon: Lexicon(abbreviationsText: ""))),
                                escalation: escalation)
     }
 
     /// Runs the daemon for `body` (given its port), then shuts it down.
-    func run(port: Int = 0, _ body: @Sendable @escaping (Int) async throws -> Void) async throws {
-        try await ServerTests.serve(try await service(), port: port, body)
+    func run(port: Int = 0, limits: SessionLimits = SessionLimits(), _ body: @Sendable @escaping (Int) async throws -> Void)
+        async throws
+    {
+        try await ServerTests.serve(try await service(), limits: limits, port: port, body)
+    }
+
+    /// Runs the daemon for `body`, given its port and its desk (to run the upkeep the daemon
+    /// runs on its own: ending stale sessions, reminders).
+    func run(limits: SessionLimits = SessionLimits(),
+             _ body: @Sendable @escaping (Int, EscalationService) async throws -> Void) async throws
+    {
+        let service = try await service()
+        let desk = try #require(service.escalation)
+        try await ServerTests.serve(service, limits: limits, port: 0) { port in try await body(port, desk) }
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
@@ -126,3 +144,24 @@ struct JSONClient: Sendable {
 
 /// Nothing arrived in time.
 struct ClientTimeout: Error {}
+
+/// A clock the test moves: real time, shifted by what the test says (the desk reads it for
+/// due dates, expiry and owed updates, so a test can skip a week without sleeping).
+final class TestClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+
+    init() {}
+
+    /// The time now.
+    var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+
+    /// Moves the clock forward.
+    func advance(days: Double) {
+        offset.withLock { $0 += days * 86_400 }
+    }
+
+    /// Sets the clock (it runs on from there).
+    func set(_ date: Date) {
+        offset.withLock { $0 = date.timeIntervalSinceNow }
+    }
+}
