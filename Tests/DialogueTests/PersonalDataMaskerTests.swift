@@ -79,3 +79,53 @@ import Testing
         #expect(changed.isEmpty, "\(changed.count) texts changed:\n\(changed.prefix(20).joined(separator: "\n"))")
     }
 }
+
+/// Random text made of the characters the rules look at — digits, separators, capitals,
+/// Vietnamese letters, address words — never stops the masker, and its findings are in order,
+/// apart and inside the text (a hang here would hang a unit's reply).
+@Suite struct MaskerOnRandomTextTests {
+    @Test func randomTextTerminatesWithSaneFindings() {
+        var random = SystemRandomNumberGenerator()
+        var seed = random.next() as UInt64
+        let fixed = seed
+        let pieces = ["0", "9", "84", "+", "(", ")", ".", "-", "/", "@", ",", " ", " ", " ", "\n", ":", "a", "A", "Đ", "ữ",
+                      "số", "ngõ", "phố", "thôn", "Tôi là", "anh", "Nguyễn", "Văn", "địa chỉ", "tổ", "0912345678",
+                      "001085012345", "x@y.vn", "e\u{301}", "👩‍👩‍👧", "CCCD", "thi", "so", "pho"]
+        let masker = PersonalDataMasker()
+        for _ in 0..<3_000 {
+            var text = ""
+            let count = Int(Self.next(&seed) % 40)
+            for _ in 0..<count { text += pieces[Int(Self.next(&seed) % UInt64(pieces.count))] }
+            let found = masker.findings(in: text, askerName: "Nguyễn Văn An")
+            var end = 0
+            for finding in found {
+                #expect(finding.range.lowerBound >= end && finding.range.upperBound <= text.count, "seed \(fixed): \(text)")
+                end = finding.range.upperBound
+            }
+            _ = masker.mask(text, askerName: "Nguyễn Văn An")
+        }
+    }
+
+    static func next(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// In a unit's answer, the office's own lines stay (they are meant for everyone); the asker's
+/// numbers, and mobile numbers, do not.
+@Suite struct MaskerOnAnswersTests {
+    @Test func officeLinesStayInAnswers() {
+        let masker = PersonalDataMasker()
+        let question = "Tôi gọi 024 3943 1234 mãi không được, số của tôi là 0912345678"
+        let answer = "Anh gọi tổng đài 1900 1234 hoặc văn phòng Cục (024) 3556 7890; số 0243.943.1234 anh nêu không phải của Cục. "
+            + "Cán bộ sẽ gọi lại anh theo số 0912 345 678."
+        #expect(masker.mask(answer, source: .answer(question: question))
+            == "Anh gọi tổng đài 1900 1234 hoặc văn phòng Cục (024) 3556 7890; số [số điện thoại] anh nêu không phải của Cục. "
+            + "Cán bộ sẽ gọi lại anh theo số [số điện thoại].")
+        #expect(masker.mask(question) == "Tôi gọi [số điện thoại] mãi không được, số của tôi là [số điện thoại]")
+    }
+}

@@ -20,6 +20,9 @@ package struct SessionFuzzer {
         package var errors: [String: Int] = [:]
         /// Lines that were not errors, by type.
         package var replies: [String: Int] = [:]
+
+        /// An empty report.
+        package init() {}
     }
 
     /// Who a session is.

@@ -5,7 +5,7 @@ import Retrieval
 
 /// `motcua bench`: speed figures.
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Đo tốc độ.", subcommands: [BenchRetrieval.self, BenchLoad.self, BenchReport.self, BenchDeskLoad.self, BenchDeskVerify.self])
+    static let configuration = CommandConfiguration(abstract: "Đo tốc độ.", subcommands: [BenchRetrieval.self, BenchLoad.self, BenchReport.self, BenchDeskLoad.self, BenchDeskVerify.self, BenchFuzz.self, BenchFlood.self, BenchMask.self])
 }
 
 /// `motcua bench retrieval`: analysis throughput, index build time and memory, search latency and

@@ -321,7 +321,8 @@ package final class EscalationService: Sendable {
             let name = try await store.conversation(current.conversation)?.name
             let draft = DraftEntry(kb: Self.entryID(number), ticket: number, unit: current.unit, topic: current.topic,
                                    question: masker.mask(current.question, askerName: name),
-                                   answer: masker.mask(text, askerName: name), createdAt: now)
+                                   answer: masker.mask(text, askerName: name, source: .answer(question: current.question)),
+                                   createdAt: now)
             learned = configuration.review ? .draft(draft) : .live(draft.entry)
         }
         let interval = configuration.updateInterval
@@ -378,7 +379,7 @@ package final class EscalationService: Sendable {
         -> KnowledgeEntry
     {
         guard handler.admin || handler.reviewer else { throw EscalationError.notAllowed }
-        let name = try await askerName(ofDraft: id)
+        let (name, asked) = try await asker(ofDraft: id)
         let masker = self.masker
         let (_, entry) = try await store.reviewDraft(
             id, event: TicketEvent(actor: handler.id, action: "approved", detail: id, date: now())
@@ -387,7 +388,9 @@ package final class EscalationService: Sendable {
             guard handler.reviews(draft.unit) else { throw EscalationError.unknownEntry(id) }
             var entry = draft.entry
             if let question, !question.isBlank { entry.question = masker.mask(question.trimmedWhitespace, askerName: name) }
-            if let answer, !answer.isBlank { entry.answer = masker.mask(answer.trimmedWhitespace, askerName: name) }
+            if let answer, !answer.isBlank {
+                entry.answer = masker.mask(answer.trimmedWhitespace, askerName: name, source: .answer(question: asked))
+            }
             return entry
         }
         guard let entry else { throw EscalationError.unknownEntry(id) }
@@ -405,12 +408,13 @@ package final class EscalationService: Sendable {
         }
     }
 
-    /// The name the asker of a draft's ticket gave, to mask it in a reviewer's edits.
-    func askerName(ofDraft id: String) async throws -> String? {
+    /// The name the asker of a draft's ticket gave and their question as they wrote it, to mask
+    /// them in a reviewer's edits.
+    func asker(ofDraft id: String) async throws -> (name: String?, question: String) {
         guard id.hasPrefix("phieu-"), let number = Int(id.dropFirst(6)), let ticket = try await store.ticket(number) else {
-            return nil
+            return (nil, "")
         }
-        return try await store.conversation(ticket.conversation)?.name
+        return (try await store.conversation(ticket.conversation)?.name, ticket.question)
     }
 
     /// The knowledge-base id of what an answered ticket teaches.
@@ -423,7 +427,7 @@ package final class EscalationService: Sendable {
         guard var entry = try await store.entry(id) else { throw EscalationError.unknownEntry(id) }
         guard handler.admin || entry.unit == nil || entry.unit == handler.unit else { throw EscalationError.notAllowed }
         if let question, !question.isBlank { entry.question = masker.mask(question.trimmedWhitespace) }
-        if let answer, !answer.isBlank { entry.answer = masker.mask(answer.trimmedWhitespace) }
+        if let answer, !answer.isBlank { entry.answer = masker.mask(answer.trimmedWhitespace, source: .answer(question: "")) }
         try await store.saveEntry(entry, source: "handler:\(handler.id)")
         learn(entry)
         return entry

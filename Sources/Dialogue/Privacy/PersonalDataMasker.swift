@@ -34,14 +34,26 @@ package struct PersonalDataMasker: Sendable {
         package var range: Range<Int>
     }
 
+    /// Whose words a text is.
+    package enum Source: Sendable, Hashable {
+        /// The asker's: every phone number in it is theirs.
+        case question
+        /// The unit's answer to `question`: its office lines (landlines, 1800/1900 hotlines) are
+        /// meant for everyone and stay — unless the question held the same number; mobile
+        /// numbers are masked wherever they are.
+        case answer(question: String)
+    }
+
     /// Creates a masker.
     package init() {}
 
     /// The text with every piece of personal data replaced by its placeholder.
-    /// - Parameter askerName: the asker's name as they gave it (`hello`'s `name`), if any.
-    package func mask(_ text: String, askerName: String? = nil) -> String {
+    /// - Parameters:
+    ///   - askerName: the asker's name as they gave it (`hello`'s `name`), if any.
+    ///   - source: whose words the text is.
+    package func mask(_ text: String, askerName: String? = nil, source: Source = .question) -> String {
         let characters = Array(text)
-        let found = findings(in: characters, askerName: askerName)
+        let found = findings(in: characters, askerName: askerName, source: source)
         guard !found.isEmpty else { return text }
         var result = ""
         var position = 0
@@ -55,13 +67,24 @@ package struct PersonalDataMasker: Sendable {
     }
 
     /// The personal data in a text, in order, overlapping findings merged.
-    package func findings(in text: String, askerName: String? = nil) -> [Finding] {
-        findings(in: Array(text), askerName: askerName)
+    package func findings(in text: String, askerName: String? = nil, source: Source = .question) -> [Finding] {
+        findings(in: Array(text), askerName: askerName, source: source)
     }
 
-    func findings(in characters: [Character], askerName: String?) -> [Finding] {
+    func findings(in characters: [Character], askerName: String?, source: Source) -> [Finding] {
         let words = Word.split(characters)
-        var found = Self.emails(characters) + Self.numbers(characters, words: words)
+        var numbers = Self.numbers(characters, words: words)
+        if case .answer(let question) = source {
+            // The asker's own numbers stay masked; the unit's office lines do not.
+            let questionCharacters = Array(question)
+            let theirs = Set(Self.numbers(questionCharacters, words: Word.split(questionCharacters))
+                .map { Self.digits(characters: questionCharacters, $0.range) })
+            numbers = numbers.filter { finding in
+                finding.kind != .phone || !Self.isOfficeLine(Self.digits(characters: characters, finding.range))
+                    || theirs.contains(Self.digits(characters: characters, finding.range))
+            }
+        }
+        var found = Self.emails(characters) + numbers
         found += Self.addresses(words, characters)
         found += Self.names(words, characters, askerName: askerName)
         return Self.merged(found)
@@ -223,6 +246,7 @@ extension PersonalDataMasker {
             }
             // Digits start a run only at a word boundary (not "A12", not "12/3").
             if index > 0, characters[index - 1].isLetter || characters[index - 1] == "/" {
+                index += 1
                 while index < characters.count, characters[index].isNumber { index += 1 }
                 continue
             }
@@ -278,6 +302,19 @@ extension PersonalDataMasker {
             if !matched { first += 1 }
         }
         return found
+    }
+
+    /// The digits of a span, without separators or a leading 84 ("+84 24 3943 1234" and
+    /// "024 3943 1234" are one number).
+    static func digits(characters: [Character], _ range: Range<Int>) -> String {
+        var digits = String(characters[range].filter(\.isNumber))
+        if digits.hasPrefix("84") && digits.count >= 11 { digits = "0" + digits.dropFirst(2) }
+        return digits
+    }
+
+    /// A landline (0 then 2) — the number of an office, in an answer.
+    static func isOfficeLine(_ digits: String) -> Bool {
+        digits.count == 11 && digits.hasPrefix("02")
     }
 
     static func kind(of digits: String, plus: Bool, range: Range<Int>, characters: [Character], words: [Word]) -> Kind? {
