@@ -36,7 +36,12 @@ struct ReportCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let corpus = try store.loadCorpus()
-        let report = try await ReportBuilder(store: try SQLiteStore.open(directory: store.data), topics: corpus.topics)
+        let database = try SQLiteStore.open(directory: store.data)
+        if let unit {
+            let units = try await database.units().map(\.id) + corpus.unitRecords.map(\.id)
+            guard units.contains(unit) else { throw ValidationError("không có đơn vị \(unit) (xem: motcua units list)") }
+        }
+        let report = try await ReportBuilder(store: database, topics: corpus.topics)
             .build(since: period.since, until: period.until, unit: unit)
         let text = format.render(report)
         if let out {

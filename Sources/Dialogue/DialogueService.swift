@@ -65,6 +65,11 @@ package final class DialogueService: Sendable {
             }
             var input = input
             var kind = kind
+            var incoming = incoming
+            // One feedback counts per answer: a repeat is kept, but not as feedback for the report.
+            if case .feedback = input, state.feedbackGiven == true, incoming.kind == "feedback" {
+                incoming.kind = "feedback-repeat"
+            }
             if let escalation, case .say(let text) = input, state.options.isEmpty || Int(text.trimmedWhitespace) == nil {
                 let detected = escalation.kind(of: text)
                 if detected != .question {

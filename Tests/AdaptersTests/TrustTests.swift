@@ -440,3 +440,134 @@ actor RawClient {
         return String(decoding: received, as: UTF8.self)
     }
 }
+
+/// What the attack on the trust fixes found, each pinned.
+@Suite(.serialized) struct TrustAttackTests {
+    /// `kb edit` masks the asker's own name too, and needs a reviewer while review is on.
+    @Test func editingKnowledgeIsMaskedAndReviewed() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let plain = try await daemon.addHandler(unit: "ATTT", name: "Cán bộ")
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            _ = try await asker.ask(["type": "hello", "name": "Vũ Ngọc Ánh"])
+            let number = try #require(try await asker.ask(["type": "escalate", "text": "Hỏi thủ tục kết nối trục liên thông văn bản"])["ticket"]?.int)
+            let reviewer = try await JSONClient(port: port)
+            _ = try await reviewer.ask(["type": "login", "token": .string(attt)])
+            _ = try await reviewer.ask(["type": "reply", "ticket": .int(number), "text": "Trả lời chung về kết nối trục."])
+            let kb = EscalationService.entryID(number)
+            _ = try await reviewer.ask(["type": "review", "action": "approve", "kb": .string(kb)])
+            let handler = try await JSONClient(port: port)
+            _ = try await handler.ask(["type": "login", "token": .string(plain.token)])
+            #expect(try await handler.ask(["type": "kb", "action": "edit", "kb": .string(kb), "answer": "Bất kỳ điều gì."])["code"]
+                == "not-allowed", "a plain handler cannot rewrite what the bot says")
+            let edit: JSONValue = ["type": "kb", "action": "edit", "kb": .string(kb), "question": "Vũ Ngọc Ánh hỏi thủ tục kết nối trục",
+                                   "answer": "Sửa: vu ngoc anh đã hỏi; gọi 0912345678."]
+            #expect(try await reviewer.ask(edit)["type"] == "ok")
+            let next = try await JSONClient(port: port)
+            let answer = try await next.ask(["type": "say", "text": "hỏi thủ tục kết nối trục liên thông văn bản"])
+            #expect(answer["kb"]?.string == kb)
+            #expect(answer["question"]?.string == "[họ tên] hỏi thủ tục kết nối trục")
+            #expect(answer["text"]?.string == "Sửa: [họ tên] đã hỏi; gọi [số điện thoại].")
+            for client in [asker, reviewer, handler, next] { await client.close() }
+        }
+    }
+
+    /// One feedback counts per answer: fifty "helpful" on one answer are one in the figures.
+    @Test func feedbackCountsOncePerAnswer() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let admin = try await daemon.addHandler(unit: "ATTT", name: "Quản trị", admin: true)
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            #expect(try await asker.ask(["type": "say", "text": "Hệ thống thông tin có mấy cấp độ an toàn?"])["type"] == "answer")
+            for _ in 0..<15 { _ = try await asker.ask(["type": "feedback", "helpful": true]) }
+            let text = try await ServerTests.exchange(port: port, send: ["Hệ thống thông tin có mấy cấp độ an toàn?", "/yes", "/yes",
+                                                                        "/yes"], replies: 4, countingDotsOnly: true)
+            #expect(text.contains { $0.contains("đã ghi nhận đánh giá") })
+            let manager = try await JSONClient(port: port)
+            _ = try await manager.ask(["type": "login", "token": .string(admin.token)])
+            let report = try #require(try await manager.ask(["type": "stats"])["report"])
+            #expect(report["helpful"] == 2 && report["botAnswered"] == 2, "\(report)")
+            await asker.close()
+            await manager.close()
+        }
+    }
+
+    /// Blank lines are not activity: a client that sends nothing but line ends is let go at the
+    /// first-line deadline, and after its first line at the idle timeout.
+    @Test func blankLinesDoNotHoldAConnection() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        var limits = SessionLimits()
+        limits.firstLineTimeout = 1
+        limits.lineTimeout = 1
+        limits.idleTimeout = 1.5
+        try await daemon.run(limits: limits) { port in
+            let blank = try await RawClient(port: port)
+            let idle = try await RawClient(port: port)
+            try await idle.write("xin chào\n")
+            let ticking = Task {
+                for _ in 0..<20 {
+                    try? await blank.write("\n")
+                    try? await idle.write("  \r\n")
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            let cut = try await blank.readUntilClosed(within: 4)
+            #expect(cut.contains("Lỗi (too-slow)"), "\(cut)")
+            let quiet = try await idle.readUntilClosed(within: 4)
+            #expect(quiet.contains("Xin chào") && !quiet.contains("too-slow"), "closed quietly after its idle time: \(quiet)")
+            ticking.cancel()
+        }
+    }
+
+    /// A channel identity is a gateway's only from the gateway's machine: elsewhere its tickets
+    /// count toward the address cap; a half or empty identity is refused.
+    @Test func channelIdentitiesDoNotEscapeTheAddressCap() async throws {
+        var daemon = try await DeskDaemon.make().0
+        defer { daemon.remove() }
+        daemon.desk.ticketLimits.perAddress = 2
+        let service = try await daemon.service()
+        func escalate(_ session: ChatSession) async throws -> JSONValue {
+            try JSONValue.parse(await session.handle(.text(#"{"type":"escalate","text":"Câu hỏi khó","id":1}"#)).lines[0])
+        }
+        for user in 0..<3 {
+            let remote = ChatSession(service: service, source: "203.0.113.7")
+            _ = await remote.handle(.text(#"{"type":"hello","channel":"spam","user":"u\#(user)"}"#))
+            #expect(try await escalate(remote)["type"] == .string(user < 2 ? "escalated" : "error"), "user \(user)")
+        }
+        let gateway = ChatSession(service: service, source: "127.0.0.1")
+        _ = await gateway.handle(.text(#"{"type":"hello","channel":"telegram","user":"1"}"#))
+        #expect(try await escalate(gateway)["type"] == "escalated")
+        for hello in [#"{"type":"hello","channel":"zalo","id":1}"#, #"{"type":"hello","user":"x","id":1}"#,
+                      #"{"type":"hello","channel":"","user":"","id":1}"#] {
+            let session = ChatSession(service: service, source: "203.0.113.8")
+            #expect(try JSONValue.parse(await session.handle(.text(hello)).lines[0])["code"] == "bad-request")
+        }
+    }
+
+    /// Text that holds a NUL, replies of invisible characters, times that do not exist: refused.
+    @Test func invisibleAndImpossibleValuesAreRefused() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            #expect(try await asker.ask(["type": "say", "text": "a\u{0}b"])["code"] == "bad-request")
+            let number = try #require(try await asker.ask(["type": "escalate", "text": "Câu hỏi khó về chi phí"])["ticket"]?.int)
+            let handler = try await JSONClient(port: port)
+            _ = try await handler.ask(["type": "login", "token": .string(attt)])
+            for kind in ["reply", "update", "note"] {
+                #expect(try await handler.ask(["type": .string(kind), "ticket": .int(number), "text": "\u{200B}\u{00A0}\u{FEFF}"])["code"]
+                    == "bad-request", "\(kind)")
+            }
+            for time in ["2026-01-01T25:61:61Z", "2026-01-01T24:00:00Z", "2026-01-01T23:59:60Z", "2026-01-01T10:00",
+                         "2101-01-01", "2101-01-01T00:00:00+07:00"] {
+                #expect(try await handler.ask(["type": "stats", "since": .string(time)])["code"] == "bad-request", "\(time)")
+            }
+            #expect(try await handler.ask(["type": "stats", "since": "2026-01-01T10:00:00+07:00"])["type"] == "stats")
+            await asker.close()
+            await handler.close()
+        }
+    }
+}

@@ -129,3 +129,53 @@ import Testing
         #expect(masker.mask(question) == "Tôi gọi [số điện thoại] mãi không được, số của tôi là [số điện thoại]")
     }
 }
+
+/// A line-sized text made of nothing but what the rules look at is masked whole, in one pass
+/// (each rule looks a bounded distance ahead: a text of thousands of digit groups is not tried
+/// group pair by group pair).
+@Suite struct MaskerOnFloodsTests {
+    @Test func longRepetitiveTextsAreMaskedWhole() {
+        let masker = PersonalDataMasker()
+        let phones = String(repeating: "0912345678 ", count: 1_400)
+        #expect(masker.findings(in: phones).count == 1_400)
+        let ones = String(repeating: "1 ", count: 8_000)
+        #expect(masker.findings(in: ones).isEmpty)
+        let ids = String(repeating: "001 085 012 345 ", count: 1_000)
+        #expect(masker.findings(in: ids).filter { $0.kind == .idNumber }.count == 1_000)
+        let names = String(repeating: "Tôi là Nguyễn Văn An, ", count: 700)
+        #expect(masker.mask(names, askerName: "Nguyễn Văn An") == String(repeating: "Tôi là [họ tên], ", count: 700))
+    }
+}
+
+/// Forms an attacker tried that got through before: addresses typed without diacritics in a
+/// text with some, a number and a street's name before a ward, short unit forms, names with
+/// no word before them, the asker's name the other way round or in initials.
+@Suite struct MaskerOnVariantsTests {
+    let masker = PersonalDataMasker()
+
+    @Test(arguments: [
+        ("Nhà tôi so 12 ngo 34 pho Hue, quan Hai Ba Trung, Ha Noi. Xin hỏi thủ tục", "Nhà tôi [địa chỉ]. Xin hỏi thủ tục"),
+        ("nha toi so 12 ngach 3 ngo 34 pho hue thi nop o dau", "nha toi [địa chỉ] thi nop o dau"),
+        ("Tôi ở 123 Nguyễn Trãi, phường Thanh Xuân Trung, quận Thanh Xuân.", "Tôi ở [địa chỉ]."),
+        ("Địa chỉ: 12/34 Phố Huế, Q. Hai Bà Trưng, TP. Hà Nội", "Địa chỉ: [địa chỉ]"),
+        ("Tôi ở thôn Đông, xã Yên Sở, huyện Hoài Đức hỏi về chữ ký số", "Tôi ở [địa chỉ] hỏi về chữ ký số"),
+        ("Nguyễn Văn Minh hỏi cấp độ an toàn hệ thống", "[họ tên] hỏi cấp độ an toàn hệ thống"),
+        ("Gửi Nguyễn Văn Minh, hỏi cấp độ", "Gửi [họ tên], hỏi cấp độ"),
+        ("Tôi Nguyễn Văn Minh, mình hỏi cấp độ", "Tôi [họ tên], mình hỏi cấp độ"),
+    ])
+    func masked(_ text: String, _ expected: String) {
+        #expect(masker.mask(text) == expected)
+    }
+
+    /// The asker's name from `hello`, however it is turned.
+    @Test(arguments: ["Minh Nguyen", "Minh Nguyễn Văn", "N.V.Minh", "Nguyễn V. Minh", "NGUYEN VAN MINH"])
+    func askerNameTurned(_ written: String) {
+        #expect(masker.mask("Chào \(written), hồ sơ đã nhận.", askerName: "Nguyễn Văn Minh") == "Chào [họ tên], hồ sơ đã nhận.")
+    }
+
+    /// Places and institutions named after people stay.
+    @Test func namesOfPlacesStay() {
+        let text = "Trường Đại học Nguyễn Tất Thành ở đường Trần Hưng Đạo; Cổng Dịch vụ công quốc gia; Bộ Nội vụ."
+        #expect(masker.mask(text) == text)
+    }
+}

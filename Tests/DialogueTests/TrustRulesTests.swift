@@ -140,3 +140,16 @@ import Testing
         #expect(try String(contentsOfFile: "\(directory)/state", encoding: .utf8) == "91995d9a75a5d9e14e5ebbea2532e536")
     }
 }
+
+/// Failed logins slow down their source, and few are checked at once; a good token is not held
+/// up by them.
+@Suite struct LoginThrottleTests {
+    @Test func parallelGuessesAreCapped() {
+        let throttle = LoginThrottle()
+        #expect((0..<LoginThrottle.parallel).allSatisfy { _ in throttle.begin("10.0.0.1") })
+        #expect(!throttle.begin("10.0.0.1"), "a fifth at once is not even checked")
+        #expect(throttle.begin("10.0.0.2"), "another source is not held up")
+        throttle.end("10.0.0.1")
+        #expect(throttle.begin("10.0.0.1"))
+    }
+}

@@ -57,7 +57,9 @@ package struct SessionFuzzer {
         while report.lines < lines {
             let role = Role.allCases[Int(random.next() % 3)]
             let json = random.next() % 4 != 0
-            let session = ChatSession(service: service, limits: limits, source: "198.51.100.\(random.next() % 250)")
+            // Many sources, as many clients would be (one source's failed logins are slowed down).
+            let session = ChatSession(service: service, limits: limits,
+                                      source: "198.51.\(random.next() % 256).\(random.next() % 256)")
             var framer = LineFramer(maximumLineBytes: limits.maximumLineBytes)
             var prelude: [String] = []
             switch role {

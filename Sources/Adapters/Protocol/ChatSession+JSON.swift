@@ -15,12 +15,17 @@ extension ChatSession {
                     channel: try fields.identifier("channel"), user: try fields.identifier("user"),
                     name: try fields.string("name", maximumLength: RequestFields.shortLimit),
                     agency: try fields.string("agency", maximumLength: RequestFields.shortLimit))
+                if (identity.channel == nil) != (identity.user == nil) || identity.channel?.isBlank == true
+                    || identity.user?.isBlank == true
+                {
+                    return error(.badRequest("\"channel\" và \"user\" đi cùng nhau, và không được để trống."), re: re)
+                }
                 if let id = identity.conversation, identity.channel == nil, try await service.store.conversation(id) == nil {
                     return error(.unknownConversation, re: re)
                 }
                 let (record, resumed) = try await service.open(identity)
                 conversation = record.id
-                throughGateway = record.channel != nil && record.user != nil
+                throughGateway = record.channel != nil && record.user != nil && isLoopback
                 var output = respond(["type": "welcome", "conversation": .string(record.id), "resumed": .bool(resumed)],
                                      re: re)
                 // Replies that came while the asker was away, until they are acknowledged.

@@ -27,7 +27,7 @@ extension ChatSession {
                     return error(.unknownConversation, re: nil)
                 }
                 conversation = record.id
-                throughGateway = record.channel != nil && record.user != nil
+                throughGateway = record.channel != nil && record.user != nil && isLoopback
                 // The replies that waited count as delivered only once they are written.
                 var output = await pendingLines()
                 output.lines = TextWire.frame(["Đã tiếp tục cuộc trò chuyện \(record.id)."]) + output.lines

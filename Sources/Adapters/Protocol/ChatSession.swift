@@ -44,9 +44,16 @@ package final class ChatSession {
     package internal(set) var conversation: String? {
         didSet { if conversation != oldValue { listen() } }
     }
-    /// The conversation is a gateway user's (bound to a channel and user): tickets are capped
-    /// per conversation only, not per address.
+    /// The conversation is a gateway user's (bound to a channel and user, from the machine the
+    /// gateway adapters run on): tickets are capped per conversation only, not per address —
+    /// a gateway's users all share its address. Until gateways log in as such, only a loopback
+    /// client is believed to be one; from anywhere else a channel identity is capped per address.
     var throughGateway = false
+
+    /// The client connects from this machine (where the gateway adapters run).
+    var isLoopback: Bool {
+        origin.map { $0.hasPrefix("127.") || $0 == "::1" || $0.hasPrefix("::ffff:127.") } ?? false
+    }
     /// The handler logged in on this connection (nil: an asker).
     package internal(set) var handler: Handler? {
         didSet { listen() }
@@ -106,6 +113,7 @@ package final class ChatSession {
             }
             guard mode == .json else {
                 guard limiter.allow() else { return error(.rateLimited, re: nil) }
+                guard !text.utf8.contains(0) else { return error(.badRequest("Dòng chứa ký tự NUL."), re: nil) }
                 return await handleText(text)
             }
             // Parsed before the rate limit, so that a refusal answers its request.

@@ -19,6 +19,9 @@ struct RequestFields {
             guard value.utf8.count <= maximumLength else {
                 throw .badRequest("Trường \"\(key)\" dài quá \(maximumLength) byte.")
             }
+            // A NUL would cut the text short where it is stored: what the handler read would not
+            // be what was sent.
+            guard !value.utf8.contains(0) else { throw .badRequest("Trường \"\(key)\" chứa ký tự NUL.") }
             return value
         default: throw .badRequest("Trường \"\(key)\" phải là một chuỗi.")
         }

@@ -58,9 +58,7 @@ package final class ChatServer: Service, Sendable {
             .childChannelOption(.autoRead, value: false)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeout * 1000))))
-                    try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
+                    // First-line, line and idle deadlines (blank lines are not activity).
                     try channel.pipeline.syncOperations.addHandler(LineDeadlineHandler(limits: limits))
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: limits.maximumLineBytes)))
@@ -262,18 +260,4 @@ struct SlowReader: Error, CustomStringConvertible {
     var pendingBytes: Int
 
     var description: String { "slow reader disconnected with \(pendingBytes) bytes unsent" }
-}
-
-/// Closes a connection that has sent nothing for the idle timeout.
-final class CloseOnIdleHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
 }

@@ -1,10 +1,12 @@
 import NIOCore
 
 /// Deadlines on a connection's input, before the line decoder: the first line must be complete
-/// within `firstLineTimeout` of connecting, and every line within `lineTimeout` of its first
-/// byte. A client that misses one is told (`too-slow`) and disconnected — so slow senders (a
-/// byte a second, or nothing at all) cannot hold the connection slots that people need. The
-/// idle timeout still lets a person sit quietly between two questions.
+/// within `firstLineTimeout` of connecting, every line within `lineTimeout` of its first byte,
+/// and a connection that sends no line for `idleTimeout` is closed. Blank lines count for none
+/// of them (a client sending an empty line every few seconds is idle). A client that misses the
+/// first two is told (`too-slow`) and disconnected — so slow senders (a byte a second, or
+/// nothing but line ends) cannot hold the connection slots that people need; an idle one is
+/// closed quietly, as a person who walked away.
 ///
 /// Used on the channel's event loop only (a `ChannelHandler`).
 final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -13,68 +15,106 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     private let firstLine: TimeAmount
     private let line: TimeAmount
+    private let idle: TimeAmount
     private var sawFirstLine = false
-    /// The first byte the client sent (`{`: it speaks JSON, and is told in JSON).
+    /// The first byte the client sent that was not white space (`{`: it speaks JSON, and is told
+    /// in JSON).
     private var firstByte: UInt8?
-    private var deadline: Scheduled<Void>?
+    /// A line has begun and not ended.
+    private var lineOpen = false
+    /// The open line holds more than white space.
+    private var lineHasContent = false
+    private var firstLineDeadline: Scheduled<Void>?
+    private var lineDeadline: Scheduled<Void>?
+    private var idleDeadline: Scheduled<Void>?
 
     init(limits: SessionLimits) {
         firstLine = .milliseconds(Int64(limits.firstLineTimeout * 1000))
         line = .milliseconds(Int64(limits.lineTimeout * 1000))
+        idle = .milliseconds(Int64(limits.idleTimeout * 1000))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(firstLine, context: context) }
+        if context.channel.isActive { start(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if deadline == nil, !sawFirstLine { arm(firstLine, context: context) }
+        if firstLineDeadline == nil, !sawFirstLine { start(context) }
         context.fireChannelActive()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        firstLineDeadline = schedule(firstLine, context: context) { $0.tooSlow(context, after: $0.firstLine) }
+        idleDeadline = schedule(idle, context: context) { _ in context.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
-        let view = bytes.readableBytesView
-        if firstByte == nil { firstByte = view.first(where: { $0 != 0x20 && $0 != 0x0a && $0 != 0x0d }) }
-        if let lastNewline = view.lastIndex(of: 0x0a) {
+        var completedLine = false
+        var newLineBegun = false
+        for byte in bytes.readableBytesView {
+            if byte == 0x0a {
+                if lineHasContent { completedLine = true }
+                lineOpen = false
+                lineHasContent = false
+                continue
+            }
+            if !lineOpen {
+                lineOpen = true
+                newLineBegun = true
+            }
+            if byte != 0x20, byte != 0x0d, byte != 0x09 {
+                lineHasContent = true
+                if firstByte == nil { firstByte = byte }
+            }
+        }
+        if completedLine {
             sawFirstLine = true
-            cancel()
-            // Bytes after the last newline start the next line, whose clock starts now.
-            if lastNewline < view.endIndex - 1 { arm(line, context: context) }
-        } else if deadline == nil, !view.isEmpty {
-            arm(line, context: context)
+            firstLineDeadline?.cancel()
+            firstLineDeadline = nil
+            idleDeadline?.cancel()
+            idleDeadline = schedule(idle, context: context) { _ in context.close(promise: nil) }
+        }
+        if !lineOpen {
+            lineDeadline?.cancel()
+            lineDeadline = nil
+        } else if newLineBegun || lineDeadline == nil {
+            // The open line began in this read: its clock starts now.
+            lineDeadline?.cancel()
+            lineDeadline = schedule(line, context: context) { $0.tooSlow(context, after: $0.line) }
         }
         context.fireChannelRead(data)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancel()
+        cancelAll()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancel()
+        cancelAll()
     }
 
-    private func arm(_ amount: TimeAmount, context: ChannelHandlerContext) {
-        cancel()
-        let seconds = Double(amount.nanoseconds) / 1e9
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: amount) {
-            let (handler, context) = loopBound.value
-            handler.expire(seconds, context: context)
-        }
+    private func schedule(_ amount: TimeAmount, context: ChannelHandlerContext,
+                          _ fire: @escaping (LineDeadlineHandler) -> Void) -> Scheduled<Void>
+    {
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let action = NIOLoopBound(fire, eventLoop: context.eventLoop)
+        return context.eventLoop.scheduleTask(in: amount) { action.value(loopBound.value) }
     }
 
-    private func cancel() {
-        deadline?.cancel()
-        deadline = nil
+    private func cancelAll() {
+        for deadline in [firstLineDeadline, lineDeadline, idleDeadline] { deadline?.cancel() }
+        firstLineDeadline = nil
+        lineDeadline = nil
+        idleDeadline = nil
     }
 
-    private func expire(_ seconds: Double, context: ChannelHandlerContext) {
-        deadline = nil
-        let error = ProtocolError.tooSlow(seconds)
+    private func tooSlow(_ context: ChannelHandlerContext, after amount: TimeAmount) {
+        cancelAll()
+        let error = ProtocolError.tooSlow(Double(amount.nanoseconds) / 1e9)
         let line = firstByte == UInt8(ascii: "{") ? error.json(re: nil) : "Lỗi (\(error.code)): \(error.message)\n."
-        context.writeAndFlush(NIOAny(ByteBuffer(string: line + "\n"))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(ByteBuffer(string: line + "\n"))).whenComplete { _ in channel.close(promise: nil) }
     }
 }

@@ -44,5 +44,12 @@ struct BenchMask: ParsableCommand {
                      elapsed / Double(max(texts.count, 1)) * 1e6))
         print("found: " + kinds.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
         for example in changed.prefix(examples) { print("  - \(example)") }
+        // The worst a line can hold: 16 KiB of what the rules look at, over and over.
+        for piece in ["1 ", "0912345678 ", "+84 ", "Tôi là Nguyễn Văn An, ", "số 1 ngõ 2 phố Huế, ", "a@b.vn ", "anh ", "(0"] {
+            let text = String(String(repeating: piece, count: 16 * 1024 / piece.utf8.count).utf8.prefix(16 * 1024))!
+            let started = Date()
+            let found = masker.findings(in: text, askerName: "Nguyễn Văn An").count
+            print(String(format: "16 KiB of \"%@\": %d found in %.1f ms", piece, found, Date().timeIntervalSince(started) * 1000))
+        }
     }
 }

@@ -16,6 +16,9 @@ package struct ConversationState: Sendable, Hashable, Codable {
     package var alternatives: [String] = []
     /// The last question was handed to a person.
     package var escalated = false
+    /// The asker already said whether the last answer helped (later feedback on it is not
+    /// counted again). Optional: states stored before it decode as nil.
+    package var feedbackGiven: Bool?
     /// The nearest entries the search found for a question it could not answer, for the
     /// ticket's topic (so the desk need not search again). Set only until the ticket is raised.
     package var nearest: [NearestEntry]?

@@ -42,7 +42,9 @@ package struct Dialogue: Sendable {
             return nextAlternative(state: &state, exhausted: Texts.noMoreAlternatives)
         case .feedback(let helpful):
             guard state.lastAnswer != nil else { return .chat(text: Texts.nothingToRate) }
-            if helpful { return .chat(text: Texts.thanksForFeedback) }
+            let again = state.feedbackGiven == true
+            state.feedbackGiven = true
+            if helpful { return .chat(text: again ? Texts.feedbackAlreadyGiven : Texts.thanksForFeedback) }
             guard state.alternatives.isEmpty, state.lastQuestion != nil else {
                 return nextAlternative(state: &state, exhausted: Texts.noMoreAlternatives)
             }
@@ -125,6 +127,7 @@ package struct Dialogue: Sendable {
     func give(_ id: String, confidence: Float?, alternatives: [String], state: inout ConversationState) -> DialogueReply {
         guard let found = entry(id) else { return .chat(text: Texts.entryGone) }
         state.lastAnswer = id
+        state.feedbackGiven = nil
         state.lastTopic = found.topic
         state.alternatives = alternatives
         let options = alternatives.compactMap { entry($0).map { DialogueOption(kb: $0.id, question: $0.question) } }
@@ -146,6 +149,7 @@ enum Texts {
     static let nothingAsked = "Anh/chị chưa hỏi câu nào ạ."
     static let nothingToRate = "Chưa có câu trả lời nào để đánh giá ạ."
     static let thanksForFeedback = "Cảm ơn anh/chị đã cho biết câu trả lời hữu ích."
+    static let feedbackAlreadyGiven = "Em đã ghi nhận đánh giá của anh/chị cho câu trả lời này rồi ạ."
     static let nothingToPick = "Hiện không có gợi ý nào để chọn."
     static let entryGone = "Câu trả lời này vừa được gỡ khỏi cơ sở tri thức. Anh/chị hỏi lại giúp em nhé."
     static func noSuchOption(_ count: Int) -> String { "Vui lòng chọn một số từ 1 đến \(count)." }

@@ -165,11 +165,16 @@ package final class EscalationService: Sendable {
     /// The handler a token belongs to; nil for a wrong, malformed or revoked token. Failures
     /// from one `source` (the client's address) are answered more and more slowly.
     package func login(token: String, source: String) async -> Handler? {
-        await throttle.waitIfNeeded(source)
+        // Guesses from one source wait in turn: beyond a few at once they are not even checked.
+        guard throttle.begin(source) else { return nil }
+        defer { throttle.end(source) }
         guard let (id, secret) = HandlerTokens.parse(token),
             let (handler, stored) = try? await store.handler(id), handler.isActive(at: now()),
             HandlerTokens.equalInConstantTime(HandlerTokens.hash(secret), stored)
         else {
+            // A failure is answered late, later each time: a good token from the same address
+            // (a NAT, the gateway's machine) is not held up by someone else's mistakes.
+            await throttle.waitIfNeeded(source)
             throttle.failed(source)
             return nil
         }
@@ -258,7 +263,7 @@ package final class EscalationService: Sendable {
 
     /// An internal note: kept on the ticket, never sent to the asker.
     package func note(_ number: Int, by handler: Handler, text: String) async throws -> Ticket {
-        guard !text.isBlank else { throw EscalationError.badRequest("Ghi chú không được để trống.") }
+        guard text.hasVisibleText else { throw EscalationError.badRequest("Ghi chú không được để trống.") }
         return try await change(number, by: handler, action: "noted", detail: text) { _ in }
     }
 
@@ -313,7 +318,7 @@ package final class EscalationService: Sendable {
         -> (Ticket, Delivery)
     {
         let text = text.trimmedWhitespace
-        guard !text.isEmpty else { throw EscalationError.badRequest("Câu trả lời không được để trống.") }
+        guard text.hasVisibleText else { throw EscalationError.badRequest("Câu trả lời không được để trống.") }
         let current = try await visibleTicket(number, to: handler)
         let now = self.now()
         var learned: LearnedEntry?
@@ -350,7 +355,7 @@ package final class EscalationService: Sendable {
     /// the week before the next update is owed starts again.
     package func update(_ number: Int, by handler: Handler, text: String) async throws -> (Ticket, Delivery) {
         let text = text.trimmedWhitespace
-        guard !text.isEmpty else { throw EscalationError.badRequest("Nội dung cập nhật không được để trống.") }
+        guard text.hasVisibleText else { throw EscalationError.badRequest("Nội dung cập nhật không được để trống.") }
         let now = self.now()
         let interval = configuration.updateInterval
         let (ticket, delivery) = try await store.sendToAsker(
@@ -387,8 +392,10 @@ package final class EscalationService: Sendable {
             // Another unit's draft is reported as unknown, like another unit's ticket.
             guard handler.reviews(draft.unit) else { throw EscalationError.unknownEntry(id) }
             var entry = draft.entry
-            if let question, !question.isBlank { entry.question = masker.mask(question.trimmedWhitespace, askerName: name) }
-            if let answer, !answer.isBlank {
+            if let question, question.hasVisibleText {
+                entry.question = masker.mask(question.trimmedWhitespace, askerName: name)
+            }
+            if let answer, answer.hasVisibleText {
                 entry.answer = masker.mask(answer.trimmedWhitespace, askerName: name, source: .answer(question: asked))
             }
             return entry
@@ -420,14 +427,23 @@ package final class EscalationService: Sendable {
     /// The knowledge-base id of what an answered ticket teaches.
     package static func entryID(_ ticket: Int) -> String { "phieu-\(ticket)" }
 
-    /// Edits a knowledge-base entry (question and/or answer); indexed at once.
+    /// Edits a knowledge-base entry (question and/or answer), masked like an approved draft;
+    /// indexed at once. Changing what the bot tells everyone is a reviewer's act while review is
+    /// on: a handler who is neither a reviewer nor an admin may not.
     package func editEntry(_ id: String, by handler: Handler, question: String?, answer: String?) async throws
         -> KnowledgeEntry
     {
         guard var entry = try await store.entry(id) else { throw EscalationError.unknownEntry(id) }
         guard handler.admin || entry.unit == nil || entry.unit == handler.unit else { throw EscalationError.notAllowed }
-        if let question, !question.isBlank { entry.question = masker.mask(question.trimmedWhitespace) }
-        if let answer, !answer.isBlank { entry.answer = masker.mask(answer.trimmedWhitespace, source: .answer(question: "")) }
+        guard !configuration.review || handler.admin || handler.reviewer else { throw EscalationError.notAllowed }
+        // An entry a ticket taught still holds that asker's words: their name is masked too.
+        let (name, asked) = try await asker(ofDraft: id)
+        if let question, question.hasVisibleText {
+            entry.question = masker.mask(question.trimmedWhitespace, askerName: name)
+        }
+        if let answer, answer.hasVisibleText {
+            entry.answer = masker.mask(answer.trimmedWhitespace, askerName: name, source: .answer(question: asked))
+        }
         try await store.saveEntry(entry, source: "handler:\(handler.id)")
         learn(entry)
         return entry
@@ -469,10 +485,31 @@ package final class EscalationService: Sendable {
     }
 }
 
-/// Failed logins from one source wait longer each time (0.25 s, doubling, at most 8 s), so a
-/// token cannot be guessed by trying; a success clears the count.
+/// Failed logins from one source are answered later each time (0.25 s, doubling, at most 8 s),
+/// and at most four logins from one source are checked at once, so a token cannot be guessed by
+/// trying, in turn or in parallel; a success clears the count.
 final class LoginThrottle: Sendable {
     private let failures = Mutex<[String: Int]>([:])
+    private let inFlight = Mutex<[String: Int]>([:])
+    /// Logins from one source checked at the same time, at most.
+    static let parallel = 4
+
+    /// Starts a login from `source`; false when too many are under way already.
+    func begin(_ source: String) -> Bool {
+        inFlight.withLock { table in
+            guard table[source, default: 0] < Self.parallel else { return false }
+            table[source, default: 0] += 1
+            return true
+        }
+    }
+
+    /// Ends a login begun with `begin`.
+    func end(_ source: String) {
+        inFlight.withLock { table in
+            table[source, default: 1] -= 1
+            if table[source] == 0 { table[source] = nil }
+        }
+    }
 
     func waitIfNeeded(_ source: String) async {
         let count = failures.withLock { $0[source] ?? 0 }
@@ -490,5 +527,13 @@ final class LoginThrottle: Sendable {
 
     func succeeded(_ source: String) {
         _ = failures.withLock { $0.removeValue(forKey: source) }
+    }
+}
+
+extension String {
+    /// Whether anything in the text can be seen: not only white space and invisible format
+    /// characters (a zero-width space, a joiner, a BOM).
+    package var hasVisibleText: Bool {
+        unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }
     }
 }

@@ -52,8 +52,13 @@ package struct PersonalDataMasker: Sendable {
     ///   - askerName: the asker's name as they gave it (`hello`'s `name`), if any.
     ///   - source: whose words the text is.
     package func mask(_ text: String, askerName: String? = nil, source: Source = .question) -> String {
+        mask(text, askerNames: askerName.map { [$0] } ?? [], source: source)
+    }
+
+    /// The text masked, knowing several askers' names (a report's question asked by many).
+    package func mask(_ text: String, askerNames: [String], source: Source = .question) -> String {
         let characters = Array(text)
-        let found = findings(in: characters, askerName: askerName, source: source)
+        let found = findings(in: characters, askerNames: askerNames, source: source)
         guard !found.isEmpty else { return text }
         var result = ""
         var position = 0
@@ -68,10 +73,10 @@ package struct PersonalDataMasker: Sendable {
 
     /// The personal data in a text, in order, overlapping findings merged.
     package func findings(in text: String, askerName: String? = nil, source: Source = .question) -> [Finding] {
-        findings(in: Array(text), askerName: askerName, source: source)
+        findings(in: Array(text), askerNames: askerName.map { [$0] } ?? [], source: source)
     }
 
-    func findings(in characters: [Character], askerName: String?, source: Source) -> [Finding] {
+    func findings(in characters: [Character], askerNames: [String], source: Source) -> [Finding] {
         let words = Word.split(characters)
         var numbers = Self.numbers(characters, words: words)
         if case .answer(let question) = source {
@@ -86,7 +91,7 @@ package struct PersonalDataMasker: Sendable {
         }
         var found = Self.emails(characters) + numbers
         found += Self.addresses(words, characters)
-        found += Self.names(words, characters, askerName: askerName)
+        found += Self.names(words, characters, askerNames: askerNames)
         return Self.merged(found)
     }
 
@@ -167,12 +172,17 @@ extension PersonalDataMasker {
             case "/" where index == word.range.upperBound: word.slashAfter = true
             case "?", "!", ";", "\n", "(", ")": word.endAfter = true
             case ".":
-                // "P.5", "TP.HCM" go on; ". Tôi" ends the sentence.
+                // "P.5", "TP.HCM", "Q. Hai Bà Trưng", "N.V.Minh" go on; ". Tôi" ends the sentence.
                 let after = index + 1 < characters.count ? characters[index + 1] : " "
-                if after.isWhitespace || after == "." { word.endAfter = true }
+                if (after.isWhitespace || after == ".") && !abbreviations.contains(word.folded) && word.text.count > 1 {
+                    word.endAfter = true
+                }
             default: break
             }
         }
+
+        /// Short forms a dot follows inside an address ("Q. 3", "TP. Huế").
+        static let abbreviations: Set<String> = ["q", "p", "tp", "tx", "tt", "h", "x", "tq"]
 
         static func fold(_ text: String) -> String {
             Diacritics.foldedWords(text).joined()
@@ -183,6 +193,12 @@ extension PersonalDataMasker {
         /// text with diacritics "ba" (three) is not "bà".
         func isOne(of keywords: Keywords) -> Bool {
             keywords.accented.contains(text.lowercased()) || (inUnaccentedText && keywords.folded.contains(folded))
+        }
+
+        /// The same, but a word typed without diacritics is enough even in a text with some:
+        /// for keywords next to a number ("ngo 34", "so 12"), where the number says what it is.
+        func isLoosely(_ keywords: Keywords) -> Bool {
+            isOne(of: keywords) || (text.lowercased() == folded && keywords.folded.contains(folded))
         }
     }
 
@@ -279,22 +295,37 @@ extension PersonalDataMasker {
         return found
     }
 
+    /// The most digits a phone or id number has (+84 and a 10-digit landline).
+    static let longestNumber = 12
+
     /// The phone and id numbers in consecutive digit groups: the longest run of groups that
-    /// reads as one, then on after it.
+    /// reads as one, then on after it. Runs longer than any number are not tried, so a text of
+    /// thousands of digit groups costs a few tries per group, not a try per pair.
     static func classify(_ groups: [DigitGroup], plus: Bool, start: Int, characters: [Character], words: [Word])
         -> [Finding]
     {
         var found: [Finding] = []
         var first = 0
         while first < groups.count {
+            var last = first
+            var count = 0
+            var candidates: [(end: Int, digits: String)] = []
+            var digits = ""
+            while last < groups.count, count + groups[last].digits.count <= longestNumber {
+                digits += groups[last].digits
+                count += groups[last].digits.count
+                last += 1
+                candidates.append((last, digits))
+            }
             var matched = false
-            for last in stride(from: groups.count, to: first, by: -1) {
-                let digits = groups[first..<last].map(\.digits).joined()
+            for candidate in candidates.reversed() {
                 let lower = first == 0 ? start : groups[first].range.lowerBound
-                let range = lower..<groups[last - 1].range.upperBound
-                if let kind = kind(of: digits, plus: first == 0 && plus, range: range, characters: characters, words: words) {
+                let range = lower..<groups[candidate.end - 1].range.upperBound
+                if let kind = kind(of: candidate.digits, plus: first == 0 && plus, range: range, characters: characters,
+                                   words: words)
+                {
                     found.append(Finding(kind: kind, range: range))
-                    first = last
+                    first = candidate.end
                     matched = true
                     break
                 }
@@ -302,6 +333,17 @@ extension PersonalDataMasker {
             if !matched { first += 1 }
         }
         return found
+    }
+
+    /// The first word that starts at or after `offset` (binary search: words are in order).
+    static func firstWord(in words: [Word], from offset: Int) -> Word? {
+        var low = 0
+        var high = words.count
+        while low < high {
+            let middle = (low + high) / 2
+            if words[middle].range.lowerBound < offset { low = middle + 1 } else { high = middle }
+        }
+        return low < words.count ? words[low] : nil
     }
 
     /// The digits of a span, without separators or a leading 84 ("+84 24 3943 1234" and
@@ -320,8 +362,8 @@ extension PersonalDataMasker {
     static func kind(of digits: String, plus: Bool, range: Range<Int>, characters: [Character], words: [Word]) -> Kind? {
         let count = digits.count
         let bytes = Array(digits.utf8)
-        if let next = words.first(where: { $0.range.lowerBound >= range.upperBound }),
-            moneyWords.contains(next.folded), next.range.lowerBound - range.upperBound <= 2
+        if let next = firstWord(in: words, from: range.upperBound), moneyWords.contains(next.folded),
+            next.range.lowerBound - range.upperBound <= 2
         {
             return nil
         }
@@ -352,11 +394,24 @@ extension PersonalDataMasker {
     /// Village words that a name follows ("thôn Đông Lao").
     static let namedVillageWords = Keywords(["thôn", "xóm", "ấp", "khóm"])
     /// Words of the administrative units below the province, as an address names them.
-    static let unitKeywords = Keywords(["phường", "xã", "quận", "huyện", "thị trấn", "thị xã", "p", "q"])
+    static let unitKeywords = Keywords(["phường", "xã", "quận", "huyện", "thị", "p", "q", "tp", "tx"])
     /// Folded words that carry an address on: street, village and unit words.
     static let addressWords: Set<String> = streetWords.folded.union(villageWords.folded).union([
-        "phuong", "xa", "thi", "tran", "quan", "huyen", "thanh", "pho", "tp", "tinh", "p", "q", "tt", "dan", "so",
+        "phuong", "xa", "quan", "huyen", "pho", "tp", "tinh", "p", "q", "tt", "tx", "so",
     ])
+    /// Two-word unit names whose first word alone is a common word ("thì", "thành"): they carry
+    /// an address on only together ("thị trấn", "thị xã", "thành phố", "tổ dân phố").
+    static let addressPairs: [String: Set<String>] = ["thi": ["tran", "xa"], "thanh": ["pho"], "dan": ["pho"]]
+
+    /// Whether the word at `index` carries an address on.
+    static func isAddressWord(_ words: [Word], at index: Int) -> Bool {
+        let folded = words[index].folded
+        if addressWords.contains(folded) { return true }
+        if let next = addressPairs[folded], index + 1 < words.count { return next.contains(words[index + 1].folded) }
+        // The second word of a pair.
+        if index > 0, let pair = addressPairs[words[index - 1].folded], pair.contains(folded) { return true }
+        return false
+    }
     /// Folded words a clause goes on with that are not part of an address.
     static let clauseWords: Set<String> = [
         "thi", "de", "nen", "can", "muon", "hoi", "co", "khong", "duoc", "nhu", "the", "nao", "lam", "sao", "gi", "a",
@@ -415,18 +470,36 @@ extension PersonalDataMasker {
         }
         guard !word.endAfter, let next = at(1) else { return nil }
         if word.folded == "so", next.isHouseNumber, !next.endAfter, let after = at(2) {
-            // "số 12 ngõ 34 …", "số 12 Lê Lợi …"
-            return after.isOne(of: streetWords) || after.isOne(of: villageWords) || after.isCapitalized ? index : nil
+            // "số 12 ngõ 34 …", "số 12 Lê Lợi …", "so 12 ngach 3 …"
+            return after.isLoosely(streetWords) || after.isLoosely(villageWords) || after.isCapitalized ? index : nil
         }
-        if word.isHouseNumber, next.isOne(of: streetWords), !next.endAfter, let name = at(2), name.isCapitalized || name.isNumber {
+        if word.isHouseNumber, next.isLoosely(streetWords), !next.endAfter, let name = at(2), name.isCapitalized || name.isNumber {
             return index
         }
-        if word.isOne(of: streetWords) || word.isOne(of: villageWords) {
-            if next.isHouseNumber { return index }
-            // "thôn Đông Lao", "ấp Bình Thạnh": a village word before a name.
-            if word.isOne(of: namedVillageWords), next.isCapitalized { return index }
+        if word.isHouseNumber, !word.commaAfter, next.isCapitalized, unitFollows(words, after: index + 1) {
+            // "123 Nguyễn Trãi, phường Thanh Xuân Trung": a number, a street's name, a unit.
+            return index
         }
+        if word.isLoosely(streetWords) || word.isLoosely(villageWords) {
+            if next.isHouseNumber { return index }
+        }
+        // "thôn Đông Lao", "ấp Bình Thạnh": a village word before a name.
+        if word.isOne(of: namedVillageWords), next.isCapitalized { return index }
         return nil
+    }
+
+    /// Whether, after up to four capitalized words from `start`, a comma leads to a unit word
+    /// ("… Nguyễn Trãi, phường …").
+    static func unitFollows(_ words: [Word], after start: Int) -> Bool {
+        var index = start
+        while index < words.count, index - start < 4, words[index].isCapitalized {
+            if words[index].commaAfter {
+                return index + 1 < words.count && words[index + 1].isLoosely(unitKeywords)
+            }
+            if words[index].endAfter { return false }
+            index += 1
+        }
+        return false
     }
 
     /// Where an address that begins at `first` ends (the word after its last): it goes on over
@@ -437,7 +510,7 @@ extension PersonalDataMasker {
         var nameRun = 0
         while index < words.count {
             let word = words[index]
-            if word.isNumber || addressWords.contains(word.folded) {
+            if word.isNumber || isAddressWord(words, at: index) {
                 nameRun = 0
             } else if clauseWords.contains(word.folded) && !word.isCapitalized {
                 break
@@ -460,10 +533,17 @@ extension PersonalDataMasker {
     /// Whether the comma-separated part starting at `start` reads as a place: at most five
     /// words, none of them the words a sentence goes on with.
     static func partIsPlace(_ words: [Word], from start: Int) -> Bool {
+        guard start < words.count else { return false }
+        // A part that starts with a unit, street or village word, or a number, goes on with the
+        // address ("quận Hai Bà Trưng", "quan Hai Ba Trung", "P.5"); its end is found word by word.
+        let first = words[start]
+        if first.isNumber || first.isLoosely(unitKeywords) || first.isLoosely(streetWords) || first.isLoosely(villageWords) {
+            return true
+        }
         var index = start
         while index < words.count, index - start < 5 {
             let word = words[index]
-            if !word.isNumber, !addressWords.contains(word.folded), clauseWords.contains(word.folded), !word.isCapitalized {
+            if !word.isNumber, !isAddressWord(words, at: index), clauseWords.contains(word.folded), !word.isCapitalized {
                 return false
             }
             if word.commaAfter || word.endAfter { return true }
@@ -497,9 +577,9 @@ extension PersonalDataMasker {
         "hien", "dang", "da", "email", "dien", "thoai", "nha", "phong", "chuyen", "vien", "can", "bo",
     ]
 
-    static func names(_ words: [Word], _ characters: [Character], askerName: String?) -> [Finding] {
+    static func names(_ words: [Word], _ characters: [Character], askerNames: [String]) -> [Finding] {
         var found: [Finding] = []
-        if let askerName { found += asker(askerName, in: words) }
+        for name in askerNames { found += asker(name, in: words) }
         for index in words.indices {
             // "tôi là Nguyễn Văn An", "họ và tên: Trần Thị Mai"
             for phrase in introductions where index + phrase.count <= words.count
@@ -517,9 +597,42 @@ extension PersonalDataMasker {
             {
                 found.append(Finding(kind: .name, range: words[index + 1].range.lowerBound..<words[run - 1].range.upperBound))
             }
+            // "Nguyễn Văn Minh hỏi …": a surname and two or three more names, capitalized, that
+            // are not the name of a street, a place or an institution.
+            if words[index].isCapitalized, words[index].isOne(of: surnames), !followsPlaceWord(words, at: index) {
+                var end = index + 1
+                while end < words.count, end - index < 4, words[end].isCapitalized, !words[end].isNumber,
+                    !words[end - 1].endAfter, !words[end - 1].commaAfter
+                {
+                    end += 1
+                }
+                if end - index >= 3 {
+                    found.append(Finding(kind: .name, range: words[index].range.lowerBound..<words[end - 1].range.upperBound))
+                }
+            }
         }
         return found
     }
+
+    /// Words after which capitalized words name a street, a place or an institution, not a person.
+    static let placeWords: Set<String> = [
+        "duong", "pho", "ngo", "hem", "phuong", "xa", "quan", "huyen", "tinh", "thanh", "tp", "truong", "hoc", "cuc", "bo",
+        "so", "vien", "benh", "cong", "ty", "giai", "thuong", "le", "tuong", "dai", "nha", "van", "hoa", "khu", "lang",
+        "quy", "chuong", "trinh", "mang", "tap", "doan", "trung", "tam",
+    ]
+
+    static func followsPlaceWord(_ words: [Word], at index: Int) -> Bool {
+        guard index > 0 else { return false }
+        let previous = words[index - 1]
+        return placeWords.contains(previous.folded)
+            || (previous.isCapitalized && !previous.endAfter && !previous.commaAfter && !sentenceWords.contains(previous.folded))
+    }
+
+    /// Capitalized words a sentence starts with before a name ("Tôi Nguyễn Văn Minh …").
+    static let sentenceWords: Set<String> = [
+        "toi", "em", "anh", "chi", "ong", "ba", "minh", "kinh", "gui", "chao", "cam", "on", "thua", "xin", "co", "chu", "bac",
+        "ban", "dong", "nho", "hoi", "la",
+    ]
 
     /// The end of a name starting at `start`: up to four capitalized words, or, typed in lower
     /// case, a known surname and up to three words after it; nil when there is none.
@@ -566,6 +679,24 @@ extension PersonalDataMasker {
                 parts.count == 1 || (index > 0 && words[index - 1].isOne(of: titles))
             {
                 matched = 1
+            }
+            // Written the other way round ("Minh Nguyen", "Minh Nguyễn Văn"): the given name, then
+            // the surname.
+            if matched == 0, parts.count >= 2, words[index].folded == given, words[index].isCapitalized,
+                index + 1 < words.count, words[index + 1].folded == parts[0]
+            {
+                matched = index + 2 < words.count && parts.count >= 3 && words[index + 2].folded == parts[1] ? 3 : 2
+            }
+            // Initials ("N.V.Minh", "Nguyễn V. Minh"): each word before the given name is the name's
+            // syllable or its initial.
+            if matched == 0, parts.count >= 2, index + parts.count <= words.count,
+                words[index + parts.count - 1].folded == given, words[index + parts.count - 1].isCapitalized
+            {
+                let before = words[index..<(index + parts.count - 1)]
+                let initials = zip(parts.dropLast(), before).allSatisfy { part, word in
+                    word.folded == part || (word.folded.count == 1 && part.first == word.folded.first && word.isCapitalized)
+                }
+                if initials, before.contains(where: { $0.folded.count == 1 }) { matched = parts.count }
             }
             if matched > 0 {
                 found.append(Finding(kind: .name, range: words[index].range.lowerBound..<words[index + matched - 1].range.upperBound))

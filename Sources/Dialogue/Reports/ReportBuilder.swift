@@ -156,13 +156,14 @@ package struct ReportBuilder: Sendable {
 
             // Escalated questions, the same wording counted in SQL, then alike wordings grouped.
             let escalated = try Row.fetchAll(
-                db, sql: "SELECT t.question, COUNT(*) AS n, GROUP_CONCAT(t.number) AS numbers FROM ticket t "
+                db, sql: "SELECT t.question, COUNT(*) AS n, GROUP_CONCAT(t.number) AS numbers, "
+                    + "GROUP_CONCAT(DISTINCT c.name) AS names FROM ticket t LEFT JOIN conversation c ON c.id = t.conversationId "
                     + "WHERE t.createdAt >= ? AND t.createdAt < ?\(unitFilter) GROUP BY t.question ORDER BY n DESC LIMIT 2000",
                 arguments: [from, to] + unitArgument
             ).map { row in
-                // Managers read these: the askers' names, numbers and addresses stay in their tickets.
-                (question: masker.mask(row["question"] as String), count: row["n"] as Int,
-                 tickets: (row["numbers"] as String).split(separator: ",").compactMap { Int($0) })
+                (question: row["question"] as String, count: row["n"] as Int,
+                 tickets: (row["numbers"] as String).split(separator: ",").compactMap { Int($0) },
+                 names: ((row["names"] as String?) ?? "").split(separator: ",").map(String.init))
             }
 
             return Report(
@@ -173,7 +174,12 @@ package struct ReportBuilder: Sendable {
                 botAnswered: answered, helpful: feedback[true] ?? 0, notHelpful: feedback[false] ?? 0,
                 tickets: ticketRows.count, satisfactionByTopic: satisfaction("topic"), satisfactionByUnit: satisfaction("unit"),
                 times: times, backlog: backlog.keys.sorted().map { backlog[$0]! },
-                frequentEscalations: Self.group(escalated))
+                // Managers read these: the askers' names, numbers and addresses stay in their tickets.
+                frequentEscalations: Self.group(escalated).map { group, names in
+                    var group = group
+                    group.question = masker.mask(group.question, askerNames: names)
+                    return group
+                })
         }
     }
 
@@ -185,9 +191,11 @@ package struct ReportBuilder: Sendable {
     }
 
     /// Groups wordings whose folded words overlap by at least half (Jaccard), most frequent
-    /// first; the ten biggest groups.
-    static func group(_ questions: [(question: String, count: Int, tickets: [Int])]) -> [Report.QuestionGroup] {
-        var groups: [(words: Set<Substring>, group: Report.QuestionGroup)] = []
+    /// first; the ten biggest groups, each with the names its askers gave (for masking).
+    static func group(_ questions: [(question: String, count: Int, tickets: [Int], names: [String])])
+        -> [(Report.QuestionGroup, names: [String])]
+    {
+        var groups: [(words: Set<Substring>, group: Report.QuestionGroup, names: [String])] = []
         for item in questions {
             let words = Set(Diacritics.foldedWords(item.question))
             if let index = groups.firstIndex(where: { candidate in
@@ -196,11 +204,13 @@ package struct ReportBuilder: Sendable {
             }) {
                 groups[index].group.count += item.count
                 groups[index].group.tickets += item.tickets.prefix(5 - min(5, groups[index].group.tickets.count))
+                groups[index].names += item.names.prefix(max(0, 50 - groups[index].names.count))
             } else {
                 groups.append((words, Report.QuestionGroup(question: item.question, count: item.count,
-                                                           tickets: Array(item.tickets.prefix(5)))))
+                                                           tickets: Array(item.tickets.prefix(5))), item.names))
             }
         }
-        return Array(groups.map(\.group).sorted { ($0.count, $1.question) > ($1.count, $0.question) }.prefix(10))
+        return Array(groups.sorted { ($0.group.count, $1.group.question) > ($1.group.count, $0.group.question) }
+            .prefix(10).map { ($0.group, $0.names) })
     }
 }

@@ -19,13 +19,14 @@ package struct ReportPeriod: Sendable, Hashable {
     package static let defaultLength: TimeInterval = 30 * 86_400
     /// The earliest date a report may name: 2000-01-01, Vietnam time.
     package static let earliest = Date(timeIntervalSince1970: 946_659_600)
-    /// The first date after the latest a report may name: 2101-01-01, Vietnam time.
+    /// The first instant after the dates a report may name: 2101-01-01, Vietnam time (the end
+    /// of a period may be this instant: the end of 2100).
     package static let latest = Date(timeIntervalSince1970: 4_133_955_600)
 
     /// A checked period.
     /// - Throws: `Invalid` when an end is outside 2000–2100 or `since` is not before `until`.
     package init(since: Date, until: Date) throws(Invalid) {
-        for date in [since, until] where !(Self.earliest...Self.latest).contains(date) {
+        guard (Self.earliest..<Self.latest).contains(since), (Self.earliest...Self.latest).contains(until) else {
             throw Invalid(description: "Ngày phải trong khoảng năm 2000 đến 2100.")
         }
         guard since < until else { throw Invalid(description: "Ngày bắt đầu phải trước ngày kết thúc.") }
@@ -47,7 +48,7 @@ package struct ReportPeriod: Sendable, Hashable {
         guard let date = parse(text) else {
             throw Invalid(description: "Ngày không hợp lệ: \"\(text.prefix(40))\" (dạng YYYY-MM-DD, từ năm 2000 đến 2100).")
         }
-        guard (earliest...latest).contains(date) else {
+        guard (earliest..<latest).contains(date) else {
             throw Invalid(description: "Ngày \(text.prefix(40)) nằm ngoài khoảng năm 2000 đến 2100.")
         }
         return date
@@ -64,8 +65,38 @@ package struct ReportPeriod: Sendable, Hashable {
         {
             return VietnamTime.startOfDay(year: year, month: month, day: day)
         }
-        guard text.utf8.count <= 40, text.contains("T") else { return nil }
+        guard text.utf8.count <= 40, isWellFormedTimestamp(text) else { return nil }
         return try? Date(text, strategy: .iso8601)
+    }
+
+    /// `YYYY-MM-DDTHH:MM[:SS[.fff]]` and `Z` or `±HH:MM`, every part in its range (Foundation's
+    /// parser would roll `25:61:61` over into the next day).
+    static func isWellFormedTimestamp(_ text: String) -> Bool {
+        let parts = text.split(separator: "T", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, parse(String(parts[0])) != nil else { return false }
+        var time = Substring(parts[1])
+        if time.hasSuffix("Z") {
+            time = time.dropLast()
+        } else if let sign = time.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            let zone = time[time.index(after: sign)...].split(separator: ":", omittingEmptySubsequences: false)
+            guard zone.count == 2, let hours = Int(zone[0]), let minutes = Int(zone[1]), zone[0].count == 2,
+                zone[1].count == 2, (0...14).contains(hours), (0...59).contains(minutes)
+            else { return false }
+            time = time[..<sign]
+        } else {
+            return false
+        }
+        let clock = time.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(clock.count), clock[0].count == 2, clock[1].count == 2, let hours = Int(clock[0]),
+            let minutes = Int(clock[1]), (0...23).contains(hours), (0...59).contains(minutes)
+        else { return false }
+        if clock.count == 3 {
+            let seconds = clock[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard seconds[0].count == 2, let whole = Int(seconds[0]), (0...59).contains(whole),
+                seconds.count == 1 || (!seconds[1].isEmpty && seconds[1].allSatisfy(\.isNumber))
+            else { return false }
+        }
+        return true
     }
 }
 
