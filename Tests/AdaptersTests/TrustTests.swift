@@ -473,6 +473,28 @@ actor RawClient {
         }
     }
 
+    /// The report's frequent escalated questions are masked with the names their askers gave.
+    @Test func reportMasksTheAskersNames() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let admin = try await daemon.addHandler(unit: "ATTT", name: "Quản trị", admin: true)
+        try await daemon.run { port in
+            for _ in 0..<2 {
+                let asker = try await JSONClient(port: port)
+                _ = try await asker.ask(["type": "hello", "name": "Lò Văn Páo"])
+                _ = try await asker.ask(["type": "escalate", "text": "Nhờ anh Páo hỏi giúp: Lò Văn Páo ở bản Mường cần đăng ký chữ ký số thế nào"])
+                await asker.close()
+            }
+            let manager = try await JSONClient(port: port)
+            _ = try await manager.ask(["type": "login", "token": .string(admin.token)])
+            let groups = try #require(try await manager.ask(["type": "stats"])["report"]?["frequentEscalations"]?.array)
+            let question = try #require(groups.first?["question"]?.string)
+            #expect(groups.first?["count"] == 2)
+            #expect(!question.contains("Páo") && question.contains("[họ tên]"), "\(question)")
+            await manager.close()
+        }
+    }
+
     /// One feedback counts per answer: fifty "helpful" on one answer are one in the figures.
     @Test func feedbackCountsOncePerAnswer() async throws {
         let (daemon, _, _, _) = try await DeskDaemon.make()

@@ -196,8 +196,11 @@ package struct ReportBuilder: Sendable {
         -> [(Report.QuestionGroup, names: [String])]
     {
         var groups: [(words: Set<Substring>, group: Report.QuestionGroup, names: [String])] = []
+        // Bounded work whatever the questions hold: a question is compared by its first 40 words,
+        // and only the 200 most asked wordings start a group (the rest, asked less, may join one).
+        // A handler's `stats` runs this; a store of long, distinct questions must not make it slow.
         for item in questions {
-            let words = Set(Diacritics.foldedWords(item.question))
+            let words = Set(Diacritics.foldedWords(item.question).prefix(40))
             if let index = groups.firstIndex(where: { candidate in
                 let union = candidate.words.union(words).count
                 return union > 0 && Double(candidate.words.intersection(words).count) / Double(union) >= 0.5
@@ -205,7 +208,7 @@ package struct ReportBuilder: Sendable {
                 groups[index].group.count += item.count
                 groups[index].group.tickets += item.tickets.prefix(5 - min(5, groups[index].group.tickets.count))
                 groups[index].names += item.names.prefix(max(0, 50 - groups[index].names.count))
-            } else {
+            } else if groups.count < 200 {
                 groups.append((words, Report.QuestionGroup(question: item.question, count: item.count,
                                                            tickets: Array(item.tickets.prefix(5))), item.names))
             }
