@@ -490,7 +490,7 @@ actor RawClient {
             let groups = try #require(try await manager.ask(["type": "stats"])["report"]?["frequentEscalations"]?.array)
             let question = try #require(groups.first?["question"]?.string)
             #expect(groups.first?["count"] == 2)
-            #expect(!question.contains("Páo") && question.contains("[họ tên]"), "\(question)")
+            #expect(!question.contains("Páo") && question.contains("anh [họ tên]"), "\(question)")
             await manager.close()
         }
     }
