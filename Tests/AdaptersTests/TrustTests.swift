@@ -531,8 +531,8 @@ actor RawClient {
             try await idle.write("xin chào\n")
             let ticking = Task {
                 for _ in 0..<20 {
-                    try? await blank.write("\n")
-                    try? await idle.write("  \r\n")
+                    try? await blank.write("\n\u{00A0}\n\u{3000}\u{200B}\n")
+                    try? await idle.write("  \r\n\u{00A0}\n")
                     try? await Task.sleep(for: .milliseconds(250))
                 }
             }
@@ -569,6 +569,44 @@ actor RawClient {
         }
     }
 
+    /// A reply longer than the slow-reader allowance (a review list of long drafts) reaches a
+    /// client that reads it; a queue lists questions cut short (`show` has them whole).
+    @Test func longListsReachTheirReader() async throws {
+        var daemon = try await DeskDaemon.make().0
+        defer { daemon.remove() }
+        daemon.desk.ticketLimits.perConversation = 0
+        daemon.desk.ticketLimits.perAddress = 0
+        let admin = try await daemon.addHandler(unit: "ATTT", name: "Quản trị", admin: true)
+        var limits = SessionLimits()
+        limits.burst = 1_000
+        try await daemon.run(limits: limits) { port in
+            let asker = try await JSONClient(port: port)
+            let handler = try await JSONClient(port: port)
+            _ = try await handler.ask(["type": "login", "token": .string(admin.token)])
+            let long = String(repeating: "Nội dung rất dài về chữ ký số. ", count: 300)  // 13 KB: a line holds it
+            var last = 0
+            for round in 0..<80 {
+                let ticket = try #require(try await asker.ask(["type": "escalate", "text": .string("\(round) " + long)])["ticket"]?.int)
+                _ = try await handler.ask(["type": "reply", "ticket": .int(ticket), "text": .string(long)])
+                last = ticket
+            }
+            // The review list: as many drafts as fit in half a megabyte, whole, and how many remain.
+            let review = try await handler.ask(["type": "review"])
+            let drafts = try #require(review["drafts"]?.array)
+            #expect(drafts.count >= 10 && drafts.count < 80 && review["remaining"] == .int(80 - drafts.count))
+            #expect(drafts.allSatisfy { ($0["answer"]?.string?.count ?? 0) == long.trimmedWhitespace.count })
+            #expect(review.encoded().utf8.count < 600 * 1024)
+            let queue = try await handler.ask(["type": "queue", "status": "answered"])
+            let listed = try #require(queue["tickets"]?.array?.first?["question"]?.string)
+            #expect(listed.count == DeskWire.questionInLists + 1 && listed.hasSuffix("…"))
+            let shown = try await handler.ask(["type": "show", "ticket": .int(last)])
+            let whole = shown["ticket"]?["question"]?.string ?? ""
+            #expect(whole.hasPrefix("79 Nội dung") && whole.count > long.count / 2, "show has the whole question")
+            await asker.close()
+            await handler.close()
+        }
+    }
+
     /// Text that holds a NUL, replies of invisible characters, times that do not exist: refused.
     @Test func invisibleAndImpossibleValuesAreRefused() async throws {
         let (daemon, attt, _, _) = try await DeskDaemon.make()
@@ -583,6 +621,16 @@ actor RawClient {
                 #expect(try await handler.ask(["type": .string(kind), "ticket": .int(number), "text": "\u{200B}\u{00A0}\u{FEFF}"])["code"]
                     == "bad-request", "\(kind)")
             }
+            // A question of nothing visible raises no ticket; an edit of nothing is refused; an
+            // identity of invisible or control characters is refused.
+            let newcomer = try await JSONClient(port: port)
+            #expect(try await newcomer.ask(["type": "escalate", "text": "\u{00A0}\u{3000}\u{2800}"])["type"] == "escalate")
+            await newcomer.close()
+            #expect(try await handler.ask(["type": "kb", "action": "edit", "kb": "cap-do", "answer": "\u{200B}"])["code"]
+                == "bad-request")
+            let odd = try await JSONClient(port: port)
+            #expect(try await odd.ask(["type": "hello", "channel": "\u{200B}", "user": "\u{1}"])["code"] == "bad-request")
+            await odd.close()
             for time in ["2026-01-01T25:61:61Z", "2026-01-01T24:00:00Z", "2026-01-01T23:59:60Z", "2026-01-01T10:00",
                          "2101-01-01", "2101-01-01T00:00:00+07:00"] {
                 #expect(try await handler.ask(["type": "stats", "since": .string(time)])["code"] == "bad-request", "\(time)")

@@ -165,7 +165,17 @@ extension ChatSession {
             switch try fields.string("action", maximumLength: RequestFields.shortLimit) {
             case nil:
                 let drafts = try await desk.drafts(for: handler)
-                return respond(["type": "review", "drafts": .array(drafts.map { .object(DeskWire.draft($0)) })], re: re)
+                // The oldest first, as many as fit in half a megabyte (each may hold a whole
+                // question and answer), a hundred at most: a line any client can take.
+                var shown: [DraftEntry] = []
+                var bytes = 0
+                for draft in drafts.prefix(100) {
+                    bytes += draft.question.utf8.count + draft.answer.utf8.count + 200
+                    if bytes > 512 * 1024, !shown.isEmpty { break }
+                    shown.append(draft)
+                }
+                return respond(["type": "review", "drafts": .array(shown.map { .object(DeskWire.draft($0)) }),
+                                "remaining": .int(drafts.count - shown.count)], re: re)
             case "approve":
                 let id = try fields.requiredString("kb", maximumLength: RequestFields.shortLimit)
                 let entry = try await desk.approve(id, by: handler, question: try fields.string("question"),
@@ -342,10 +352,15 @@ enum DeskWire {
         .string(date.formatted(.iso8601))
     }
 
+    /// Characters of a ticket's question in lists and pushes (`show` has it whole): a queue of
+    /// 500 tickets stays a line a client can take.
+    static let questionInLists = 300
+
     static func summary(_ ticket: Ticket, now: Date) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
             "ticket": .int(ticket.number), "status": .string(ticket.status.rawValue), "kind": .string(ticket.kind.rawValue),
-            "topic": .string(ticket.topic), "unit": .string(ticket.unit), "question": .string(ticket.question),
+            "topic": .string(ticket.topic), "unit": .string(ticket.unit),
+            "question": .string(DeskText.shortened(ticket.question, to: questionInLists)),
             "due": date(ticket.due), "overdue": .bool(ticket.isOverdue(at: now)), "created": date(ticket.createdAt),
             "undelivered": .bool(ticket.undelivered), "updateDue": date(ticket.updateDue),
             "owesUpdate": .bool(ticket.owesUpdate(at: now)), "flags": .array(ticket.flags(at: now).map(JSONValue.string)),
@@ -361,6 +376,7 @@ enum DeskWire {
 
     static func detail(_ detail: TicketDetail, now: Date) -> [String: JSONValue] {
         var object = summary(detail.ticket, now: now)
+        object["question"] = .string(detail.ticket.question)
         object["context"] = .array(detail.ticket.context.map(JSONValue.string))
         object["events"] = .array(detail.events.map { event in
             [
@@ -413,10 +429,17 @@ enum DeskText {
         }
     }
 
-    static func summary(_ ticket: Ticket, now: Date) -> String {
+    static func summary(_ ticket: Ticket, now: Date, whole: Bool = false) -> String {
         "#\(ticket.number) [\(ticket.status.label)] \(ticket.kind.label) · \(ticket.topic) · \(ticket.unit) · hạn \(date(ticket.due))"
             + (ticket.isOverdue(at: now) ? " (QUÁ HẠN)" : "") + (ticket.owesUpdate(at: now) ? " (CẦN BÁO TIẾN ĐỘ)" : "")
-            + (ticket.undelivered ? " (chưa gửi được)" : "") + " — \(ticket.question)"
+            + (ticket.undelivered ? " (chưa gửi được)" : "")
+            + " — " + (whole ? ticket.question : shortened(ticket.question, to: DeskWire.questionInLists)
+                .replacingOccurrences(of: "\n", with: " "))
+    }
+
+    /// The first `limit` characters of a text, "…" marking a cut.
+    static func shortened(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit)) + "…"
     }
 
     /// Why a ticket is pushed, as the start of its line.
@@ -435,7 +458,7 @@ enum DeskText {
     }
 
     static func detail(_ detail: TicketDetail, now: Date) -> [String] {
-        var lines = [summary(detail.ticket, now: now)]
+        var lines = [summary(detail.ticket, now: now, whole: true)]
         if !detail.ticket.context.isEmpty {
             lines.append("Trao đổi trước đó:")
             lines += detail.ticket.context.map { "  \($0)" }

@@ -15,8 +15,9 @@ extension ChatSession {
                     channel: try fields.identifier("channel"), user: try fields.identifier("user"),
                     name: try fields.string("name", maximumLength: RequestFields.shortLimit),
                     agency: try fields.string("agency", maximumLength: RequestFields.shortLimit))
-                if (identity.channel == nil) != (identity.user == nil) || identity.channel?.isBlank == true
-                    || identity.user?.isBlank == true
+                let visible = { (text: String?) in text.map { $0.hasVisibleText && !$0.unicodeScalars.contains { $0.value < 0x20 } } }
+                if (identity.channel == nil) != (identity.user == nil) || visible(identity.channel) == false
+                    || visible(identity.user) == false
                 {
                     return error(.badRequest("\"channel\" và \"user\" đi cùng nhau, và không được để trống."), re: re)
                 }

@@ -107,10 +107,9 @@ package final class ChatSession {
         case .badUTF8: return error(.badUTF8, re: nil)
         case .text(let raw):
             let text = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
-            if mode == .undecided {
-                if text.isBlank { return SessionOutput(lines: []) }
-                mode = text.first == "{" ? .json : .text
-            }
+            // A blank line is nothing: not a request, not activity (it keeps no connection alive).
+            if !text.hasVisibleText { return SessionOutput(lines: []) }
+            if mode == .undecided { mode = text.first == "{" ? .json : .text }
             guard mode == .json else {
                 guard limiter.allow() else { return error(.rateLimited, re: nil) }
                 guard !text.utf8.contains(0) else { return error(.badRequest("Dòng chứa ký tự NUL."), re: nil) }

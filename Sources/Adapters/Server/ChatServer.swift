@@ -58,13 +58,14 @@ package final class ChatServer: Service, Sendable {
             .childChannelOption(.autoRead, value: false)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // First-line, line and idle deadlines (blank lines are not activity).
-                    try channel.pipeline.syncOperations.addHandler(LineDeadlineHandler(limits: limits))
+                    // First-request, line and idle deadlines (blank lines are not activity).
+                    let deadlines = LineDeadlineHandler(limits: limits)
+                    try channel.pipeline.syncOperations.addHandler(deadlines)
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: limits.maximumLineBytes)))
                     let inbox = LineInbox()
                     try channel.pipeline.syncOperations.addHandler(inbox)
-                    return ServedConnection(channel: channel, inbox: inbox)
+                    return ServedConnection(channel: channel, inbox: inbox, deadlines: deadlines)
                 }
             }
         onBound(server.channel.localAddress?.port ?? configuration.port)
@@ -147,6 +148,8 @@ struct ServedConnection: Sendable {
     let channel: any Channel
     /// Where its decoded lines wait.
     let inbox: LineInbox
+    /// Its deadlines, told of each request the session answers.
+    let deadlines: LineDeadlineHandler
 }
 
 /// One connection's read–answer–write loop, isolated to its channel's event loop (the actor's
@@ -175,6 +178,7 @@ actor ConnectionLoop {
             while let line = try await nextLine() {
                 let output = await session.handle(line)
                 if !output.lines.isEmpty {
+                    connection.deadlines.served()
                     var buffer = allocator.buffer(capacity: output.lines.reduce(0) { $0 + $1.utf8.count + 1 })
                     for text in output.lines {
                         buffer.writeString(text)
@@ -219,7 +223,9 @@ actor ConnectionLoop {
         lastWrite = written.futureResult
         guard !channel.isWritable else { return written.futureResult }
         let pending = (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
-        guard pending <= limits.maximumPendingOutputBytes else {
+        // The bound is on what a client leaves unread from earlier replies: one reply, however
+        // long (a queue, a review list), is given the slow-reader time to drain.
+        guard pending - buffer.readableBytes <= limits.maximumPendingOutputBytes else {
             channel.close(promise: nil)
             throw SlowReader(pendingBytes: pending)
         }

@@ -1,15 +1,16 @@
 import NIOCore
 
-/// Deadlines on a connection's input, before the line decoder: the first line must be complete
-/// within `firstLineTimeout` of connecting, every line within `lineTimeout` of its first byte,
-/// and a connection that sends no line for `idleTimeout` is closed. Blank lines count for none
-/// of them (a client sending an empty line every few seconds is idle). A client that misses the
-/// first two is told (`too-slow`) and disconnected — so slow senders (a byte a second, or
-/// nothing but line ends) cannot hold the connection slots that people need; an idle one is
-/// closed quietly, as a person who walked away.
+/// Deadlines on a connection's input, before the line decoder: the first request must come
+/// within `firstLineTimeout` of connecting, every line must be complete within `lineTimeout` of
+/// its first byte, and a connection that makes no request for `idleTimeout` is closed. What
+/// counts as a request is what the session answered (`served()`, called by the connection's
+/// loop): a blank line — spaces, NBSP, zero-width characters — is nothing, so a client sending
+/// one every few seconds is idle. A client that misses the first two is told (`too-slow`) and
+/// disconnected — slow senders (a byte a second, or nothing but blank lines) cannot hold the
+/// connection slots that people need; an idle one is closed quietly, as a person who walked away.
 ///
-/// Used on the channel's event loop only (a `ChannelHandler`).
-final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Every member is used on the channel's event loop only (the `LineInbox` habit).
+final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
@@ -22,8 +23,6 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
     private var firstByte: UInt8?
     /// A line has begun and not ended.
     private var lineOpen = false
-    /// The open line holds more than white space.
-    private var lineHasContent = false
     private var firstLineDeadline: Scheduled<Void>?
     private var lineDeadline: Scheduled<Void>?
     private var idleDeadline: Scheduled<Void>?
@@ -35,6 +34,7 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { start(context) }
     }
 
@@ -48,32 +48,33 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
         idleDeadline = schedule(idle, context: context) { _ in context.close(promise: nil) }
     }
 
+    /// The session answered a request: the first line has come, and the idle time starts again.
+    /// On the channel's event loop.
+    func served() {
+        guard let context else { return }
+        context.eventLoop.assertInEventLoop()
+        sawFirstLine = true
+        firstLineDeadline?.cancel()
+        firstLineDeadline = nil
+        idleDeadline?.cancel()
+        idleDeadline = schedule(idle, context: context) { _ in context.close(promise: nil) }
+    }
+
+    private var context: ChannelHandlerContext?
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
-        var completedLine = false
         var newLineBegun = false
         for byte in bytes.readableBytesView {
             if byte == 0x0a {
-                if lineHasContent { completedLine = true }
                 lineOpen = false
-                lineHasContent = false
                 continue
             }
             if !lineOpen {
                 lineOpen = true
                 newLineBegun = true
             }
-            if byte != 0x20, byte != 0x0d, byte != 0x09 {
-                lineHasContent = true
-                if firstByte == nil { firstByte = byte }
-            }
-        }
-        if completedLine {
-            sawFirstLine = true
-            firstLineDeadline?.cancel()
-            firstLineDeadline = nil
-            idleDeadline?.cancel()
-            idleDeadline = schedule(idle, context: context) { _ in context.close(promise: nil) }
+            if firstByte == nil, byte != 0x20, byte != 0x0d, byte != 0x09 { firstByte = byte }
         }
         if !lineOpen {
             lineDeadline?.cancel()
@@ -93,6 +94,7 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelAll()
+        self.context = nil
     }
 
     private func schedule(_ amount: TimeAmount, context: ChannelHandlerContext,

@@ -53,7 +53,7 @@ package struct Dialogue: Sendable {
             state.escalated = true
             return .escalate(text: Texts.escalated)
         case .human(let text):
-            let question = text.flatMap { $0.isEmpty ? nil : $0 } ?? state.lastQuestion
+            let question = text.flatMap { $0.hasVisibleText ? $0 : nil } ?? state.lastQuestion
             state.escalated = true
             state.options = []
             state.lastQuestion = question
@@ -65,7 +65,7 @@ package struct Dialogue: Sendable {
 
     func say(_ raw: String, state: inout ConversationState) -> DialogueReply {
         let text = raw.trimmedWhitespace
-        guard !text.isEmpty else { return .chat(text: Texts.empty) }
+        guard text.hasVisibleText else { return .chat(text: Texts.empty) }
         if !state.options.isEmpty, let number = Int(text.trimmingCharacters(in: [".", ")", "#"])) {
             return pick(number, state: &state)
         }

@@ -420,6 +420,13 @@ extension PersonalDataMasker {
         "cmnd", "email", "mail", "ho", "ten", "nop", "gui", "len", "ve", "roi", "chua", "hay", "hoac", "tuoi", "sinh",
         "ngay", "thang", "nam",
     ]
+    /// Words before "số N" that make it the number of a form, an article, a document or an
+    /// account, not a house ("mẫu số 02", "công văn số 12 …").
+    static let documentWords: Set<String> = [
+        "mau", "dieu", "khoan", "luc", "bieu", "van", "dinh", "tu", "khai", "phieu", "chuong", "muc", "so", "khoan",
+        "dong", "giay", "ban", "lenh", "thong", "bao", "cao", "hieu", "ky", "ma", "hang", "bang", "don", "ve", "phong",
+    ]
+
     /// Labels after which an address follows (folded).
     static let addressLabels: [[String]] = [
         ["dia", "chi"], ["tru", "tai"], ["thuong", "tru"], ["tam", "tru"], ["noi", "o"], ["cho", "o"], ["cu", "tru"],
@@ -469,7 +476,9 @@ extension PersonalDataMasker {
             return looksLikeAddress ? first : nil
         }
         guard !word.endAfter, let next = at(1) else { return nil }
-        if word.folded == "so", next.isHouseNumber, !next.endAfter, let after = at(2) {
+        if word.folded == "so", next.isHouseNumber, !next.endAfter, !next.commaAfter, let after = at(2),
+            index == 0 || !documentWords.contains(words[index - 1].folded)
+        {
             // "số 12 ngõ 34 …", "số 12 Lê Lợi …", "so 12 ngach 3 …"
             return after.isLoosely(streetWords) || after.isLoosely(villageWords) || after.isCapitalized ? index : nil
         }
@@ -568,8 +577,13 @@ extension PersonalDataMasker {
         "nguyễn", "trần", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "ngô", "dương", "đinh", "đoàn",
         "trịnh", "trương", "lương", "triệu", "quách", "nghiêm", "lưu", "vương", "phùng", "kiều",
     ])
+    /// Surnames that are no common word as well, to recognise a name typed in lower case after
+    /// a form of address ("anh nguyen van an"; not "anh lưu ý", "về lương khác").
+    static let lowerCaseSurnames = Keywords([
+        "nguyễn", "trần", "phạm", "hoàng", "huỳnh", "phan", "đặng", "trịnh", "triệu", "quách", "nghiêm",
+    ])
     /// The same, and "lê", after a person says their name is coming ("tôi là lê văn an").
-    static let surnamesAfterIntroduction = Keywords(surnames.accented.sorted() + ["lê"])
+    static let surnamesAfterIntroduction = Keywords(lowerCaseSurnames.accented.sorted() + ["lê"])
     /// Folded words that end a name typed in lower case.
     static let afterName: Set<String> = [
         "o", "lam", "thuoc", "cong", "so", "sdt", "dt", "cccd", "cmnd", "dia", "muon", "hoi", "can", "xin", "va",
@@ -591,34 +605,64 @@ extension PersonalDataMasker {
                 }
                 break
             }
-            // "anh Nguyễn Văn An", "ông Trần Bình"
-            if words[index].isOne(of: titles), !words[index].endAfter, !words[index].commaAfter,
-                let run = nameRun(words, from: index + 1, minimumCapitalized: 2, lowerCaseSurnames: surnames)
+            // "anh Nguyễn Văn An", "ông Trần Bình", "cán bộ Phạm Quốc Bảo" (after a job, capitalized only)
+            if isTitle(words, at: index), !words[index].endAfter, !words[index].commaAfter,
+                capitalizedRun(words, from: index + 1) <= 4,
+                let run = nameRun(words, from: index + 1, minimumCapitalized: 2,
+                                  lowerCaseSurnames: words[index].isOne(of: titles) ? lowerCaseSurnames : Keywords([]))
             {
                 found.append(Finding(kind: .name, range: words[index + 1].range.lowerBound..<words[run - 1].range.upperBound))
             }
-            // "Nguyễn Văn Minh hỏi …": a surname and two or three more names, capitalized, that
-            // are not the name of a street, a place or an institution.
-            if words[index].isCapitalized, words[index].isOne(of: surnames), !followsPlaceWord(words, at: index) {
-                var end = index + 1
-                while end < words.count, end - index < 4, words[end].isCapitalized, !words[end].isNumber,
-                    !words[end - 1].endAfter, !words[end - 1].commaAfter
-                {
-                    end += 1
-                }
-                if end - index >= 3 {
-                    found.append(Finding(kind: .name, range: words[index].range.lowerBound..<words[end - 1].range.upperBound))
+            // "Nguyễn Văn Minh hỏi …", "gửi Nguyen Van Hung": a surname and two or three more
+            // names, capitalized, that are not the name of a street, a place or an institution
+            // (nor part of a longer one: "Đoàn Thanh Niên Cộng Sản …").
+            if words[index].isCapitalized, words[index].isLoosely(surnames), !followsPlaceWord(words, at: index) {
+                let run = capitalizedRun(words, from: index)
+                if (3...4).contains(run) {
+                    found.append(Finding(kind: .name, range: words[index].range.lowerBound..<words[index + run - 1].range.upperBound))
                 }
             }
         }
         return found
     }
 
+    /// How many capitalized words run from `start` without punctuation between them.
+    static func capitalizedRun(_ words: [Word], from start: Int) -> Int {
+        var end = start
+        while end < words.count, words[end].isCapitalized, !words[end].isNumber,
+            end == start || (!words[end - 1].endAfter && !words[end - 1].commaAfter)
+        {
+            end += 1
+        }
+        return end - start
+    }
+
+    /// Two-word forms of address and jobs a name follows ("cán bộ", "chuyên viên", "giám đốc").
+    static let titlePairs: [String: Set<String>] = [
+        "bo": ["can"], "vien": ["chuyen", "sinh", "giao", "nhan", "hoc", "dang"], "doc": ["giam"],
+        "truong": ["thu", "bo", "pho", "cuc", "vu", "hieu"], "tich": ["chu"], "chi": ["dong"], "phong": ["truong", "pho"],
+        "si": ["bac", "tien", "thac", "ky"], "su": ["ky", "luat", "giao"],
+    ]
+    /// Words before a capitalized form of address that make it one ("Kính gửi Ông …").
+    static let greetings: Set<String> = ["gui", "kinh", "chao", "thua", "on", "xin", "nho", "cam"]
+
+    /// Whether the word at `index` is a form of address or a job before a name. A capitalized
+    /// "Bà", "Ông" inside a sentence is part of a proper name ("tỉnh Bà Rịa", "phố Ông Ích
+    /// Khiêm"), unless a greeting comes before it.
+    static func isTitle(_ words: [Word], at index: Int) -> Bool {
+        let word = words[index]
+        if index > 0, let before = titlePairs[word.folded], before.contains(words[index - 1].folded) { return true }
+        guard word.isOne(of: titles) else { return false }
+        if index > 0 && placeWords.contains(words[index - 1].folded) { return false }
+        guard word.isCapitalized, index > 0, !words[index - 1].endAfter else { return true }
+        return greetings.contains(words[index - 1].folded)
+    }
+
     /// Words after which capitalized words name a street, a place or an institution, not a person.
     static let placeWords: Set<String> = [
         "duong", "pho", "ngo", "hem", "phuong", "xa", "quan", "huyen", "tinh", "thanh", "tp", "truong", "hoc", "cuc", "bo",
         "so", "vien", "benh", "cong", "ty", "giai", "thuong", "le", "tuong", "dai", "nha", "van", "hoa", "khu", "lang",
-        "quy", "chuong", "trinh", "mang", "tap", "doan", "trung", "tam",
+        "quy", "chuong", "trinh", "mang", "tap", "doan", "trung", "tam", "den", "chua", "mieu", "lang", "dinh",
     ]
 
     static func followsPlaceWord(_ words: [Word], at index: Int) -> Bool {
@@ -657,39 +701,47 @@ extension PersonalDataMasker {
     }
 
     /// The asker's own name wherever it appears: whole (in any case, with or without
-    /// diacritics); its last two or more syllables, capitalized ("Văn An"); its given name,
-    /// capitalized, after a form of address ("anh An").
+    /// diacritics, or run together: "NguyễnVănMinh"); capitalized, its last two or more
+    /// syllables ("Văn An"), surname and given name without the middle ("Nguyễn Minh"), the
+    /// surname last ("Văn Minh Nguyễn", "Minh Nguyen"), initials ("N.V.Minh"); its given name
+    /// alone, capitalized, after a form of address ("anh An"). A match never runs over a comma or
+    /// the end of a sentence.
     static func asker(_ name: String, in words: [Word]) -> [Finding] {
         let parts = Diacritics.foldedWords(name).map(String.init)
         guard let given = parts.last else { return [] }
+        // Word sequences that are this name, and whether they must be capitalized to count.
+        var patterns: [(words: [String], capitalized: Bool)] = []
+        if parts.count >= 2 { patterns.append((parts, false)) }
+        patterns.append(([parts.joined()], parts.count == 1))
+        if parts.count >= 3 {
+            for length in 2..<parts.count { patterns.append((Array(parts.suffix(length)), true)) }
+            patterns.append((Array(parts.dropFirst()) + [parts[0]], true))
+            patterns.append(([parts[0], given], true))
+            patterns.append(([given, parts[0], parts[1]], true))
+        }
+        if parts.count >= 2 { patterns.append(([given, parts[0]], true)) }
+        func unbroken(_ start: Int, _ count: Int) -> Bool {
+            (start..<(start + count - 1)).allSatisfy { !words[$0].commaAfter && !words[$0].endAfter }
+        }
         var found: [Finding] = []
         var index = 0
         while index < words.count {
             var matched = 0
-            for length in stride(from: parts.count, through: min(2, parts.count), by: -1) {
-                guard index + length <= words.count,
-                    zip(parts.suffix(length), words[index..<(index + length)]).allSatisfy({ $0 == $1.folded })
+            for pattern in patterns where pattern.words.count > matched && index + pattern.words.count <= words.count {
+                let span = words[index..<(index + pattern.words.count)]
+                guard zip(pattern.words, span).allSatisfy({ $0 == $1.folded }), unbroken(index, pattern.words.count),
+                    !pattern.capitalized || words[index].isCapitalized
                 else { continue }
-                if (length == parts.count && length >= 2) || words[index].isCapitalized {
-                    matched = length
-                    break
-                }
+                matched = pattern.words.count
             }
             if matched == 0, words[index].folded == given, words[index].isCapitalized,
-                parts.count == 1 || (index > 0 && words[index - 1].isOne(of: titles))
+                parts.count == 1 || (index > 0 && isTitle(words, at: index - 1))
             {
                 matched = 1
             }
-            // Written the other way round ("Minh Nguyen", "Minh Nguyễn Văn"): the given name, then
-            // the surname.
-            if matched == 0, parts.count >= 2, words[index].folded == given, words[index].isCapitalized,
-                index + 1 < words.count, words[index + 1].folded == parts[0]
-            {
-                matched = index + 2 < words.count && parts.count >= 3 && words[index + 2].folded == parts[1] ? 3 : 2
-            }
-            // Initials ("N.V.Minh", "Nguyễn V. Minh"): each word before the given name is the name's
-            // syllable or its initial.
-            if matched == 0, parts.count >= 2, index + parts.count <= words.count,
+            // Initials ("N.V.Minh", "Nguyễn V. Minh"): each word before the given name is the
+            // name's syllable or its initial.
+            if matched == 0, parts.count >= 2, index + parts.count <= words.count, unbroken(index, parts.count),
                 words[index + parts.count - 1].folded == given, words[index + parts.count - 1].isCapitalized
             {
                 let before = words[index..<(index + parts.count - 1)]

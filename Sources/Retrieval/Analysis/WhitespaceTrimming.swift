@@ -18,4 +18,20 @@ extension StringProtocol {
     package var isBlank: Bool {
         unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
+
+    /// Whether anything in the text can be seen: not only white space, invisible format
+    /// characters (zero-width space, joiners, a BOM), control characters, combining marks with
+    /// nothing to combine with, variation selectors, or the blank "filler" letters (Braille
+    /// blank, Hangul fillers) that render as nothing.
+    package var hasVisibleText: Bool {
+        unicodeScalars.contains { scalar in
+            let properties = scalar.properties
+            if properties.isWhitespace || properties.isVariationSelector { return false }
+            switch properties.generalCategory {
+            case .format, .control, .nonspacingMark, .enclosingMark, .spacingMark, .unassigned, .surrogate: return false
+            default: break
+            }
+            return ![0x2800, 0x3164, 0x115F, 0x1160, 0xFFA0, 0x180E, 0x2028, 0x2029].contains(scalar.value)
+        }
+    }
 }
