@@ -34,7 +34,6 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
         if context.channel.isActive { start(context) }
     }
 
@@ -45,22 +44,37 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     private func start(_ context: ChannelHandlerContext) {
         firstLineDeadline = schedule(firstLine, context: context) { $0.tooSlow(context, after: $0.firstLine) }
-        idleDeadline = schedule(idle, context: context) { _ in context.close(promise: nil) }
+        lastServed = .now()
+        armIdle(context, in: idle)
+    }
+
+    /// When the session last answered a request.
+    private var lastServed = NIODeadline.now()
+
+    /// The idle check, due `amount` from now: it closes the connection if nothing was served
+    /// for the idle time, or looks again when that time would be up. (One timer for the whole
+    /// idle time, not one a request: `served()` only notes the time, which keeps it off the
+    /// hot path, as NIO's `IdleStateHandler` does.)
+    private func armIdle(_ context: ChannelHandlerContext, in amount: TimeAmount) {
+        idleDeadline = schedule(amount, context: context) { handler in
+            let quiet = NIODeadline.now() - handler.lastServed
+            if quiet >= handler.idle {
+                context.close(promise: nil)
+            } else {
+                handler.armIdle(context, in: handler.idle - quiet)
+            }
+        }
     }
 
     /// The session answered a request: the first line has come, and the idle time starts again.
     /// On the channel's event loop.
     func served() {
-        guard let context else { return }
-        context.eventLoop.assertInEventLoop()
+        lastServed = .now()
+        guard !sawFirstLine else { return }
         sawFirstLine = true
         firstLineDeadline?.cancel()
         firstLineDeadline = nil
-        idleDeadline?.cancel()
-        idleDeadline = schedule(idle, context: context) { _ in context.close(promise: nil) }
     }
-
-    private var context: ChannelHandlerContext?
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
@@ -94,7 +108,6 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelAll()
-        self.context = nil
     }
 
     private func schedule(_ amount: TimeAmount, context: ChannelHandlerContext,
