@@ -77,18 +77,16 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data)
+        let view = unwrapInboundIn(data).readableBytesView
+        if firstByte == nil { firstByte = view.first { $0 != 0x20 && $0 != 0x0d && $0 != 0x09 && $0 != 0x0a } }
+        // Only the bytes after the last line end matter: they are a line still open.
         var newLineBegun = false
-        for byte in bytes.readableBytesView {
-            if byte == 0x0a {
-                lineOpen = false
-                continue
-            }
-            if !lineOpen {
-                lineOpen = true
-                newLineBegun = true
-            }
-            if firstByte == nil, byte != 0x20, byte != 0x0d, byte != 0x09 { firstByte = byte }
+        if let last = view.lastIndex(of: 0x0a) {
+            lineOpen = last < view.endIndex - 1
+            newLineBegun = lineOpen
+        } else if !view.isEmpty, !lineOpen {
+            lineOpen = true
+            newLineBegun = true
         }
         if !lineOpen {
             lineDeadline?.cancel()

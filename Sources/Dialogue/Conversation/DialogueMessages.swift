@@ -103,8 +103,10 @@ package struct TicketReceipt: Sendable, Hashable {
         topic = ticket.topic
         unit = ticket.unit
         let (year, month, day) = CivilDay(containing: ticket.due).components
+        // Written by hand: `String(format:)` goes through Foundation for every ticket raised.
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         text = "Em đã chuyển \(ticket.kind.label) của anh/chị đến \(unitName) (phiếu số \(ticket.number)), "
-            + "hạn trả lời hết ngày \(String(format: "%02d/%02d/%04d", day, month, year)). "
+            + "hạn trả lời hết ngày \(two(day))/\(two(month))/\(year). "
             + "Câu trả lời của đơn vị sẽ được gửi lại trong cuộc trò chuyện này, kể cả khi anh/chị quay lại sau."
     }
 }

@@ -62,7 +62,46 @@ package final class EventHub: Sendable {
         var deliver: @Sendable (DeskEvent) -> Void
     }
 
-    private let subscribers = Mutex<(next: Int, all: [Int: Subscriber])>((0, [:]))
+    /// Every listener, and two indexes into them, so that an event looks only at those it can
+    /// concern: a reply at its conversation's connections, a ticket at the handlers' (a
+    /// thousand askers connected cost a ticket nothing).
+    private struct Registry {
+        var next = 0
+        var all: [Int: Subscriber] = [:]
+        var byConversation: [String: Set<Int>] = [:]
+        var handlers: Set<Int> = []
+
+        mutating func set(_ key: Int, _ interest: Interest) {
+            if let old = all[key]?.interest {
+                if let conversation = old.conversation {
+                    byConversation[conversation]?.remove(key)
+                    if byConversation[conversation]?.isEmpty == true { byConversation[conversation] = nil }
+                }
+                handlers.remove(key)
+            }
+            all[key]?.interest = interest
+            if let conversation = interest.conversation { byConversation[conversation, default: []].insert(key) }
+            if interest.handler != nil { handlers.insert(key) }
+        }
+
+        mutating func remove(_ key: Int) {
+            guard let subscriber = all[key] else { return }
+            var empty = subscriber.interest
+            empty.conversation = nil
+            empty.handler = nil
+            set(key, empty)
+            all[key] = nil
+        }
+
+        func candidates(for event: DeskEvent) -> [Int] {
+            switch event {
+            case .reply(let delivery): Array(byConversation[delivery.conversation] ?? [])
+            case .ticket, .draft, .signedOut: Array(handlers)
+            }
+        }
+    }
+
+    private let subscribers = Mutex(Registry())
 
     /// Creates an empty hub.
     package init() {}
@@ -71,24 +110,28 @@ package final class EventHub: Sendable {
     package func subscribe(_ interest: Interest, deliver: @escaping @Sendable (DeskEvent) -> Void) -> Int {
         subscribers.withLock { state in
             state.next += 1
-            state.all[state.next] = Subscriber(interest: interest, deliver: deliver)
+            state.all[state.next] = Subscriber(interest: Interest(), deliver: deliver)
+            state.set(state.next, interest)
             return state.next
         }
     }
 
     /// Changes what a listener hears (after a `hello`, a `login`, …).
     package func update(_ key: Int, _ interest: Interest) {
-        subscribers.withLock { $0.all[key]?.interest = interest }
+        subscribers.withLock { state in
+            guard state.all[key] != nil else { return }
+            state.set(key, interest)
+        }
     }
 
     /// Removes a listener.
     package func unsubscribe(_ key: Int) {
-        _ = subscribers.withLock { $0.all.removeValue(forKey: key) }
+        subscribers.withLock { $0.remove(key) }
     }
 
     /// The handlers with a live session.
     package func handlers() -> Set<String> {
-        subscribers.withLock { state in Set(state.all.values.compactMap(\.interest.handler)) }
+        subscribers.withLock { state in Set(state.handlers.compactMap { state.all[$0]?.interest.handler }) }
     }
 
     /// Ends the live sessions of these handlers: each is told why, and hears nothing more for
@@ -96,9 +139,11 @@ package final class EventHub: Sendable {
     package func signOut(_ handlers: [String: SignOutReason]) {
         let told = subscribers.withLock { state -> [(@Sendable (DeskEvent) -> Void, DeskEvent)] in
             var told: [(@Sendable (DeskEvent) -> Void, DeskEvent)] = []
-            for (key, subscriber) in state.all {
-                guard let id = subscriber.interest.handler, let reason = handlers[id] else { continue }
-                state.all[key]?.interest = Interest(conversation: subscriber.interest.conversation)
+            for key in state.handlers {
+                guard let subscriber = state.all[key], let id = subscriber.interest.handler, let reason = handlers[id] else {
+                    continue
+                }
+                state.set(key, Interest(conversation: subscriber.interest.conversation))
                 told.append((subscriber.deliver, .signedOut(handler: id, reason: reason)))
             }
             return told
@@ -110,7 +155,9 @@ package final class EventHub: Sendable {
     @discardableResult
     package func publish(_ event: DeskEvent) -> Int {
         let targets = subscribers.withLock { state in
-            state.all.values.filter { $0.interest.wants(event) }.map(\.deliver)
+            state.candidates(for: event).compactMap { key in
+                state.all[key].flatMap { $0.interest.wants(event) ? $0.deliver : nil }
+            }
         }
         for deliver in targets { deliver(event) }
         return targets.count
