@@ -61,6 +61,25 @@ import Testing
         #expect(await text.handle(.text("/help")).lines.contains { $0.contains("/reply N nội dung") }, "the handlers' help")
     }
 
+    /// `whoami` says who the connection is, in both modes (the request added to show what a new
+    /// request takes: its case, its executor branch, its codec lines).
+    @Test func whoami() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let service = try await daemon.service()
+        let session = ChatSession(service: service, mode: .json)
+        let anonymous = try JSONValue.parse(await session.handle(.text(#"{"type":"whoami","id":1}"#)).lines[0])
+        #expect(anonymous == ["type": "whoami", "role": "asker", "re": 1])
+        let welcome = try JSONValue.parse(await session.handle(.text(#"{"type":"hello"}"#)).lines[0])
+        _ = await session.handle(.text(JSONValue.object(["type": "login", "token": .string(attt)]).encoded()))
+        let known = try JSONValue.parse(await session.handle(.text(#"{"type":"whoami"}"#)).lines[0])
+        #expect(known["role"] == "handler" && known["unit"] == "ATTT" && known["reviewer"] == true)
+        #expect(known["conversation"] == welcome["conversation"])
+        let text = ChatSession(service: service)
+        _ = await text.handle(.text("/login \(attt)"))
+        #expect(await text.handle(.text("/whoami")).lines.first == "Cán bộ Cán bộ An toàn (\(HandlerTokens.parse(attt)!.id)), đơn vị ATTT.")
+    }
+
     /// Text-mode `/resume` delivers the replies that waited, and they are acknowledged only once
     /// the transport says it wrote them to a connection still open.
     @Test func textResumeAcknowledgesOnlyWhatWasWritten() async throws {

@@ -516,6 +516,27 @@ actor RawClient {
         }
     }
 
+    /// Feedback is kept in one form however it was typed: `/Yes`, `/YES` and `/yes` in text
+    /// mode count as helpful in the report, like `"helpful": true`.
+    @Test func feedbackIsCountedHoweverTyped() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let admin = try await daemon.addHandler(unit: "ATTT", name: "Quản trị", admin: true)
+        try await daemon.run { port in
+            for typed in ["/Yes", "/YES", "/yes"] {
+                _ = try await ServerTests.exchange(port: port, send: ["Hệ thống thông tin có mấy cấp độ an toàn?", typed], replies: 2,
+                                                   countingDotsOnly: true)
+            }
+            _ = try await ServerTests.exchange(port: port, send: ["Hệ thống thông tin có mấy cấp độ an toàn?", "/No"], replies: 2,
+                                               countingDotsOnly: true)
+            let manager = try await JSONClient(port: port)
+            _ = try await manager.ask(["type": "login", "token": .string(admin.token)])
+            let report = try #require(try await manager.ask(["type": "stats"])["report"])
+            #expect(report["helpful"] == 3 && report["notHelpful"] == 1, "\(report)")
+            await manager.close()
+        }
+    }
+
     /// Blank lines are not activity: a client that sends nothing but line ends is let go at the
     /// first-line deadline, and after its first line at the idle timeout.
     @Test func blankLinesDoNotHoldAConnection() async throws {

@@ -6,6 +6,21 @@ package struct ProtocolError: Error, Hashable, Sendable {
     package var code: String
     /// Readable Vietnamese message.
     package var message: String
+    /// A text-mode command typed wrongly: its reply is the usage line alone.
+    package var isUsage = false
+
+    /// An error with a code and a message.
+    package init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// How a text-mode command is typed (a `bad-request` that text mode shows as a plain line).
+    package static func usage(_ line: String) -> ProtocolError {
+        var error = ProtocolError(code: "bad-request", message: line)
+        error.isUsage = true
+        return error
+    }
 
     /// A line longer than the limit (its rest was skipped).
     package static func lineTooLong(_ limit: Int) -> ProtocolError {

@@ -40,7 +40,7 @@ package struct ReportBuilder: Sendable {
             let groups = try Row.fetchAll(
                 db, sql: """
                     SELECT COALESCE(topic, 'khac') AS t, kind AS k, strftime('%Y-W%W', date) AS w, strftime('%Y-%m', date) AS m,
-                           text IN ('helpful', '/yes') AS good, COUNT(*) AS n
+                           LOWER(text) IN ('helpful', '/yes') AS good, COUNT(*) AS n
                     FROM message
                     WHERE date >= ? AND date < ? AND ((direction = 'out' AND \(questionKinds)\(topicFilter))
                           OR (direction = 'in' AND kind = 'feedback'))

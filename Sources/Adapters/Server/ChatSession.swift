@@ -88,7 +88,7 @@ package final class ChatSession {
     }
 
     /// The client's address for the ticket caps (nil: none applies).
-    private let origin: String?
+    let origin: String?
 
     deinit {
         if let subscription, let hub = service.escalation?.hub { hub.unsubscribe(subscription) }
@@ -100,7 +100,8 @@ package final class ChatSession {
         subscription = nil
     }
 
-    /// Handles one input line.
+    /// Handles one input line: decoded into a request by the mode's codec, carried out, and
+    /// its response (or error) written by the same codec.
     package func handle(_ line: InputLine) async -> SessionOutput {
         switch line {
         case .tooLong: return error(.lineTooLong(limits.maximumLineBytes), re: nil)
@@ -110,17 +111,48 @@ package final class ChatSession {
             // A blank line is nothing: not a request, not activity (it keeps no connection alive).
             if !text.hasVisibleText { return SessionOutput(lines: []) }
             if mode == .undecided { mode = text.first == "{" ? .json : .text }
-            guard mode == .json else {
-                guard limiter.allow() else { return error(.rateLimited, re: nil) }
-                guard !text.utf8.contains(0) else { return error(.badRequest("Dòng chứa ký tự NUL."), re: nil) }
-                return await handleText(text)
+            let request: Request
+            var re: JSONValue?
+            do throws(ProtocolError) {
+                if mode == .json {
+                    // Parsed before the rate limit, so that a refusal answers its request.
+                    let object = try? JSONValue.parse(text)
+                    re = object?["id"]
+                    guard limiter.allow() else { throw .rateLimited }
+                    guard let object, case .object = object else { throw ProtocolError.badJSON }
+                    request = try JSONCodec.request(object)
+                } else {
+                    guard limiter.allow() else { throw .rateLimited }
+                    guard !text.utf8.contains(0) else { throw .badRequest("Dòng chứa ký tự NUL.") }
+                    request = try TextCodec.request(text)
+                }
+            } catch {
+                return self.error(error, re: error.code == "bad-json" ? nil : re)
             }
-            // Parsed before the rate limit, so that a refusal answers its request.
-            let object = try? JSONValue.parse(text)
-            let re = object?["id"]
-            guard limiter.allow() else { return error(.rateLimited, re: re) }
-            guard let object, case .object = object else { return error(.badJSON, re: nil) }
-            return await handleJSON(object, re: re)
+            if let refusal = await recheckHandler(re: re) { return refusal }
+            do {
+                return encode(try await execute(request), to: request, re: re)
+            } catch let failure as ProtocolError {
+                return error(failure, re: re)
+            } catch let failure as EscalationError {
+                return error(ProtocolError(failure), re: re)
+            } catch let failure as ReportPeriod.Invalid {
+                return error(.badRequest(failure.description), re: re)
+            } catch let failure as StoreError where failure.isUnknownConversation {
+                return error(.unknownConversation, re: re)
+            } catch {
+                return self.error(.unavailable, re: re)
+            }
+        }
+    }
+
+    /// A response in this session's mode.
+    func encode(_ response: Response, to request: Request, re: JSONValue?) -> SessionOutput {
+        let now = desk?.now() ?? Date()
+        switch mode {
+        case .json: return JSONCodec.output(response, re: re, now: now)
+        case .text, .undecided:
+            return TextCodec.output(response, to: request, context: .init(now: now, review: desk?.configuration.review ?? false))
         }
     }
 
@@ -143,14 +175,6 @@ package final class ChatSession {
         return (record.id, true)
     }
 
-    func reply(to input: DialogueInput, kind: String, text: String, ticketKind: TicketKind? = nil) async throws
-        -> (DialogueReply, started: Bool)
-    {
-        let (id, started) = try await currentConversation()
-        let incoming = StoredMessage(direction: .incoming, kind: kind, text: text)
-        return (try await service.handle(input, incoming: incoming, in: id, kind: ticketKind,
-                                         origin: throughGateway ? nil : origin), started)
-    }
 
     /// Checks, before a request, that a logged-in handler's token still works; a revoked or
     /// expired one ends the handler's session here (the connection goes on as an asker's).
@@ -170,15 +194,6 @@ package final class ChatSession {
     }
 
     func error(_ error: ProtocolError, re: JSONValue?) -> SessionOutput {
-        SessionOutput(lines: errorLines(error, re: re))
-    }
-
-    func errorLines(_ error: ProtocolError, re: JSONValue?) -> [String] {
-        switch mode {
-        case .json:
-            return [error.json(re: re)]
-        case .text, .undecided:
-            return TextWire.frame(["Lỗi (\(error.code)): \(error.message)"])
-        }
+        mode == .json ? JSONCodec.output(error, re: re) : TextCodec.output(error)
     }
 }
