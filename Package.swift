@@ -15,7 +15,9 @@ let package = Package(
     name: "motcua",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "motcua", targets: ["Bot"])
+        .executable(name: "motcua", targets: ["Bot"]),
+        // Speed figures, the load generator and the echo ceiling: not linked into the daemon.
+        .executable(name: "motcua-bench", targets: ["MotcuaBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,54 +40,133 @@ let package = Package(
         // word boundaries over UTF-16, implemented with ICU.
         .target(name: "ICUBridge", dependencies: ["CICU"]),
         .target(name: "Retrieval", dependencies: ["ICUBridge"]),
+
+        // Sources/Dialogue: the domain (conversations, the desk, reports, the catalogue) and the
+        // store protocols it owns; Storage, in its subfolder, implements them on GRDB.
         .target(
             name: "Dialogue",
             dependencies: [
                 "Retrieval",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 // SHA-256 of handler tokens (only the hash is stored).
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Storage"]
         ),
         .target(
-            name: "Adapters",
+            name: "Storage",
+            dependencies: ["Dialogue", "Retrieval", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/Dialogue/Storage"
+        ),
+
+        // Sources/Adapters: one target a process boundary. Wire is what every side of a
+        // connection shares; Server is the daemon's side; Clients and Gateways are other
+        // processes' sides and never see the server.
+        .target(
+            name: "Wire",
+            dependencies: ["Dialogue", "Retrieval", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/Adapters/Wire"
+        ),
+        .target(
+            name: "Server",
             dependencies: [
-                "Dialogue", "Retrieval",
+                "Wire", "Dialogue", "Retrieval",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // The gateways' HTTPS clients (Telegram Bot API, Zalo OA API) and Zalo's signatures.
+            ],
+            path: "Sources/Adapters/Server"
+        ),
+        .target(
+            name: "Clients",
+            dependencies: [
+                "Wire", "Dialogue",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Adapters/Clients"
+        ),
+        .target(
+            name: "Gateways",
+            dependencies: [
+                "Wire", "Clients", "Dialogue",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // The HTTPS clients (Telegram Bot API, Zalo OA API) and Zalo's signatures.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            path: "Sources/Adapters/Gateways"
+        ),
+        .target(name: "ReportFormats", dependencies: ["Wire", "Dialogue"], path: "Sources/Adapters/Reports"),
+        // The session fuzzer: run by the tests and by `motcua-bench fuzz`, never by the daemon.
+        .target(name: "Fuzzing", dependencies: ["Server", "Wire", "Dialogue"], path: "Sources/Adapters/Fuzzing"),
+
+        // Sources/Bot: the daemon's assembly, the options both executables share, the `motcua`
+        // command and, apart, the `motcua-bench` command.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Storage", "Dialogue", "Retrieval",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Bot/Daemon"
+        ),
+        .target(
+            name: "CommandOptions",
+            dependencies: [
+                "Daemon", "Storage", "Dialogue", "Retrieval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Bot/Options"
         ),
         .executableTarget(
             name: "Bot",
             dependencies: [
-                "Adapters", "Dialogue", "Retrieval",
+                "CommandOptions", "Daemon", "Server", "Clients", "Gateways", "ReportFormats", "Storage", "Wire",
+                "Dialogue", "Retrieval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Daemon", "Options", "Bench"]
+        ),
+        .executableTarget(
+            name: "MotcuaBench",
+            dependencies: [
+                "CommandOptions", "Daemon", "Server", "Clients", "Wire", "Fuzzing", "ReportFormats", "Storage", "Dialogue", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Bot/Bench"
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(
             name: "DialogueTests",
-            dependencies: ["Dialogue", "Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Dialogue", "Storage", "Daemon", "Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "AdaptersTests",
             dependencies: [
-                "Adapters", "Dialogue", "Retrieval",
+                "Wire", "Server", "Clients", "Gateways", "ReportFormats", "Fuzzing", "Daemon", "Storage",
+                "Dialogue", "Retrieval",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

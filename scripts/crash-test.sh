@@ -13,13 +13,14 @@ PORT=${PORT:-7466}
 WORK=$(mktemp -d /tmp/motcua-crash.XXXXXX)
 swift build -c release --product motcua >/dev/null
 BIN=$(swift build -c release --show-bin-path)/motcua
+BENCH=$(dirname "$BIN")/motcua-bench
 
 "$BIN" handlers add --data "$WORK/data" --unit THH --name "Quản trị thử" --admin | tail -1 > "$WORK/token"
 "$BIN" serve --port "$PORT" --data "$WORK/data" --rate 100000 --burst 100000 --tickets-per-conversation 0 --tickets-per-address 0 > "$WORK/daemon1.log" 2>&1 &
 DAEMON=$!
 for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done
 
-"$BIN" bench desk-load --port "$PORT" --askers "$ASKERS" --duration 60 --token-file "$WORK/token" --out "$WORK/logs" &
+"$BENCH" desk-load --port "$PORT" --askers "$ASKERS" --duration 60 --token-file "$WORK/token" --out "$WORK/logs" &
 LOAD=$!
 sleep "$KILL_AFTER"
 kill -9 "$DAEMON"
@@ -30,5 +31,5 @@ echo "daemon killed with SIGKILL after ${KILL_AFTER}s"
 DAEMON=$!
 trap 'kill $DAEMON 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done
-"$BIN" bench desk-verify --port "$PORT" --token-file "$WORK/token" --out "$WORK/logs"
+"$BENCH" desk-verify --port "$PORT" --token-file "$WORK/token" --out "$WORK/logs"
 rm -rf "$WORK"

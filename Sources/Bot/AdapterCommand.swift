@@ -1,7 +1,9 @@
-import Adapters
 import ArgumentParser
+import CommandOptions
 import Foundation
+import Gateways
 import Logging
+import Wire
 
 /// `motcua adapter telegram|zalo`: gateway processes that bring messaging users into daemon
 /// conversations (docs/ADAPTERS.md).

@@ -1,7 +1,8 @@
-import Adapters
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Retrieval
+import Wire
 
 /// `motcua ask`: one question, the decision and the ranked answers.
 struct Ask: ParsableCommand {

@@ -1,17 +1,10 @@
-import Adapters
 import ArgumentParser
+import Clients
+import CommandOptions
 import Dialogue
 import Foundation
-
-/// Opens the store for a desk command; a store that has no units yet gets the bundled
-/// corpus's (as the daemon's first start would), so that handlers can be added before it.
-func openDesk(_ data: String) async throws -> SQLiteStore {
-    let store = try SQLiteStore.open(directory: data)
-    if try await store.units().isEmpty {
-        try await store.saveUnits(try Corpus.load(from: Corpus.defaultDirectory()).unitRecords)
-    }
-    return store
-}
+import Storage
+import Wire
 
 /// `motcua units list|add`: the answering units tickets are routed to.
 struct Units: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Foundation
+import Storage
 
 /// `motcua docs search|add`: the catalogue of policy and technical documents.
 struct Docs: AsyncParsableCommand {

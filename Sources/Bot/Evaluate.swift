@@ -1,4 +1,6 @@
+import Storage
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Foundation
 import Retrieval

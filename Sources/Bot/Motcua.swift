@@ -7,5 +7,5 @@ struct Motcua: AsyncParsableCommand {
         commandName: "motcua",
         abstract: "motcua — bàn hỗ trợ một cửa cho chính phủ điện tử.",
         subcommands: [Serve.self, Chat.self, Tickets.self, Docs.self, ReportCommand.self, AdapterCommand.self, Import.self, Units.self, Handlers.self, Ask.self, Evaluate.self,
-                      Calibrate.self, Bench.self])
+                      Calibrate.self])
 }

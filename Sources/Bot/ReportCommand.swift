@@ -1,7 +1,10 @@
-import Adapters
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Foundation
+import ReportFormats
+import Storage
+import Wire
 
 /// `motcua report`: questions per topic and period, auto-resolution, satisfaction, answering
 /// times, backlog and the questions that keep being escalated, as text, CSV, JSON or one
@@ -42,7 +45,7 @@ struct ReportCommand: AsyncParsableCommand {
             guard units.contains(unit) else { throw ValidationError("không có đơn vị \(unit) (xem: motcua units list)") }
         }
         let report = try await ReportBuilder(store: database, topics: corpus.topics)
-            .build(since: period.since, until: period.until, unit: unit)
+            .build(since: period.since, until: period.until, unit: unit, now: Date())
         let text = format.render(report)
         if let out {
             // A report names units, topics and escalated questions: owner-only, like the data.

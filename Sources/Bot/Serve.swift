@@ -1,9 +1,11 @@
-import Adapters
 import ArgumentParser
+import CommandOptions
+import Daemon
 import Dialogue
 import Foundation
 import Logging
 import Retrieval
+import Server
 import ServiceLifecycle
 
 /// `motcua serve`: the daemon.
@@ -107,107 +109,5 @@ struct Serve: AsyncParsableCommand {
         groupConfiguration.maximumCancellationDuration = .milliseconds(800)
         let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
-    }
-}
-
-/// `motcua import`: brings corpus changes into the store without losing what the daemon learned.
-/// The store's background upkeep as a service of the daemon's group: it runs until the group
-/// shuts down, and stops after the server (the last commits are in by then).
-struct StoreUpkeep: Service {
-    let store: any ConversationStore
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown { await store.maintain() }
-    }
-}
-
-/// The desk's upkeep as a service of the daemon's group: revoked and expired handler sessions
-/// ended, units reminded of tickets that owe their askers news.
-struct DeskUpkeep: Service {
-    let desk: EscalationService
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown { await desk.maintain() }
-    }
-}
-
-struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Nhập corpus vào kho dữ liệu, giữ nguyên những gì máy chủ đã học.")
-
-    @OptionGroup var store: StoreOptions
-
-    func run() async throws {
-        let corpus = try store.loadCorpus()
-        let database = try SQLiteStore.open(directory: store.data)
-        let summary = try await database.importCorpus(corpus.entries)
-        try await database.saveUnits(corpus.unitRecords)
-        print("Đã nhập \(corpus.entries.count) mục: \(summary.added) mới, \(summary.updated) cập nhật, "
-            + "\(summary.unchanged) không đổi; \(summary.kept) mục đã học được giữ nguyên.")
-    }
-}
-
-/// Where the daemon keeps its data and finds its corpus.
-struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-    var data = "./motcua-data"
-
-    @Option(name: .long, help: "Thư mục corpus (mặc định: corpus đi kèm).")
-    var corpus: String?
-
-    @Option(name: .long, help: "Tệp cấu hình xếp hạng JSON (mặc định: corpus/ranking.json).")
-    var config: String?
-
-    /// The corpus (lexicon, topics, catalogue, default entries).
-    func loadCorpus() throws -> Corpus {
-        try Corpus.load(from: corpus ?? Corpus.defaultDirectory())
-    }
-
-    /// Opens the store (importing the corpus on first start), builds the index from the store
-    /// and returns the dialogue service over both.
-    /// - Parameter ticketLimits: caps on tickets that replace those of `desk.json`.
-    func openDaemon(logger: Logger, ticketLimits: TicketQuota.Limits? = nil) async throws -> DialogueService {
-        let corpus = try loadCorpus()
-        let store = try SQLiteStore.open(directory: data)
-        var entries = try await store.knowledgeEntries()
-        if entries.isEmpty {
-            let summary = try await store.importCorpus(corpus.entries)
-            logger.info("first start: corpus imported", metadata: ["entries": "\(summary.added)"])
-            entries = try await store.knowledgeEntries()
-        }
-        if try await store.units().isEmpty { try await store.saveUnits(corpus.unitRecords) }
-        let configuration = try config.map(Corpus.loadRanking(from:)) ?? corpus.ranking
-        let index = corpus.makeIndex(entries: entries, configuration: configuration)
-        logger.info("index built", metadata: ["entries": "\(index.count)"])
-        let engine = SearchEngine(index)
-        let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: corpus.lexicon))
-        var deskConfiguration = corpus.deskConfiguration
-        if let ticketLimits { deskConfiguration.ticketLimits = ticketLimits }
-        let year = CivilDay(containing: Date()).year
-        for missing in [year, year + 1] where !deskConfiguration.calendar.listedYears.contains(missing) {
-            logger.warning("desk.json lists no public holidays for this year: due dates count weekdays only",
-                           metadata: ["year": "\(missing)"])
-        }
-        let escalation = EscalationService(
-            store: store, configuration: deskConfiguration,
-            search: { engine.search($0) }, entry: { engine.entry($0) },
-            learn: { engine.upsert($0) }, forget: { engine.retire($0) })
-        let catalogue = DocumentCatalogue(corpus.documents + (try await store.addedDocuments()), lexicon: corpus.lexicon)
-        return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue)
-    }
-}
-
-/// `motcua chat`: talk to a running daemon from a terminal.
-struct Chat: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Trò chuyện với máy chủ đang chạy từ cửa sổ dòng lệnh.")
-
-    @OptionGroup var server: ServerAddress
-
-    @Option(name: .long, help: "Tệp nhớ mã cuộc trò chuyện giữa các lần chạy.")
-    var state = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".motcua-conversation").path
-
-    func run() async throws {
-        signal(SIGPIPE, SIG_IGN)
-        try await TerminalChat(host: server.host, port: server.port, stateFile: state).run()
     }
 }

@@ -1,11 +1,12 @@
+import Dialogue
 import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
 
-@testable import Adapters
-import Dialogue
+@testable import Clients
+@testable import Server
 
 /// The built `motcua` binary under the conditions an operator meets: too few file descriptors,
 /// a token revoked from another process, a report asked for a date out of range.

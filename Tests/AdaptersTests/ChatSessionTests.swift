@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-@testable import Adapters
 @testable import Dialogue
+@testable import Server
+@testable import Wire
 
 /// The protocol without sockets: modes, requests, errors, limits.
 @Suite struct ChatSessionTests {
@@ -12,7 +13,7 @@ import Testing
 
     /// JSON mode: hello gives a conversation, say an answer echoing the request id as `re`.
     @Test func jsonHelloAndSay() async throws {
-        let service = try TestDaemon.service()
+        let service = try await TestDaemon.service()
         let session = ChatSession(service: service)
         let welcome = try json(await session.handle(.text(#"{"type":"hello","id":7,"name":"Lan"}"#)).lines[0])
         #expect(welcome["type"] as? String == "welcome")
@@ -32,7 +33,7 @@ import Testing
 
     /// Resuming by channel and user finds the same conversation from a new connection.
     @Test func resumeByChannelAndUser() async throws {
-        let service = try TestDaemon.service()
+        let service = try await TestDaemon.service()
         let hello = #"{"type":"hello","channel":"zalo","user":"84912345678"}"#
         let first = try json(await ChatSession(service: service).handle(.text(hello)).lines[0])
         let second = try json(await ChatSession(service: service).handle(.text(hello)).lines[0])
@@ -49,7 +50,7 @@ import Testing
         (#"{"type":"fly"}"#, "unknown-type"), (#"{"type":"feedback"}"#, "missing-field"),
     ])
     func jsonErrors(line: String, code: String) async throws {
-        let session = ChatSession(service: try TestDaemon.service(), mode: .json)
+        let session = ChatSession(service: try await TestDaemon.service(), mode: .json)
         let error = try json(await session.handle(.text(line)).lines[0])
         #expect(error["type"] as? String == "error")
         #expect(error["code"] as? String == code)
@@ -59,16 +60,16 @@ import Testing
 
     /// Framing errors reach the client in its mode.
     @Test func framingErrors() async throws {
-        let session = ChatSession(service: try TestDaemon.service(), mode: .json)
+        let session = ChatSession(service: try await TestDaemon.service(), mode: .json)
         #expect(try json(await session.handle(.tooLong).lines[0])["code"] as? String == "line-too-long")
         #expect(try json(await session.handle(.badUTF8).lines[0])["code"] as? String == "bad-utf8")
-        let text = ChatSession(service: try TestDaemon.service())
+        let text = ChatSession(service: try await TestDaemon.service())
         #expect(await text.handle(.badUTF8).lines.first?.contains("bad-utf8") == true)
     }
 
     /// Text mode: replies end with a dot line; the first reply names the conversation; commands work.
     @Test func textMode() async throws {
-        let session = ChatSession(service: try TestDaemon.service())
+        let session = ChatSession(service: try await TestDaemon.service())
         let first = await session.handle(.text("chữ ký số chuyên dùng công vụ cấp cho ai?"))
         #expect(session.mode == .text)
         #expect(first.lines.last == ".")
@@ -87,7 +88,7 @@ import Testing
         var limits = SessionLimits()
         limits.burst = 3
         limits.messagesPerSecond = 0.001
-        let session = ChatSession(service: try TestDaemon.service(), limits: limits, mode: .json)
+        let session = ChatSession(service: try await TestDaemon.service(), limits: limits, mode: .json)
         var codes: [String] = []
         for _ in 0..<5 {
             let reply = try json(await session.handle(.text(#"{"type":"say","text":"xin chào"}"#)).lines[0])
@@ -102,7 +103,7 @@ import Testing
     /// `docs` finds a document by number and filters by year; `/docs` lists it readably; an answer
     /// whose entry cites a document shows its number and title.
     @Test func docsAndCitedDocuments() async throws {
-        let service = try TestDaemon.service()
+        let service = try await TestDaemon.service()
         let json = ChatSession(service: service)
         let found = try JSONValue.parse(await json.handle(.text(#"{"type":"docs","query":"NĐ 47/2020","id":1}"#)).lines[0])
         #expect(found["type"] == "docs" && found["re"] == 1)

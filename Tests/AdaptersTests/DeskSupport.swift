@@ -8,7 +8,11 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-@testable import Adapters
+@testable import Daemon
+@testable import Clients
+@testable import Server
+@testable import Storage
+@testable import Wire
 
 /// A daemon with the escalation desk on a store in a directory (so it can be restarted), two
 /// units and a handler token for each, serving TCP on a free port.
@@ -72,22 +76,16 @@ struct DeskDaemon {
         _ = try await SQLiteStore.open(directory: directory).revokeHandler(id)
     }
 
-    /// The service over the directory's store, as the daemon opens it.
+    /// The daemon's services over the directory's store, put together by the daemon's own
+    /// assembly (the entries and units are in the store already; no catalogue).
     func service() async throws -> DialogueService {
-        let store = try SQLiteStore.open(directory: directory)
-        var configuration = RankingConfiguration()
-        configuration.answerThreshold = 0.5
-        configuration.suggestThreshold = 0.45
-        var index = KnowledgeIndex(analyzer: Analyzer(lexicon: Lexicon(abbreviationsText: "")), configuration: configuration)
-        index.load(try await store.knowledgeEntries())
-        let engine = SearchEngine(index)
-        let clock = self.clock
-        let escalation = EscalationService(
-            store: store, configuration: desk,
-            search: { engine.search($0) }, entry: { engine.entry($0) }, learn: { engine.upsert($0) },
-            forget: { engine.retire($0) }, now: { clock.now })
-        return DialogueService(store: store, dialogue: Dialogue(engine: engine, analyzer: Analyzer(lexicon: Lexicon(abbreviationsText: ""))),
-                               escalation: escalation)
+        var ranking = RankingConfiguration()
+        ranking.answerThreshold = 0.5
+        ranking.suggestThreshold = 0.45
+        let recipe = DaemonRecipe(entries: [], topics: DeskDaemon.topics, lexicon: Lexicon(abbreviationsText: ""),
+                                  ranking: ranking, desk: desk, catalogue: false)
+        return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: directory), recipe: recipe,
+                                             clock: clock, logger: Logger(label: "test"))
     }
 
     /// Runs the daemon for `body` (given its port), then shuts it down.
@@ -146,14 +144,25 @@ struct JSONClient: Sendable {
 struct ClientTimeout: Error {}
 
 /// A clock the test moves: real time, shifted by what the test says (the desk reads it for
-/// due dates, expiry and owed updates, so a test can skip a week without sleeping).
-final class TestClock: Sendable {
+/// due dates, expiry and owed updates, so a test can skip a week without sleeping). Waiting on
+/// it takes no real time: the clock jumps ahead by the wait, which the test can read back.
+final class TestClock: WallClock {
     private let offset = Mutex<TimeInterval>(0)
+    private let waits = Mutex<[Double]>([])
 
     init() {}
 
     /// The time now.
     var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+
+    /// Every wait asked of the clock, in seconds, in order.
+    var waited: [Double] { waits.withLock { $0 } }
+
+    func sleep(seconds: Double) async throws {
+        try Task.checkCancellation()
+        waits.withLock { $0.append(seconds) }
+        offset.withLock { $0 += seconds }
+    }
 
     /// Moves the clock forward.
     func advance(days: Double) {

@@ -2,7 +2,7 @@ import Dialogue
 import Foundation
 import Testing
 
-@testable import Adapters
+@testable import Wire
 
 /// The escalation desk end to end over TCP: askers, handlers, pushes, the outbox, restarts.
 @Suite(.serialized) struct DeskTests {

@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-@testable import Adapters
+@testable import Wire
 
 /// A fake Telegram Bot API on loopback: `getUpdates` serves queued updates after the offset
 /// (waiting a little when there are none), `sendMessage` records what was sent; it can be told

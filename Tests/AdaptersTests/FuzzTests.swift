@@ -2,13 +2,15 @@ import Dialogue
 import Foundation
 import Testing
 
-@testable import Adapters
+@testable import Fuzzing
+@testable import Server
+@testable import Wire
 
 /// Random and mutated input, seeded, through the framer and the sessions of every role, then
 /// raw bytes over TCP: nothing stops the daemon, every request is answered by its `re`.
 @Suite(.serialized) struct FuzzTests {
     /// Seeds of the bounded run in the suite; `MOTCUA_FUZZ_SEED` adds one (to replay a
-    /// finding of `motcua bench fuzz`).
+    /// finding of `motcua-bench fuzz`).
     static let seeds: [UInt64] = [20_261_201, 7, 42]
         + (ProcessInfo.processInfo.environment["MOTCUA_FUZZ_SEED"].flatMap(UInt64.init).map { [$0] } ?? [])
 

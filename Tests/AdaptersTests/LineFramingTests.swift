@@ -2,7 +2,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
-@testable import Adapters
+@testable import Wire
 
 /// Cutting bytes into lines: chunk boundaries, limits and bad bytes.
 @Suite struct LineFramingTests {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-@testable import Adapters
 @testable import Dialogue
+@testable import ReportFormats
+@testable import Wire
 
 /// The report's formats, and its HTML page as a browser draws it.
 @Suite struct ReportRenderingTests {

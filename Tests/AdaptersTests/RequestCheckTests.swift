@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-@testable import Adapters
 @testable import Dialogue
+@testable import Server
+@testable import Wire
 
 /// Values from the wire are checked before anything is done with them, and every refusal
 /// answers its request.
@@ -25,7 +26,7 @@ import Testing
         (#"{"id":1}"#, "missing-field"),
     ])
     func refusedValues(line: String, code: String) async throws {
-        let session = ChatSession(service: try TestDaemon.service(), mode: .json)
+        let session = ChatSession(service: try await TestDaemon.service(), mode: .json)
         let error = try JSONValue.parse(await session.handle(.text(line)).lines[0])
         #expect(error["type"] == "error" && error["code"] == .string(code))
         #expect(error["re"] == 1)

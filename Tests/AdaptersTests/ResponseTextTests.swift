@@ -1,7 +1,7 @@
+@testable import Wire
 import Foundation
 import Testing
 
-@testable import Adapters
 @testable import Dialogue
 @testable import Retrieval
 

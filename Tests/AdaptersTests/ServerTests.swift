@@ -5,8 +5,9 @@ import NIOPosix
 import ServiceLifecycle
 import Testing
 
-@testable import Adapters
 @testable import Dialogue
+@testable import Server
+@testable import Wire
 
 /// The real TCP server in process: a service group on 127.0.0.1:0, real clients.
 @Suite struct ServerTests {
@@ -14,7 +15,7 @@ import Testing
     func withServer(limits: SessionLimits = SessionLimits(), _ body: @Sendable @escaping (Int) async throws -> Void)
         async throws
     {
-        try await Self.serve(try TestDaemon.service(), limits: limits, body)
+        try await Self.serve(try await TestDaemon.service(), limits: limits, body)
     }
 
     /// Runs a TCP server over `service` on a free port for `body`, then shuts it down (open
@@ -196,7 +197,7 @@ import Testing
     @Test func answersEveryLineAndEnds() async throws {
         let input = Pipe()
         let output = Pipe()
-        let server = StdioServer(service: try TestDaemon.service(), logger: Logger(label: "test"),
+        let server = StdioServer(service: try await TestDaemon.service(), logger: Logger(label: "test"),
                                  input: input.fileHandleForReading, output: output.fileHandleForWriting)
         input.fileHandleForWriting.write(Data("xin chào\nnộp báo cáo định kỳ khi nào\n/quit\nkhông đọc tới\n".utf8))
         input.fileHandleForWriting.closeFile()

@@ -1,6 +1,10 @@
+import Logging
 import Dialogue
 import GRDB
 import Retrieval
+
+@testable import Daemon
+@testable import Storage
 
 /// A dialogue service over a small real knowledge base and an in-memory store.
 enum TestDaemon {
@@ -24,16 +28,16 @@ enum TestDaemon {
                           date: "2020-04-09", topics: ["nen-tang"], summary: "Kết nối, chia sẻ dữ liệu số."),
     ]
 
-    static func service() throws -> DialogueService {
-        var configuration = RankingConfiguration()
-        configuration.answerThreshold = 0.3
-        configuration.suggestThreshold = 0.1
-        let lexicon = Lexicon(abbreviationsText: "lgsp = nền tảng tích hợp chia sẻ dữ liệu cấp tỉnh")
-        var index = KnowledgeIndex(analyzer: Analyzer(lexicon: lexicon), configuration: configuration)
-        index.load(entries)
-        let engine = SearchEngine(index)
-        let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: lexicon))
-        let catalogue = DocumentCatalogue(documents, lexicon: lexicon)
-        return DialogueService(store: try SQLiteStore(DatabaseQueue()), dialogue: dialogue, catalogue: catalogue)
+    /// The daemon's services, put together by the daemon's own assembly over an in-memory
+    /// store: the entries and documents above, no desk.
+    static func service() async throws -> DialogueService {
+        var ranking = RankingConfiguration()
+        ranking.answerThreshold = 0.3
+        ranking.suggestThreshold = 0.1
+        let recipe = DaemonRecipe(entries: entries, documents: documents,
+                                  lexicon: Lexicon(abbreviationsText: "lgsp = nền tảng tích hợp chia sẻ dữ liệu cấp tỉnh"),
+                                  ranking: ranking, desk: nil)
+        return try await DaemonAssembly.open(store: try SQLiteStore(DatabaseQueue()), recipe: recipe,
+                                             logger: Logger(label: "test"))
     }
 }

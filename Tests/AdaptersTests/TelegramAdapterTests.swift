@@ -4,8 +4,9 @@ import Logging
 import NIOCore
 import Testing
 
-@testable import Adapters
 @testable import Dialogue
+@testable import Gateways
+@testable import Wire
 
 /// The Telegram adapter between a fake Bot API and a real daemon (with the desk), on loopback.
 @Suite(.serialized) struct TelegramAdapterTests {

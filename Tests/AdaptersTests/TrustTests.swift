@@ -4,7 +4,8 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import Adapters
+@testable import Server
+@testable import Wire
 
 /// The desk tried as an attacker and a careless user would, over real sockets: dates out of
 /// range, personal data, review, revoked tokens, floods, caps, slow senders.

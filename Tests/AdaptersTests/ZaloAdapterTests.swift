@@ -6,8 +6,9 @@ import NIOHTTP1
 import Synchronization
 import Testing
 
-@testable import Adapters
 @testable import Dialogue
+@testable import Gateways
+@testable import Wire
 
 /// The Zalo OA adapter between a fake OA API and a real daemon (with the desk), on loopback.
 @Suite(.serialized) struct ZaloAdapterTests {

@@ -5,6 +5,7 @@ import Testing
 
 @testable import Dialogue
 @testable import Retrieval
+@testable import Storage
 
 /// The desk's logic without a network: kinds, tokens, ticket life, pushes.
 @Suite struct EscalationTests {
@@ -95,7 +96,7 @@ import Testing
         }
         #expect(try await desk.approve(id, by: reviewer, question: nil, answer: nil).answer == "Trả lời mới.")
         #expect(learned.ids.withLock { $0 } == [EscalationService.entryID(ticket.number)])
-        let actions = try await store.events(of: ticket.number).map(\.action)
+        let actions = try await store.events(of: ticket.number).map(\.action.rawValue)
         #expect(actions == ["created", "claimed", "replied", "closed", "reopened", "replied", "approved"])
         // Ratings: 1–5, the asker's own answered ticket only.
         await #expect(throws: EscalationError.self) {

@@ -4,6 +4,7 @@ import Testing
 
 @testable import Dialogue
 @testable import Retrieval
+@testable import Storage
 
 /// Reports over a seeded store whose figures are worked out by hand in the comments.
 @Suite struct ReportTests {

@@ -4,6 +4,7 @@ import Testing
 
 @testable import Dialogue
 @testable import Retrieval
+@testable import Storage
 
 /// The SQLite store and the service that writes through it.
 @Suite struct StoreTests {

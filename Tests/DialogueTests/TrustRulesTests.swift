@@ -4,6 +4,7 @@ import Testing
 
 @testable import Dialogue
 @testable import Retrieval
+@testable import Storage
 
 /// The desk's rules without a network: working days and holidays, caps on tickets, checked
 /// settings and periods, dates that cannot trap, files only the daemon can read.
@@ -110,7 +111,7 @@ import Testing
         for (since, until) in [(Date.distantPast, Date()), (Date(), Date.distantFuture),
                                (Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 0)),
                                (Date(timeIntervalSince1970: .nan), Date())] {
-            await #expect(throws: ReportPeriod.Invalid.self) { try await builder.build(since: since, until: until) }
+            await #expect(throws: ReportPeriod.Invalid.self) { try await builder.build(since: since, until: until, now: Date()) }
         }
         #expect(StoredDate.text(.distantPast) == "0001-01-01 00:00:00.000")
         #expect(StoredDate.text(.distantFuture) == "4001-01-01 00:00:00.000")

@@ -1,3 +1,5 @@
+import Clients
+import Wire
 import Foundation
 import Logging
 import NIOCore
@@ -89,7 +91,7 @@ package actor DaemonLink {
 
     private func connected() async throws -> NIOAsyncChannel<InputLine, ByteBuffer> {
         if let connection { return connection }
-        let connection = try await LoadGenerator(host: host, port: port).connect()
+        let connection = try await DaemonConnection.connect(host: host, port: port)
         self.connection = connection
         let inbound = connection.inbound
         reader = Task { [weak self] in

@@ -1,3 +1,5 @@
+import Clients
+import Wire
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,3 +1,5 @@
+import Clients
+import Wire
 import Crypto
 
 /// What the gateways write to their logs about a person: never the gateway's user id (a Zalo id

@@ -1,3 +1,5 @@
+import Clients
+import Wire
 import Dialogue
 import Foundation
 import Logging

@@ -1,3 +1,5 @@
+import Clients
+import Wire
 import AsyncHTTPClient
 import Crypto
 import Dialogue

@@ -1,4 +1,5 @@
 import Dialogue
+import Wire
 import Foundation
 
 /// The report as one self-contained HTML page (no network, no script): topics as bars, the

@@ -1,3 +1,4 @@
+import Wire
 import Dialogue
 import Foundation
 import Retrieval

@@ -1,32 +1,7 @@
+import Wire
 import Dialogue
 import Retrieval
 import Foundation
-
-/// One line of input as the framing delivered it.
-package enum InputLine: Sendable, Hashable {
-    /// A complete line (without its newline), valid UTF-8.
-    case text(String)
-    /// A line over the limit; its bytes were skipped up to the next newline.
-    case tooLong
-    /// A line that is not valid UTF-8.
-    case badUTF8
-}
-
-/// What a session sends back for one input line.
-package struct SessionOutput: Sendable, Hashable {
-    /// Lines to write, each without its newline.
-    package var lines: [String]
-    /// Close the connection after writing them.
-    package var close = false
-    /// Unit replies these lines carry to a client that cannot acknowledge them (text mode):
-    /// they count as delivered only once the transport has written the lines to a connection
-    /// still open, and tells the session so with `written(_:)`.
-    package var deliveredOnWrite: [Int] = []
-}
-
-/// How a transport writes lines the desk pushes (replies, tickets), from any thread; `written`
-/// is called once the lines went out on a connection still open (nil: nobody needs to know).
-package typealias PushWriter = @Sendable (_ lines: [String], _ written: (@Sendable () -> Void)?) -> Void
 
 /// One connection's protocol logic, without sockets: decides the mode from the first line
 /// (`{` → JSON Lines, anything else → text), keeps the conversation the client is in,

@@ -1,3 +1,4 @@
+import Wire
 import NIOCore
 
 /// A Swift task executor that runs jobs on one NIO event loop.

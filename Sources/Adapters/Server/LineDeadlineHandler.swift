@@ -1,3 +1,4 @@
+import Wire
 import NIOCore
 
 /// Deadlines on a connection's input, before the line decoder: the first request must come

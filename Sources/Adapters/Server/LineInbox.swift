@@ -1,3 +1,4 @@
+import Wire
 import NIOCore
 
 /// The last handler of a connection's pipeline: holds the lines the decoder produced until the

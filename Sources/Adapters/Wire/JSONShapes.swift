@@ -67,10 +67,10 @@ package enum DeskWire {
         object["context"] = .array(detail.ticket.context.map(JSONValue.string))
         object["events"] = .array(detail.events.map { event in
             [
-                "actor": .string(event.actor), "action": .string(event.action), "detail": .string(event.detail),
+                "actor": .string(event.actor), "action": .string(event.action.rawValue), "detail": .string(event.detail),
                 "date": date(event.date),
                 // A note is internal: never sent to the asker. Clients show the two apart.
-                "internal": .bool(event.action == "noted"),
+                "internal": .bool(event.action.isInternal),
             ]
         })
         return object

@@ -161,7 +161,7 @@ package enum TextCodec {
         case .detail(let detail):
             return text(DeskText.detail(detail, now: now))
         case .stats(let report):
-            return text([ReportFormat.text.render(report)])
+            return text([ReportText.render(report)])
         case .review(let drafts, let remaining):
             guard !drafts.isEmpty else { return text(["Không có câu trả lời nào chờ duyệt."]) }
             return text(drafts.flatMap(DeskText.draft) + (remaining > 0 ? ["(Còn \(remaining) câu trả lời khác chờ duyệt.)"] : [])

@@ -36,20 +36,22 @@ package enum DeskText {
     }
 
     /// An audit action in Vietnamese.
-    package static func action(_ action: String) -> String {
+    package static func action(_ action: TicketAction) -> String {
         switch action {
-        case "created": "tạo phiếu:"
-        case "claimed": "nhận xử lý"
-        case "transferred": "chuyển sang đơn vị"
-        case "kind": "đổi loại thành"
-        case "closed": "đóng phiếu"
-        case "reopened": "mở lại phiếu"
-        case "rated": "người hỏi đánh giá"
-        case "delivered": "câu trả lời đã đến người hỏi"
-        case "approved": "duyệt đưa câu trả lời vào cơ sở tri thức:"
-        case "rejected": "không duyệt câu trả lời vào cơ sở tri thức:"
-        case "undelivered": "chưa gửi được câu trả lời qua cổng nhắn tin (ngoài 48 giờ của Zalo); sẽ gửi khi người hỏi nhắn lại"
-        default: action
+        case .created: "tạo phiếu:"
+        case .claimed: "nhận xử lý"
+        case .transferred: "chuyển sang đơn vị"
+        case .kind: "đổi loại thành"
+        case .closed: "đóng phiếu"
+        case .reopened: "mở lại phiếu"
+        case .rated: "người hỏi đánh giá"
+        case .delivered: "câu trả lời đã đến người hỏi"
+        case .approved: "duyệt đưa câu trả lời vào cơ sở tri thức:"
+        case .rejected: "không duyệt câu trả lời vào cơ sở tri thức:"
+        case .undelivered: "chưa gửi được câu trả lời qua cổng nhắn tin (ngoài 48 giờ của Zalo); sẽ gửi khi người hỏi nhắn lại"
+        case .replied: "trả lời người hỏi:"
+        case .updated: "báo tiến độ cho người hỏi:"
+        case .noted: "ghi chú nội bộ:"
         }
     }
 
@@ -91,10 +93,10 @@ package enum DeskText {
         for event in detail.events {
             let who = event.actor == "asker" ? "người hỏi" : "cán bộ \(event.actor)"
             switch event.action {
-            case "noted": lines.append("  \(date(event.date)) \(who) [GHI CHÚ NỘI BỘ] \(event.detail)")
-            case "replied": lines.append("  \(date(event.date)) \(who) [TRẢ LỜI NGƯỜI HỎI] \(event.detail)")
-            case "updated": lines.append("  \(date(event.date)) \(who) [BÁO TIẾN ĐỘ CHO NGƯỜI HỎI] \(event.detail)")
-            case "delivered": lines.append("  \(date(event.date)) \(action(event.action))")
+            case .noted: lines.append("  \(date(event.date)) \(who) [GHI CHÚ NỘI BỘ] \(event.detail)")
+            case .replied: lines.append("  \(date(event.date)) \(who) [TRẢ LỜI NGƯỜI HỎI] \(event.detail)")
+            case .updated: lines.append("  \(date(event.date)) \(who) [BÁO TIẾN ĐỘ CHO NGƯỜI HỎI] \(event.detail)")
+            case .delivered: lines.append("  \(date(event.date)) \(action(event.action))")
             default: lines.append("  \(date(event.date)) \(who) \(action(event.action)) \(event.detail)")
             }
         }

@@ -1,10 +1,12 @@
-import Adapters
 import ArgumentParser
+import Clients
+import CommandOptions
 import Foundation
 import NIOCore
 import Synchronization
+import Wire
 
-/// `motcua bench desk-load` and `motcua bench desk-verify`: the two halves of the crash test
+/// `motcua-bench desk-load` and `motcua-bench desk-verify`: the two halves of the crash test
 /// (`scripts/crash-test.sh`). The load raises tickets from many askers while an admin handler
 /// answers every ticket it is told of, and logs every ticket number an asker received and every
 /// reply the handler got an `ok` for; the daemon is killed under it. The verification, against

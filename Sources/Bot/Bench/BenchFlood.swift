@@ -1,9 +1,11 @@
-import Adapters
 import ArgumentParser
+import Clients
+import CommandOptions
 import Foundation
 import NIOCore
+import Wire
 
-/// `motcua bench flood`: what a flood costs everyone else. A probe client asks on a schedule
+/// `motcua-bench flood`: what a flood costs everyone else. A probe client asks on a schedule
 /// while nothing else runs, then again while one connection pipelines requests as fast as the
 /// socket takes them; prints the probe's latency in both, beside each other, and how the
 /// flooder was answered (every refusal must carry its request's `re`).
@@ -27,7 +29,7 @@ struct BenchFlood: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let question = JSONValue.object(["type": "say", "text": "Chữ ký số chuyên dùng công vụ cấp cho ai?"]).encoded()
         let probe = LoadGenerator(host: server.host, port: server.port)
-        print("# motcua bench flood — \(Machine.describe()); daemon \(server.host):\(server.port)")
+        print("# motcua-bench flood — \(Machine.describe()); daemon \(server.host):\(server.port)")
         let quiet = try await probe.run(connections: 1, duration: duration.value, lines: [question], rate: probeRate)
         let cpuBefore = pid.map { Machine.cpuSeconds(pid: $0) } ?? 0
         let flooder = Flooder(host: server.host, port: server.port)
@@ -61,7 +63,7 @@ struct Flooder: Sendable {
     let port: Int
 
     func run(seconds: Double) async throws -> Result {
-        let channel = try await LoadGenerator(host: host, port: port).connect()
+        let channel = try await DaemonConnection.connect(host: host, port: port)
         let start = ContinuousClock.now
         let deadline = start + .milliseconds(Int(seconds * 1000))
         return try await channel.executeThenClose { inbound, outbound in

@@ -1,10 +1,13 @@
-import Adapters
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Foundation
+import Fuzzing
 import Logging
+import Server
+import Wire
 
-/// `motcua bench fuzz`: the session fuzzer for as long as it is given, against a daemon
+/// `motcua-bench fuzz`: the session fuzzer for as long as it is given, against a daemon
 /// assembled as `serve` assembles it (the bundled corpus, the desk, handler and admin tokens),
 /// in process. Prints how many lines it tried and every broken promise with its input; a crash
 /// ends the process, with the seed printed first so the run can be replayed.
@@ -25,7 +28,7 @@ struct BenchFuzz: AsyncParsableCommand {
 
     func run() async throws {
         let seed = self.seed ?? UInt64.random(in: 1...UInt64.max)
-        print("# motcua bench fuzz — \(Machine.describe()); seed \(seed), \(seconds) s")
+        print("# motcua-bench fuzz — \(Machine.describe()); seed \(seed), \(seconds) s")
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-fuzz-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: data) }
         let options = try StoreOptions.parse(["--data", data])

@@ -1,10 +1,11 @@
-import Adapters
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Foundation
 import Retrieval
+import Wire
 
-/// `motcua bench load`: questions per second and latency against a running daemon, beside a bare
+/// `motcua-bench load`: questions per second and latency against a running daemon, beside a bare
 /// NIO echo over the same number of connections (the ceiling), and the daemon's memory.
 struct BenchLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +38,7 @@ struct BenchLoad: AsyncParsableCommand {
         let questions = queries.map(\.query).map { JSONValue.object(["type": "say", "text": .string($0)]).encoded() }
         guard !questions.isEmpty else { throw ValidationError("không có câu hỏi để gửi") }
         let echo = try await EchoServer()
-        print("# motcua bench load — \(Machine.describe()); daemon \(server.host):\(server.port)")
+        print("# motcua-bench load — \(Machine.describe()); daemon \(server.host):\(server.port)")
         if let rate { print(String(format: "offered: %.0f questions/s in all, on a schedule", rate)) }
         for count in connections {
             let cpuBefore = pid.map { Machine.cpuSeconds(pid: $0) } ?? 0

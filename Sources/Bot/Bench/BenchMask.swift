@@ -1,8 +1,9 @@
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Foundation
 
-/// `motcua bench mask`: how often the personal-data masker changes text that holds no personal
+/// `motcua-bench mask`: how often the personal-data masker changes text that holds no personal
 /// data — its false alarms — on a knowledge base (every question, variant and answer), and how
 /// fast it runs. The bundled corpus holds none; any other file is read as it is.
 struct BenchMask: ParsableCommand {
@@ -38,7 +39,7 @@ struct BenchMask: ParsableCommand {
         }
         let elapsed = Date().timeIntervalSince(start)
         let bytes = texts.reduce(0) { $0 + $1.0.utf8.count }
-        print("# motcua bench mask — \(Machine.describe()); \(kb ?? "bundled corpus")")
+        print("# motcua-bench mask — \(Machine.describe()); \(kb ?? "bundled corpus")")
         print(String(format: "%d texts (%.1f MB): %d changed (%.2f%%); %.1f MB/s, %.0f µs a text", texts.count, Double(bytes) / 1e6,
                      changed.count, Double(changed.count) / Double(max(texts.count, 1)) * 100, Double(bytes) / 1e6 / elapsed,
                      elapsed / Double(max(texts.count, 1)) * 1e6))

@@ -1,10 +1,13 @@
-import Adapters
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Foundation
 import GRDB
+import ReportFormats
+import Storage
+import Wire
 
-/// `motcua bench report`: the report over a store seeded with a year of synthetic traffic
+/// `motcua-bench report`: the report over a store seeded with a year of synthetic traffic
 /// (1,000,000 messages and 100,000 tickets by default), beside a plain scan of the same rows
 /// in the same run (the floor any report over them pays).
 struct BenchReport: AsyncParsableCommand {
@@ -25,7 +28,7 @@ struct BenchReport: AsyncParsableCommand {
         let store = try SQLiteStore.open(directory: directory)
         let seeding = ContinuousClock.now
         try await Self.seed(store, messages: messages, tickets: tickets, topics: corpus.topics)
-        print("# motcua bench report — \(Machine.describe())")
+        print("# motcua-bench report — \(Machine.describe())")
         print("seeded \(messages) messages, \(tickets) tickets in \(ContinuousClock.now - seeding)")
 
         let until = Date()
@@ -38,7 +41,7 @@ struct BenchReport: AsyncParsableCommand {
         let builder = ReportBuilder(store: store, topics: corpus.topics)
         var report: Report?
         let buildStart = ContinuousClock.now
-        report = try await builder.build(since: since, until: until)
+        report = try await builder.build(since: since, until: until, now: Date())
         let build = ContinuousClock.now - buildStart
         print("plain scan of \(scanned) rows: \(scan)")
         print("report over a year (all units): \(build) — \(String(format: "%.1f", build / scan))× the scan; \(report!.questions) questions, \(report!.tickets) tickets")
@@ -48,7 +51,7 @@ struct BenchReport: AsyncParsableCommand {
             print("  \(format.rawValue): \(ContinuousClock.now - start), \(text.utf8.count) bytes")
         }
         let unitStart = ContinuousClock.now
-        _ = try await builder.build(since: since, until: until, unit: corpus.topics.first?.unit)
+        _ = try await builder.build(since: since, until: until, unit: corpus.topics.first?.unit, now: Date())
         print("report for one unit: \(ContinuousClock.now - unitStart)")
     }
 

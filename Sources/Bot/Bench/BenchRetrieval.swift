@@ -1,14 +1,11 @@
+import Storage
 import ArgumentParser
+import CommandOptions
 import Dialogue
 import Foundation
 import Retrieval
 
-/// `motcua bench`: speed figures.
-struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Đo tốc độ.", subcommands: [BenchRetrieval.self, BenchLoad.self, BenchReport.self, BenchDeskLoad.self, BenchDeskVerify.self, BenchFuzz.self, BenchFlood.self, BenchMask.self])
-}
-
-/// `motcua bench retrieval`: analysis throughput, index build time and memory, search latency and
+/// `motcua-bench retrieval`: analysis throughput, index build time and memory, search latency and
 /// throughput, each beside a baseline measured in the same run.
 struct BenchRetrieval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +33,7 @@ struct BenchRetrieval: ParsableCommand {
 
     func run() throws {
         let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
-        print("# motcua bench retrieval — \(Machine.describe())")
+        print("# motcua-bench retrieval — \(Machine.describe())")
         if sizes.contains("analysis") { analysis(corpus) }
         for size in sizes where size != "analysis" {
             let entries: [KnowledgeEntry]

@@ -1,3 +1,4 @@
+import CommandOptions
 import Retrieval
 
 /// Deterministic synthetic knowledge bases made from the bundled corpus's vocabulary: a

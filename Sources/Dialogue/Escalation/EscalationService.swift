@@ -49,9 +49,9 @@ package final class EscalationService: Sendable {
     let search: @Sendable (String) -> SearchResponse
     let learn: @Sendable (KnowledgeEntry) -> Void
     let forget: @Sendable (String) -> Void
-    let throttle = LoginThrottle()
-    /// The time now (injected: tests move it by days).
-    package let now: @Sendable () -> Date
+    let throttle: LoginThrottle
+    /// The clock due dates, expiry, owed updates and the login slowdown read (tests move it).
+    package let clock: any WallClock
     /// Caps on tickets per conversation and address.
     package let quota: TicketQuota
     let masker = PersonalDataMasker()
@@ -64,13 +64,13 @@ package final class EscalationService: Sendable {
     ///   - entry: a live knowledge-base entry by id.
     ///   - learn: puts an entry in the live index (at once).
     ///   - forget: takes an entry out of the live index.
-    ///   - now: the clock.
+    ///   - clock: the time (the machine's unless a test moves it).
     package init(store: any DeskStore, hub: EventHub = EventHub(), configuration: Configuration,
                  search: @escaping @Sendable (String) -> SearchResponse,
                  entry: @escaping @Sendable (String) -> KnowledgeEntry?,
                  learn: @escaping @Sendable (KnowledgeEntry) -> Void,
                  forget: @escaping @Sendable (String) -> Void,
-                 now: @escaping @Sendable () -> Date = { Date() })
+                 clock: any WallClock = SystemClock())
     {
         self.store = store
         self.hub = hub
@@ -78,10 +78,14 @@ package final class EscalationService: Sendable {
         self.search = search
         self.learn = learn
         self.forget = forget
-        self.now = now
+        self.clock = clock
+        throttle = LoginThrottle(clock: clock)
         quota = TicketQuota(limits: configuration.ticketLimits)
         classifier = TopicClassifier(topics: configuration.topics, search: search, entry: entry)
     }
+
+    /// The time now, by the desk's clock.
+    package func now() -> Date { clock.now }
 
     // MARK: - Askers
 
@@ -249,7 +253,7 @@ package final class EscalationService: Sendable {
 
     /// Takes a ticket: it is the handler's now.
     package func claim(_ number: Int, by handler: Handler) async throws -> Ticket {
-        try await change(number, by: handler, action: "claimed") { ticket in
+        try await change(number, by: handler, action: .claimed) { ticket in
             guard ticket.status == .new || ticket.status == .assigned else {
                 throw EscalationError.badState(ticket, "nhận xử lý")
             }
@@ -261,13 +265,13 @@ package final class EscalationService: Sendable {
     /// An internal note: kept on the ticket, never sent to the asker.
     package func note(_ number: Int, by handler: Handler, text: String) async throws -> Ticket {
         guard text.hasVisibleText else { throw EscalationError.badRequest("Ghi chú không được để trống.") }
-        return try await change(number, by: handler, action: "noted", detail: text) { _ in }
+        return try await change(number, by: handler, action: .noted, detail: text) { _ in }
     }
 
     /// Hands a ticket to another unit (it becomes new there, and its handlers are told).
     package func transfer(_ number: Int, by handler: Handler, to unit: String) async throws -> Ticket {
         guard try await store.units().contains(where: { $0.id == unit }) else { throw EscalationError.unknownUnit(unit) }
-        let ticket = try await change(number, by: handler, action: "transferred", detail: unit) { ticket in
+        let ticket = try await change(number, by: handler, action: .transferred, detail: unit) { ticket in
             guard ticket.status != .closed else { throw EscalationError.badState(ticket, "chuyển đơn vị") }
             ticket.unit = unit
             ticket.status = .new
@@ -281,7 +285,7 @@ package final class EscalationService: Sendable {
     /// from when it was received, with the new kind's time limit.
     package func setKind(_ number: Int, by handler: Handler, to kind: TicketKind) async throws -> Ticket {
         let configuration = self.configuration
-        return try await change(number, by: handler, action: "kind", detail: kind.rawValue) { ticket in
+        return try await change(number, by: handler, action: .kind, detail: kind.rawValue) { ticket in
             ticket.kind = kind
             ticket.due = configuration.due(of: kind, receivedAt: ticket.createdAt)
         }
@@ -289,7 +293,7 @@ package final class EscalationService: Sendable {
 
     /// Closes a ticket.
     package func close(_ number: Int, by handler: Handler) async throws -> Ticket {
-        try await change(number, by: handler, action: "closed") { ticket in
+        try await change(number, by: handler, action: .closed) { ticket in
             guard ticket.status != .closed else { throw EscalationError.badState(ticket, "đóng") }
             ticket.status = .closed
         }
@@ -297,7 +301,7 @@ package final class EscalationService: Sendable {
 
     /// Reopens an answered or closed ticket.
     package func reopen(_ number: Int, by handler: Handler) async throws -> Ticket {
-        let ticket = try await change(number, by: handler, action: "reopened") { ticket in
+        let ticket = try await change(number, by: handler, action: .reopened) { ticket in
             guard ticket.status == .answered || ticket.status == .closed else {
                 throw EscalationError.badState(ticket, "mở lại")
             }
@@ -329,7 +333,7 @@ package final class EscalationService: Sendable {
         }
         let interval = configuration.updateInterval
         let (ticket, delivery) = try await store.sendToAsker(
-            number, kind: .answer, event: TicketEvent(actor: handler.id, action: "replied", detail: text, date: now),
+            number, kind: .answer, event: TicketEvent(actor: handler.id, action: .replied, detail: text, date: now),
             learned: learned
         ) { ticket in
             guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
@@ -356,7 +360,7 @@ package final class EscalationService: Sendable {
         let now = self.now()
         let interval = configuration.updateInterval
         let (ticket, delivery) = try await store.sendToAsker(
-            number, kind: .progress, event: TicketEvent(actor: handler.id, action: "updated", detail: text, date: now),
+            number, kind: .progress, event: TicketEvent(actor: handler.id, action: .updated, detail: text, date: now),
             learned: nil
         ) { ticket in
             guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
@@ -384,7 +388,7 @@ package final class EscalationService: Sendable {
         let (name, asked) = try await asker(ofDraft: id)
         let masker = self.masker
         let (_, entry) = try await store.reviewDraft(
-            id, event: TicketEvent(actor: handler.id, action: "approved", detail: id, date: now())
+            id, event: TicketEvent(actor: handler.id, action: .approved, detail: id, date: now())
         ) { draft in
             // Another unit's draft is reported as unknown, like another unit's ticket.
             guard handler.reviews(draft.unit) else { throw EscalationError.unknownEntry(id) }
@@ -405,7 +409,7 @@ package final class EscalationService: Sendable {
     /// Rejects a draft: it never answers anyone.
     package func reject(_ id: String, by handler: Handler) async throws {
         guard handler.admin || handler.reviewer else { throw EscalationError.notAllowed }
-        _ = try await store.reviewDraft(id, event: TicketEvent(actor: handler.id, action: "rejected", detail: id,
+        _ = try await store.reviewDraft(id, event: TicketEvent(actor: handler.id, action: .rejected, detail: id,
                                                                 date: now())) { draft in
             guard handler.reviews(draft.unit) else { throw EscalationError.unknownEntry(id) }
             return nil
@@ -459,8 +463,7 @@ package final class EscalationService: Sendable {
 
     /// The report a handler may read: their unit's (all units for an admin).
     package func report(for handler: Handler, period: ReportPeriod) async throws -> Report {
-        guard let store = store as? SQLiteStore else { throw EscalationError.badRequest("Kho dữ liệu này không lập báo cáo.") }
-        return try await ReportBuilder(store: store, topics: configuration.topics)
+        try await ReportBuilder(store: store, topics: configuration.topics)
             .build(since: period.since, until: period.until, unit: handler.admin ? nil : handler.unit, now: now())
     }
 
@@ -474,7 +477,7 @@ package final class EscalationService: Sendable {
         return ticket
     }
 
-    func change(_ number: Int, by handler: Handler, action: String, detail: String = "",
+    func change(_ number: Int, by handler: Handler, action: TicketAction, detail: String = "",
                 _ edit: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
     {
         try await store.updateTicket(number, event: TicketEvent(actor: handler.id, action: action, detail: detail, date: now())) {
@@ -492,12 +495,15 @@ package final class EscalationService: Sendable {
 /// the slowdown is for a leaked, mistyped or half-copied token tried over and over.
 final class LoginThrottle: Sendable {
     private let failures = Mutex<[String: Int]>([:])
+    private let clock: any WallClock
+
+    init(clock: any WallClock) { self.clock = clock }
 
     func waitIfNeeded(_ source: String) async {
         let count = failures.withLock { $0[source] ?? 0 }
         guard count > 0 else { return }
         let seconds = min(8, 0.25 * pow(2, Double(count - 1)))
-        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+        try? await clock.sleep(seconds: seconds)
     }
 
     func failed(_ source: String) {

@@ -82,6 +82,25 @@ package struct Ticket: Sendable, Hashable {
     /// Still waiting for its answer (new or assigned).
     package var isOpen: Bool { status == .new || status == .assigned }
 
+    /// Creates a ticket from all its parts (the store reads them back).
+    package init(number: Int, conversation: String, kind: TicketKind, topic: String, unit: String, question: String, context: [String], status: TicketStatus, handler: String?, due: Date, updateDue: Date, createdAt: Date, updatedAt: Date, answeredAt: Date?, undelivered: Bool) {
+        self.number = number
+        self.conversation = conversation
+        self.kind = kind
+        self.topic = topic
+        self.unit = unit
+        self.question = question
+        self.context = context
+        self.status = status
+        self.handler = handler
+        self.due = due
+        self.updateDue = updateDue
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.answeredAt = answeredAt
+        self.undelivered = undelivered
+    }
+
     /// Whether the answer is past due (open tickets only).
     package func isOverdue(at now: Date) -> Bool {
         isOpen && now > due
@@ -111,19 +130,51 @@ package enum TicketNotice: String, Sendable, Hashable {
     case owesUpdate = "owes-update"
 }
 
+/// What happened to a ticket, as its audit trail stores it.
+package enum TicketAction: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The asker raised it.
+    case created
+    /// A handler took it.
+    case claimed
+    /// A handler answered the asker.
+    case replied
+    /// A handler gave the asker news (the ticket stays open).
+    case updated
+    /// A handler wrote a note for the unit only.
+    case noted
+    /// Moved to another unit (detail: the unit).
+    case transferred
+    /// Its kind changed (detail: the kind).
+    case kind
+    case closed
+    case reopened
+    /// The asker rated the answer (detail: the score and comment).
+    case rated
+    /// The unit's message reached the asker's client.
+    case delivered
+    /// The unit's message could not go out through the gateway (outside Zalo's 48 hours).
+    case undelivered
+    /// A reviewer published the answer as knowledge.
+    case approved
+    /// A reviewer kept the answer out of the knowledge base.
+    case rejected
+
+    /// Seen by the unit only, never by the asker.
+    package var isInternal: Bool { self == .noted }
+}
+
 /// One line of a ticket's audit trail: who did what, when. Append-only.
 package struct TicketEvent: Sendable, Hashable {
-    /// `asker`, `system`, or the handler's id.
+    /// `asker`, `system`, `gateway`, or the handler's id.
     package var actor: String
-    /// `created`, `claimed`, `replied`, `noted`, `transferred`, `closed`, `reopened`, `rated`,
-    /// `delivered`.
-    package var action: String
+    /// What happened.
+    package var action: TicketAction
     /// The text of a reply or note, the new unit of a transfer, …
     package var detail: String
     package var date: Date
 
     /// Creates an event.
-    package init(actor: String, action: String, detail: String = "", date: Date = Date()) {
+    package init(actor: String, action: TicketAction, detail: String = "", date: Date) {
         self.actor = actor
         self.action = action
         self.detail = detail
@@ -134,7 +185,7 @@ package struct TicketEvent: Sendable, Hashable {
 /// A unit's message on its way to the asker: kept until the asker's client acknowledges it.
 package struct Delivery: Sendable, Hashable {
     /// What the message is.
-    package enum Kind: String, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable, Codable {
         /// The unit's answer.
         case answer = "reply"
         /// News on a ticket still being handled (the ticket stays open).
@@ -151,6 +202,17 @@ package struct Delivery: Sendable, Hashable {
     package var unit: String
     package var text: String
     package var createdAt: Date
+
+    /// Creates a delivery from all its parts (the store reads them back).
+    package init(id: Int, kind: Kind, conversation: String, ticket: Int, unit: String, text: String, createdAt: Date) {
+        self.id = id
+        self.kind = kind
+        self.conversation = conversation
+        self.ticket = ticket
+        self.unit = unit
+        self.text = text
+        self.createdAt = createdAt
+    }
 }
 
 /// A handler: a person of a unit who answers its tickets (admins see every unit). A reviewer

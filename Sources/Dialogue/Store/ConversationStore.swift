@@ -75,6 +75,16 @@ package struct ConversationRecord: Sendable, Hashable {
     package var agency: String?
     /// The dialogue state (what the next message may refer to).
     package var state: ConversationState
+
+    /// Creates a conversation record from all its parts (the store reads them back).
+    package init(id: String, channel: String?, user: String?, name: String?, agency: String?, state: ConversationState) {
+        self.id = id
+        self.channel = channel
+        self.user = user
+        self.name = name
+        self.agency = agency
+        self.state = state
+    }
 }
 
 /// One message in or out of a conversation.

@@ -150,4 +150,4 @@ package enum LearnedEntry: Sendable, Hashable {
 }
 
 /// Everything the daemon stores.
-package typealias DeskStore = ConversationStore & EscalationStore
+package typealias DeskStore = ConversationStore & EscalationStore & ReportStore

@@ -5,7 +5,7 @@
 /// mostly reorder those candidates. Short lists are read whole; long lists are probed by binary
 /// search for the best candidates only. A document that matches none of the rare words can then
 /// be missed; `RankingConfiguration.exhaustive` reads the long lists whole whenever such a
-/// document could still reach the top (the MaxScore bound), and `motcua bench retrieval`
+/// document could still reach the top (the MaxScore bound), and `motcua-bench retrieval`
 /// reports how often the two rankings agree.
 extension KnowledgeIndex {
     /// A query term found in an index.

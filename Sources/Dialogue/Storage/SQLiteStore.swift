@@ -1,3 +1,4 @@
+import Dialogue
 import Foundation
 import GRDB
 import Retrieval
@@ -18,14 +19,14 @@ package struct SQLiteStore: ConversationStore {
         let path = "\(directory)/motcua.sqlite"
         try PrivateFiles.prepareDatabase(path)
         let pool = try DatabasePool(path: path, configuration: configuration(autoCheckpoint: false))
-        try migrator.migrate(pool)
+        try Migrations.migrator.migrate(pool)
         return try SQLiteStore(pool, checkpointer: DatabaseQueue(path: path, configuration: configuration()))
     }
 
     /// A store over any GRDB writer (tests use an in-memory `DatabaseQueue`).
     package init(_ writer: any DatabaseWriter) throws {
         try self.init(writer, checkpointer: nil)
-        try Self.migrator.migrate(writer)
+        try Migrations.migrator.migrate(writer)
     }
 
     private init(_ writer: any DatabaseWriter, checkpointer: DatabaseQueue?) throws {
@@ -73,62 +74,21 @@ package struct SQLiteStore: ConversationStore {
         return configuration
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: conversations, messages, knowledge base") { db in
-            try db.create(table: "conversation") { t in
-                t.primaryKey("id", .text)
-                t.column("channel", .text)
-                t.column("user", .text)
-                t.column("name", .text)
-                t.column("agency", .text)
-                t.column("state", .blob).notNull()
-                t.column("createdAt", .datetime).notNull()
-                t.column("updatedAt", .datetime).notNull()
-                t.uniqueKey(["channel", "user"])
-            }
-            try db.create(table: "message") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("conversation", onDelete: .cascade).notNull()
-                t.column("direction", .text).notNull()
-                t.column("kind", .text).notNull()
-                t.column("text", .text).notNull()
-                t.column("entry", .text)
-                t.column("date", .datetime).notNull()
-            }
-            try db.create(table: "knowledgeEntry") { t in
-                t.primaryKey("id", .text)
-                t.column("json", .blob).notNull()
-                t.column("source", .text).notNull()  // "corpus" or what taught it (later: a ticket)
-                t.column("retired", .boolean).notNull().defaults(to: false)
-                t.column("updatedAt", .datetime).notNull()
-            }
-        }
-        registerEscalation(in: &migrator)
-        registerCatalogue(in: &migrator)
-        migrator.registerMigration("v4: topics of replies, dates indexed for reports") { db in
-            try db.alter(table: "message") { t in t.add(column: "topic", .text) }
-            try db.create(index: "message_on_date", on: "message", columns: ["date"])
-            try db.create(index: "ticket_on_createdAt", on: "ticket", columns: ["createdAt"])
-        }
-        registerTrust(in: &migrator)
-        return migrator
-    }
 
     // MARK: - Conversations
 
     package func open(_ identity: ConversationIdentity) async throws -> (conversation: ConversationRecord, resumed: Bool) {
         try await writer.write { db in
             if let id = identity.conversation, ConversationID.isWellFormed(id),
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE id = ?", arguments: [id])
+                let row = try ConversationRow.fetchOne(db, key: id)
             {
-                return (try Self.record(row), true)
+                return (try row.record(), true)
             }
             if let channel = identity.channel, let user = identity.user,
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE channel = ? AND user = ?",
-                                           arguments: [channel, user])
+                let row = try ConversationRow.filter(ConversationRow.Columns.channel == channel && ConversationRow.Columns.user == user)
+                    .fetchOne(db)
             {
-                return (try Self.record(row), true)
+                return (try row.record(), true)
             }
             let record = ConversationRecord(
                 id: ConversationID.make(), channel: identity.channel.flatMap { identity.user == nil ? nil : $0 },
@@ -149,7 +109,7 @@ package struct SQLiteStore: ConversationStore {
     package func conversation(_ id: String) async throws -> ConversationRecord? {
         guard ConversationID.isWellFormed(id) else { return nil }
         return try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE id = ?", arguments: [id]).map(Self.record)
+            try ConversationRow.fetchOne(db, key: id)?.record()
         }
     }
 
@@ -166,21 +126,8 @@ package struct SQLiteStore: ConversationStore {
     }
 
     static func lastMessages(of conversation: String, count: Int, in db: Database) throws -> [StoredMessage] {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY id DESC LIMIT ?"),
-            arguments: [conversation, count])
-        return rows.reversed().map { row in
-            StoredMessage(direction: StoredMessage.Direction(rawValue: row["direction"]) ?? .incoming,
-                          kind: row["kind"], text: row["text"], entry: row["entry"], topic: row["topic"], date: row["date"])
-        }
-    }
-
-    static func record(_ row: Row) throws -> ConversationRecord {
-        let stateData: Data = row["state"]
-        return ConversationRecord(id: row["id"], channel: row["channel"], user: row["user"], name: row["name"],
-                                  agency: row["agency"],
-                                  state: (try? JSONDecoder().decode(ConversationState.self, from: stateData))
-                                      ?? ConversationState())
+        try MessageRow.filter(MessageRow.Columns.conversationId == conversation).order(MessageRow.Columns.id.desc)
+            .limit(count).fetchAll(db).reversed().map(\.message)
     }
 
     // MARK: - Knowledge base

@@ -4,21 +4,23 @@ import Foundation
 import Retrieval
 
 /// Options shared by the commands that search a knowledge base.
-struct CorpusOptions: ParsableArguments {
+package struct CorpusOptions: ParsableArguments {
+    package init() {}
+
     @Option(name: .long, help: "Thư mục corpus (mặc định: corpus đi kèm).")
-    var corpus: String?
+    package var corpus: String?
 
     @Option(name: .long, help: "Tệp hoặc thư mục JSONL của cơ sở tri thức (mặc định: corpus/kb).")
-    var kb: String?
+    package var kb: String?
 
     @Option(name: .long, help: "Tệp cấu hình xếp hạng JSON (mặc định: corpus/ranking.json).")
-    var config: String?
+    package var config: String?
 
     @Option(name: .long, help: "Cách biểu diễn từ nhiều âm tiết: none, bigrams, dictionary, both.")
-    var compounds: TermExtractor.Compounds?
+    package var compounds: TermExtractor.Compounds?
 
     /// The corpus (lexicon, topics) and the configuration to use.
-    func load() throws -> (Corpus, RankingConfiguration) {
+    package func load() throws -> (Corpus, RankingConfiguration) {
         let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
         var configuration = try config.map(Corpus.loadRanking(from:)) ?? corpus.ranking
         if let compounds { configuration.compounds = compounds.rawValue }
@@ -26,18 +28,20 @@ struct CorpusOptions: ParsableArguments {
     }
 
     /// The entries to search.
-    func entries(_ corpus: Corpus) throws -> [KnowledgeEntry] {
+    package func entries(_ corpus: Corpus) throws -> [KnowledgeEntry] {
         try kb.map(Corpus.loadEntries(from:)) ?? corpus.entries
     }
 }
 
 /// The development queries option shared by `eval` and `calibrate`.
-struct QueryOptions: ParsableArguments {
+package struct QueryOptions: ParsableArguments {
+    package init() {}
+
     @Option(name: .long, help: "Tệp JSONL câu hỏi (mặc định: corpus/eval/queries.jsonl).")
-    var queries: String?
+    package var queries: String?
 
     /// The queries, from `--queries` or the corpus's own.
-    func load(_ corpus: Corpus) throws -> [EvaluationQuery] {
+    package func load(_ corpus: Corpus) throws -> [EvaluationQuery] {
         try JSONLines.read(EvaluationQuery.self, from: queries ?? "\(corpus.directory)/eval/queries.jsonl")
     }
 }

@@ -1,3 +1,4 @@
+import Dialogue
 import Foundation
 import GRDB
 import Retrieval
@@ -6,41 +7,6 @@ import Retrieval
 /// waiting for a reviewer, reviewer flags and expiry of handler tokens, the week's update owed
 /// to an asker, the kind of each outbox message, one rating per ticket.
 extension SQLiteStore {
-    static func registerTrust(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v5: review, token expiry, progress updates, one rating per ticket") { db in
-            try db.create(table: "draft") { t in
-                t.primaryKey("id", .text)  // the entry id it will have: phieu-N
-                t.column("ticket", .integer).notNull().references("ticket", onDelete: .cascade)
-                t.column("unit", .text).notNull().indexed()
-                t.column("topic", .text)
-                t.column("question", .text).notNull()
-                t.column("answer", .text).notNull()
-                t.column("status", .text).notNull().indexed()  // pending, approved, rejected
-                t.column("createdAt", .datetime).notNull()
-                t.column("reviewer", .text)
-                t.column("reviewedAt", .datetime)
-            }
-            try db.alter(table: "handler") { t in
-                t.add(column: "reviewer", .boolean).notNull().defaults(to: false)
-                t.add(column: "expiresAt", .datetime)
-            }
-            try db.alter(table: "ticket") { t in
-                t.add(column: "updateDue", .datetime)
-                t.add(column: "remindedAt", .datetime)
-            }
-            // Tickets raised before: news is owed a week after the asker was last told something.
-            try db.execute(sql: """
-                UPDATE ticket SET updateDue = strftime('%Y-%m-%d %H:%M:%f', COALESCE(answeredAt, createdAt), '+7 days')
-                """)
-            try db.create(index: "ticket_on_status_updateDue", on: "ticket", columns: ["status", "updateDue"])
-            try db.alter(table: "delivery") { t in
-                t.add(column: "kind", .text).notNull().defaults(to: "reply")
-            }
-            // One rating per ticket: keep each ticket's latest, then let the database hold it so.
-            try db.execute(sql: "DELETE FROM rating WHERE id NOT IN (SELECT MAX(id) FROM rating GROUP BY ticket)")
-            try db.create(index: "rating_on_ticket_unique", on: "rating", columns: ["ticket"], unique: true)
-        }
-    }
 
     // MARK: - Drafts
 
@@ -76,7 +42,7 @@ extension SQLiteStore {
         try await batcher.commit { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ? AND status = 'pending'", arguments: [id])
             else { throw EscalationError.unknownEntry(id) }
-            let draft = Self.draft(from: row)
+            let draft = try Self.draft(from: row)
             let entry = try decide(draft)
             if let entry {
                 try Self.upsertEntry(id: entry.id, json: try Self.entryEncoder.encode(entry), source: "ticket:\(draft.ticket)",
@@ -89,8 +55,7 @@ extension SQLiteStore {
         }
     }
 
-    static func draft(from row: Row) -> DraftEntry {
-        DraftEntry(kb: row["id"], ticket: row["ticket"], unit: row["unit"], topic: row["topic"], question: row["question"],
-                   answer: row["answer"], createdAt: row["createdAt"])
+    static func draft(from row: Row) throws -> DraftEntry {
+        try DraftRow(row: row).draft
     }
 }

@@ -1,26 +1,9 @@
+import Retrieval
+import Dialogue
 import Foundation
 import GRDB
 
-/// Catalogue documents added after the corpus (`motcua docs add`): the daemon searches the
-/// corpus's `docs.jsonl` and these together.
-package protocol CatalogueStore: Sendable {
-    /// Adds or replaces documents.
-    func saveDocuments(_ documents: [CatalogueDocument]) async throws
-
-    /// The documents added so far.
-    func addedDocuments() async throws -> [CatalogueDocument]
-}
-
 extension SQLiteStore: CatalogueStore {
-    static func registerCatalogue(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v3: catalogue documents") { db in
-            try db.create(table: "document") { t in
-                t.primaryKey("id", .text)
-                t.column("json", .blob).notNull()
-                t.column("updatedAt", .datetime).notNull()
-            }
-        }
-    }
 
     package func saveDocuments(_ documents: [CatalogueDocument]) async throws {
         let encoder = JSONEncoder()

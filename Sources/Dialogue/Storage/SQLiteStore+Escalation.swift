@@ -1,3 +1,4 @@
+import Dialogue
 import Foundation
 import GRDB
 import Retrieval
@@ -5,64 +6,6 @@ import Retrieval
 /// The escalation desk's tables: tickets, their append-only events, units, handlers, the
 /// outbox of replies, ratings.
 extension SQLiteStore: EscalationStore {
-    static func registerEscalation(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v2: tickets, units, handlers, outbox, ratings") { db in
-            try db.create(table: "unit") { t in
-                t.primaryKey("id", .text)
-                t.column("name", .text).notNull()
-                t.column("answers", .text).notNull().defaults(to: "")
-            }
-            try db.create(table: "handler") { t in
-                t.primaryKey("id", .text)
-                t.column("unit", .text).notNull()
-                t.column("name", .text).notNull()
-                t.column("admin", .boolean).notNull().defaults(to: false)
-                t.column("secretHash", .blob).notNull()
-                t.column("revoked", .boolean).notNull().defaults(to: false)
-                t.column("createdAt", .datetime).notNull()
-            }
-            try db.create(table: "ticket") { t in
-                t.autoIncrementedPrimaryKey("number")
-                t.belongsTo("conversation", onDelete: .cascade).notNull()
-                t.column("kind", .text).notNull()
-                t.column("topic", .text).notNull()
-                t.column("unit", .text).notNull().indexed()
-                t.column("question", .text).notNull()
-                t.column("context", .text).notNull()
-                t.column("status", .text).notNull()
-                t.column("handler", .text)
-                t.column("due", .datetime).notNull()
-                t.column("createdAt", .datetime).notNull()
-                t.column("updatedAt", .datetime).notNull()
-                t.column("answeredAt", .datetime)
-                t.column("undelivered", .boolean).notNull().defaults(to: false)
-            }
-            try db.create(table: "ticketEvent") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("ticket", .integer).notNull().indexed().references("ticket", onDelete: .cascade)
-                t.column("actor", .text).notNull()
-                t.column("action", .text).notNull()
-                t.column("detail", .text).notNull()
-                t.column("date", .datetime).notNull()
-            }
-            try db.create(table: "delivery") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("conversation", onDelete: .cascade).notNull()
-                t.column("ticket", .integer).notNull().references("ticket", onDelete: .cascade)
-                t.column("unit", .text).notNull()
-                t.column("text", .text).notNull()
-                t.column("createdAt", .datetime).notNull()
-                t.column("ackedAt", .datetime)
-            }
-            try db.create(table: "rating") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("ticket", .integer).notNull().indexed().references("ticket", onDelete: .cascade)
-                t.column("score", .integer).notNull()
-                t.column("comment", .text)
-                t.column("date", .datetime).notNull()
-            }
-        }
-    }
 
     // MARK: - Tickets
 
@@ -98,7 +41,7 @@ extension SQLiteStore: EscalationStore {
                               StoredDate.text(draft.due), StoredDate.text(now), StoredDate.text(now),
                               StoredDate.text(draft.updateDue)])
         let number = Int(db.lastInsertedRowID)
-        try append(TicketEvent(actor: "asker", action: "created", detail: draft.question, date: now), to: number, in: db)
+        try append(TicketEvent(actor: "asker", action: .created, detail: draft.question, date: now), to: number, in: db)
         // Dates as stored (to the millisecond), so the ticket equals what a later read returns.
         func stored(_ date: Date) -> Date { Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000) }
         return Ticket(number: number, conversation: draft.conversation, kind: draft.kind, topic: draft.topic,
@@ -133,9 +76,8 @@ extension SQLiteStore: EscalationStore {
 
     package func events(of ticket: Int) async throws -> [TicketEvent] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ticketEvent WHERE ticket = ? ORDER BY id", arguments: [ticket]).map {
-                TicketEvent(actor: $0["actor"], action: $0["action"], detail: $0["detail"], date: $0["date"])
-            }
+            try TicketEventRow.filter(TicketEventRow.Columns.ticket == ticket).order(TicketEventRow.Columns.id).fetchAll(db)
+                .map(\.event)
         }
     }
 
@@ -204,13 +146,7 @@ extension SQLiteStore: EscalationStore {
     }
 
     static func ticket(from row: Row) throws -> Ticket {
-        let context = (try? JSONDecoder().decode([String].self, from: Data((row["context"] as String).utf8))) ?? []
-        return Ticket(
-            number: row["number"], conversation: row["conversationId"],
-            kind: TicketKind(rawValue: row["kind"]) ?? .question, topic: row["topic"], unit: row["unit"],
-            question: row["question"], context: context, status: TicketStatus(rawValue: row["status"]) ?? .new,
-            handler: row["handler"], due: row["due"], updateDue: row["updateDue"], createdAt: row["createdAt"],
-            updatedAt: row["updatedAt"], answeredAt: row["answeredAt"], undelivered: row["undelivered"])
+        try TicketRow(row: row).ticket()
     }
 
     static func save(_ ticket: Ticket, in db: Database) throws {
@@ -227,19 +163,15 @@ extension SQLiteStore: EscalationStore {
 
     static func append(_ event: TicketEvent, to ticket: Int, in db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO ticketEvent (ticket, actor, action, detail, date) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [ticket, event.actor, event.action, event.detail, StoredDate.text(event.date)])
+            .execute(arguments: [ticket, event.actor, event.action.rawValue, event.detail, StoredDate.text(event.date)])
     }
 
     // MARK: - Outbox
 
     package func pendingDeliveries(conversation: String) async throws -> [Delivery] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE conversationId = ? AND ackedAt IS NULL ORDER BY id",
-                             arguments: [conversation]).map {
-                Delivery(id: $0["id"], kind: Delivery.Kind(rawValue: $0["kind"]) ?? .answer,
-                         conversation: $0["conversationId"], ticket: $0["ticket"], unit: $0["unit"], text: $0["text"],
-                         createdAt: $0["createdAt"])
-            }
+            try DeliveryRow.filter(DeliveryRow.Columns.conversationId == conversation && DeliveryRow.Columns.ackedAt == nil)
+                .order(DeliveryRow.Columns.id).fetchAll(db).map(\.delivery)
         }
     }
 
@@ -250,7 +182,7 @@ extension SQLiteStore: EscalationStore {
                 arguments: [delivery, conversation])
             else { return false }
             try db.execute(sql: "UPDATE ticket SET undelivered = 1 WHERE number = ?", arguments: [ticket])
-            try Self.append(TicketEvent(actor: "gateway", action: "undelivered", detail: "\(delivery)"), to: ticket, in: db)
+            try Self.append(TicketEvent(actor: "gateway", action: .undelivered, detail: "\(delivery)", date: Date()), to: ticket, in: db)
             return true
         }
     }
@@ -266,7 +198,7 @@ extension SQLiteStore: EscalationStore {
                            arguments: [StoredDate.text(now), delivery])
             if db.changesCount == 1 {
                 try db.execute(sql: "UPDATE ticket SET undelivered = 0 WHERE number = ?", arguments: [ticket])
-                try Self.append(TicketEvent(actor: "asker", action: "delivered", detail: "\(delivery)", date: now),
+                try Self.append(TicketEvent(actor: "asker", action: .delivered, detail: "\(delivery)", date: now),
                                 to: ticket, in: db)
             }
             return true
@@ -284,7 +216,7 @@ extension SQLiteStore: EscalationStore {
                     ON CONFLICT(ticket) DO UPDATE SET score = excluded.score, comment = excluded.comment, date = excluded.date
                     """,
                 arguments: [ticket, score, comment, StoredDate.text(now)])
-            try Self.append(TicketEvent(actor: "asker", action: "rated", detail: "\(score)" + (comment.map { ": \($0)" } ?? ""),
+            try Self.append(TicketEvent(actor: "asker", action: .rated, detail: "\(score)" + (comment.map { ": \($0)" } ?? ""),
                                         date: now), to: ticket, in: db)
         }
     }
@@ -293,9 +225,7 @@ extension SQLiteStore: EscalationStore {
 
     package func units() async throws -> [UnitRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM unit ORDER BY id").map {
-                UnitRecord(id: $0["id"], name: $0["name"], answers: $0["answers"])
-            }
+            try UnitRow.order(UnitRow.Columns.id).fetchAll(db).map(\.unit)
         }
     }
 
@@ -323,15 +253,13 @@ extension SQLiteStore: EscalationStore {
 
     package func handler(_ id: String) async throws -> (Handler, secretHash: Data)? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM handler WHERE id = ?", arguments: [id]).map {
-                (Self.handler(from: $0), $0["secretHash"])
-            }
+            try HandlerRow.fetchOne(db, key: id).map { ($0.handler, $0.secretHash) }
         }
     }
 
     package func handlers() async throws -> [Handler] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM handler ORDER BY unit, name").map(Self.handler(from:))
+            try HandlerRow.order(HandlerRow.Columns.unit, HandlerRow.Columns.name).fetchAll(db).map(\.handler)
         }
     }
 
@@ -340,11 +268,6 @@ extension SQLiteStore: EscalationStore {
             try db.execute(sql: "UPDATE handler SET revoked = 1 WHERE id = ?", arguments: [id])
             return db.changesCount == 1
         }
-    }
-
-    static func handler(from row: Row) -> Handler {
-        Handler(id: row["id"], unit: row["unit"], name: row["name"], admin: row["admin"], revoked: row["revoked"],
-                reviewer: row["reviewer"], expiresAt: row["expiresAt"])
     }
 
     // MARK: - Knowledge

@@ -1,3 +1,4 @@
+import Wire
 import Dialogue
 import Foundation
 import NIOCore
@@ -28,14 +29,7 @@ package struct TerminalChat {
 
     /// Runs until `/quit`, the end of input or the server closing.
     package func run() async throws {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: 1 << 20)))
-                    return try NIOAsyncChannel<InputLine, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
+        let channel = try await DaemonConnection.connect(host: host, port: port)
         let stateFile = self.stateFile
         try await channel.executeThenClose { inbound, outbound in
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,3 +1,5 @@
+import Retrieval
+import Dialogue
 import Foundation
 
 /// Dates as the store writes them: GRDB's own text format, `yyyy-MM-dd HH:mm:ss.SSS` in UTC,

@@ -3,11 +3,11 @@ import Retrieval
 
 /// The baseline retrieval is measured against: SQLite FTS5 through GRDB, over text folded
 /// beforehand (FTS5's `remove_diacritics` keeps đ), an OR of the query's words, ORDER BY bm25.
-struct FTS5Baseline {
+package struct FTS5Baseline {
     let database: DatabaseQueue
 
     /// Creates an in-memory FTS5 table of the entries' questions and answers.
-    init(entries: [KnowledgeEntry]) throws {
+    package init(entries: [KnowledgeEntry]) throws {
         database = try DatabaseQueue()
         try database.write { db in
             try db.execute(sql: "CREATE VIRTUAL TABLE entries USING fts5(question, answer, tokenize='unicode61')")
@@ -28,7 +28,7 @@ struct FTS5Baseline {
 
     /// Row numbers of the ten best entries.
     /// - Parameter questionsOnly: match the question column alone.
-    func search(_ question: String, questionsOnly: Bool = false) throws -> [Int64] {
+    package func search(_ question: String, questionsOnly: Bool = false) throws -> [Int64] {
         var pattern = Self.match(question)
         guard !pattern.isEmpty else { return [] }
         if questionsOnly { pattern = "question : (\(pattern))" }

@@ -1,3 +1,4 @@
+import Wire
 import NIOCore
 
 /// A JSON Lines client of the daemon for programs that script it (the crash test, the tests):
@@ -14,7 +15,7 @@ package actor JSONLineClient {
 
     /// Connects.
     package init(host: String, port: Int) async throws {
-        channel = try await LoadGenerator(host: host, port: port).connect()
+        channel = try await DaemonConnection.connect(host: host, port: port)
         let inbound = channel.inbound
         reader = Task { [weak self] in
             do {

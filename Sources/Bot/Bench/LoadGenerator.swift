@@ -1,10 +1,13 @@
+import CommandOptions
 import Foundation
 import NIOCore
+import Clients
 import NIOPosix
+import Wire
 
 /// Drives a line server with many connections, each sending one request and waiting for its
 /// reply before the next (so a reply's latency is the server's, not a queue in the client).
-/// Used by `motcua bench load` against the daemon, and against `EchoServer` for the ceiling.
+/// Used by `motcua-bench load` against the daemon, and against `EchoServer` for the ceiling.
 package struct LoadGenerator: Sendable {
     /// What one run measured.
     package struct Result: Sendable {
@@ -32,19 +35,6 @@ package struct LoadGenerator: Sendable {
     package init(host: String, port: Int) {
         self.host = host
         self.port = port
-    }
-
-    /// Opens a connection framed by lines.
-    package func connect() async throws -> NIOAsyncChannel<InputLine, ByteBuffer> {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(30))
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: 1 << 20)))
-                    return try NIOAsyncChannel<InputLine, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
     }
 
     /// Runs `connections` clients for `duration` seconds, each sending `lines` in turn.
@@ -133,7 +123,7 @@ package struct LoadGenerator: Sendable {
     /// - Returns: how many were opened.
     package func holdIdle(_ count: Int, seconds: Double, whileHolding: @Sendable () async -> Void) async throws -> Int {
         var channels: [NIOAsyncChannel<InputLine, ByteBuffer>] = []
-        for _ in 0..<count { channels.append(try await connect()) }
+        for _ in 0..<count { channels.append(try await DaemonConnection.connect(host: host, port: port)) }
         await whileHolding()
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         for channel in channels { try? await channel.channel.close() }

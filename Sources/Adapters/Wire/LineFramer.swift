@@ -1,3 +1,13 @@
+/// One line of input as the framing delivered it.
+package enum InputLine: Sendable, Hashable {
+    /// A complete line (without its newline), valid UTF-8.
+    case text(String)
+    /// A line over the limit; its bytes were skipped up to the next newline.
+    case tooLong
+    /// A line that is not valid UTF-8.
+    case badUTF8
+}
+
 /// Cuts a byte stream into lines: LF ends a line (a CR before it is dropped), a line longer
 /// than the limit is reported once and skipped up to its newline, and invalid UTF-8 is
 /// reported rather than repaired. Pure and incremental: feed any chunks, in any sizes — a

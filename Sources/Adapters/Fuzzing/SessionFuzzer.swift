@@ -1,3 +1,5 @@
+import Server
+import Wire
 import Dialogue
 import Foundation
 
@@ -6,7 +8,7 @@ import Foundation
 /// honest client relies on: each JSON line out is an object with a `type`; each JSON request
 /// that carried an `id` is answered with it as `re`, errors included; each text reply ends with
 /// its dot line. A crash or a trap ends the process, which is the other finding. Seeded, so a
-/// finding can be replayed (`motcua bench fuzz --seed`, and the suite's bounded run).
+/// finding can be replayed (`motcua-bench fuzz --seed`, and the suite's bounded run).
 package struct SessionFuzzer {
     /// What a run found.
     package struct Report: Sendable {

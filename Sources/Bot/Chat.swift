@@ -1,0 +1,19 @@
+import ArgumentParser
+import Clients
+import CommandOptions
+import Foundation
+
+/// `motcua chat`: talk to a running daemon from a terminal.
+struct Chat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Trò chuyện với máy chủ đang chạy từ cửa sổ dòng lệnh.")
+
+    @OptionGroup var server: ServerAddress
+
+    @Option(name: .long, help: "Tệp nhớ mã cuộc trò chuyện giữa các lần chạy.")
+    var state = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".motcua-conversation").path
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        try await TerminalChat(host: server.host, port: server.port, stateFile: state).run()
+    }
+}

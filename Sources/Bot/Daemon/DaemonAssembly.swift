@@ -1,0 +1,52 @@
+import Dialogue
+import Foundation
+import Logging
+import Retrieval
+
+/// Puts a daemon together: the store (the corpus imported on a first start), the index built
+/// from the store, the dialogue, the desk and the catalogue. The one assembly there is:
+/// `motcua serve`, `motcua-bench fuzz` and every test that needs a daemon call it.
+package enum DaemonAssembly {
+    /// The store a daemon runs on: conversations, the desk, the catalogue and the reports.
+    package typealias Store = DeskStore & CatalogueStore
+
+    /// Opens the daemon's services over `store`.
+    /// - Parameters:
+    ///   - clock: the time the desk reads (due dates, expiry, owed updates, login slowdown).
+    ///   - logger: where the start is logged (counts only).
+    package static func open(store: any Store, recipe: DaemonRecipe, clock: any WallClock = SystemClock(),
+                             logger: Logger) async throws -> DialogueService
+    {
+        var entries = try await store.knowledgeEntries()
+        if entries.isEmpty && !recipe.entries.isEmpty {
+            let summary = try await store.importCorpus(recipe.entries)
+            logger.info("first start: corpus imported", metadata: ["entries": "\(summary.added)"])
+            entries = try await store.knowledgeEntries()
+        }
+        if !recipe.units.isEmpty, try await store.units().isEmpty { try await store.saveUnits(recipe.units) }
+        let documents = recipe.documents + (try await store.addedDocuments())
+        var index = KnowledgeIndex(
+            analyzer: Analyzer(lexicon: recipe.lexicon), configuration: recipe.ranking,
+            topicNames: Dictionary(recipe.topics.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
+            documentTexts: Dictionary(documents.map { ($0.id, "\($0.number) \($0.title)") },
+                                      uniquingKeysWith: { first, _ in first }))
+        index.load(entries)
+        logger.info("index built", metadata: ["entries": "\(index.count)"])
+        let engine = SearchEngine(index)
+        let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: recipe.lexicon))
+        var escalation: EscalationService?
+        if let desk = recipe.desk {
+            let year = CivilDay(containing: clock.now).year
+            for missing in [year, year + 1] where !desk.calendar.listedYears.contains(missing) {
+                logger.warning("desk.json lists no public holidays for this year: due dates count weekdays only",
+                               metadata: ["year": "\(missing)"])
+            }
+            escalation = EscalationService(
+                store: store, configuration: desk,
+                search: { engine.search($0) }, entry: { engine.entry($0) },
+                learn: { engine.upsert($0) }, forget: { engine.retire($0) }, clock: clock)
+        }
+        let catalogue = recipe.catalogue ? DocumentCatalogue(documents, lexicon: recipe.lexicon) : nil
+        return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue)
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Daemon
+import Dialogue
+import Foundation
+import Logging
+import Retrieval
+import Storage
+
+/// Where the daemon keeps its data and finds its corpus.
+package struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
+    package var data = "./motcua-data"
+
+    @Option(name: .long, help: "Thư mục corpus (mặc định: corpus đi kèm).")
+    package var corpus: String?
+
+    @Option(name: .long, help: "Tệp cấu hình xếp hạng JSON (mặc định: corpus/ranking.json).")
+    package var config: String?
+
+    package init() {}
+
+    /// The corpus (lexicon, topics, catalogue, default entries).
+    package func loadCorpus() throws -> Corpus {
+        try Corpus.load(from: corpus ?? Corpus.defaultDirectory())
+    }
+
+    /// The daemon over `--data`, assembled from `--corpus` and `--config` by `DaemonAssembly`.
+    /// - Parameter ticketLimits: caps on tickets that replace those of `desk.json`.
+    package func openDaemon(logger: Logger, ticketLimits: TicketQuota.Limits? = nil) async throws -> DialogueService {
+        let corpus = try loadCorpus()
+        var recipe = DaemonRecipe(corpus: corpus, ranking: try config.map(Corpus.loadRanking(from:)))
+        if let ticketLimits { recipe.desk?.ticketLimits = ticketLimits }
+        return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: data), recipe: recipe, logger: logger)
+    }
+}
+
+/// Opens the store for a desk command; a store that has no units yet gets the bundled
+/// corpus's (as the daemon's first start would), so that handlers can be added before it.
+package func openDesk(_ data: String) async throws -> SQLiteStore {
+    let store = try SQLiteStore.open(directory: data)
+    if try await store.units().isEmpty {
+        try await store.saveUnits(try Corpus.load(from: Corpus.defaultDirectory()).unitRecords)
+    }
+    return store
+}

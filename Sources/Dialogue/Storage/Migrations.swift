@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+
+/// Every schema change of the SQLite store, in order, in one place. A migration, once
+/// released, is never edited: a change is a new one at the end (`v6: …`).
+enum Migrations {
+    /// The migrator `SQLiteStore` runs on every open.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: conversations, messages, knowledge base") { db in
+            try db.create(table: "conversation") { t in
+                t.primaryKey("id", .text)
+                t.column("channel", .text)
+                t.column("user", .text)
+                t.column("name", .text)
+                t.column("agency", .text)
+                t.column("state", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["channel", "user"])
+            }
+            try db.create(table: "message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("conversation", onDelete: .cascade).notNull()
+                t.column("direction", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("entry", .text)
+                t.column("date", .datetime).notNull()
+            }
+            try db.create(table: "knowledgeEntry") { t in
+                t.primaryKey("id", .text)
+                t.column("json", .blob).notNull()
+                t.column("source", .text).notNull()  // "corpus" or what taught it (later: a ticket)
+                t.column("retired", .boolean).notNull().defaults(to: false)
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v2: tickets, units, handlers, outbox, ratings") { db in
+            try db.create(table: "unit") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("answers", .text).notNull().defaults(to: "")
+            }
+            try db.create(table: "handler") { t in
+                t.primaryKey("id", .text)
+                t.column("unit", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("admin", .boolean).notNull().defaults(to: false)
+                t.column("secretHash", .blob).notNull()
+                t.column("revoked", .boolean).notNull().defaults(to: false)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "ticket") { t in
+                t.autoIncrementedPrimaryKey("number")
+                t.belongsTo("conversation", onDelete: .cascade).notNull()
+                t.column("kind", .text).notNull()
+                t.column("topic", .text).notNull()
+                t.column("unit", .text).notNull().indexed()
+                t.column("question", .text).notNull()
+                t.column("context", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("handler", .text)
+                t.column("due", .datetime).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("answeredAt", .datetime)
+                t.column("undelivered", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "ticketEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticket", .integer).notNull().indexed().references("ticket", onDelete: .cascade)
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("date", .datetime).notNull()
+            }
+            try db.create(table: "delivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("conversation", onDelete: .cascade).notNull()
+                t.column("ticket", .integer).notNull().references("ticket", onDelete: .cascade)
+                t.column("unit", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("ackedAt", .datetime)
+            }
+            try db.create(table: "rating") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticket", .integer).notNull().indexed().references("ticket", onDelete: .cascade)
+                t.column("score", .integer).notNull()
+                t.column("comment", .text)
+                t.column("date", .datetime).notNull()
+            }
+        }
+    
+        migrator.registerMigration("v3: catalogue documents") { db in
+            try db.create(table: "document") { t in
+                t.primaryKey("id", .text)
+                t.column("json", .blob).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
+    
+        migrator.registerMigration("v4: topics of replies, dates indexed for reports") { db in
+            try db.alter(table: "message") { t in t.add(column: "topic", .text) }
+            try db.create(index: "message_on_date", on: "message", columns: ["date"])
+            try db.create(index: "ticket_on_createdAt", on: "ticket", columns: ["createdAt"])
+        }
+        migrator.registerMigration("v5: review, token expiry, progress updates, one rating per ticket") { db in
+            try db.create(table: "draft") { t in
+                t.primaryKey("id", .text)  // the entry id it will have: phieu-N
+                t.column("ticket", .integer).notNull().references("ticket", onDelete: .cascade)
+                t.column("unit", .text).notNull().indexed()
+                t.column("topic", .text)
+                t.column("question", .text).notNull()
+                t.column("answer", .text).notNull()
+                t.column("status", .text).notNull().indexed()  // pending, approved, rejected
+                t.column("createdAt", .datetime).notNull()
+                t.column("reviewer", .text)
+                t.column("reviewedAt", .datetime)
+            }
+            try db.alter(table: "handler") { t in
+                t.add(column: "reviewer", .boolean).notNull().defaults(to: false)
+                t.add(column: "expiresAt", .datetime)
+            }
+            try db.alter(table: "ticket") { t in
+                t.add(column: "updateDue", .datetime)
+                t.add(column: "remindedAt", .datetime)
+            }
+            // Tickets raised before: news is owed a week after the asker was last told something.
+            try db.execute(sql: """
+                UPDATE ticket SET updateDue = strftime('%Y-%m-%d %H:%M:%f', COALESCE(answeredAt, createdAt), '+7 days')
+                """)
+            try db.create(index: "ticket_on_status_updateDue", on: "ticket", columns: ["status", "updateDue"])
+            try db.alter(table: "delivery") { t in
+                t.add(column: "kind", .text).notNull().defaults(to: "reply")
+            }
+            // One rating per ticket: keep each ticket's latest, then let the database hold it so.
+            try db.execute(sql: "DELETE FROM rating WHERE id NOT IN (SELECT MAX(id) FROM rating GROUP BY ticket)")
+            try db.create(index: "rating_on_ticket_unique", on: "rating", columns: ["ticket"], unique: true)
+        }
+    
+        return migrator
+    }
+}
