@@ -52,8 +52,7 @@ package final class DialogueService: Sendable {
     package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String,
                         kind: TicketKind? = nil, origin: String? = nil) async throws -> DialogueReply
     {
-        await locks.acquire(conversation)
-        do {
+        try await locks.withLock(conversation) {
             var state: ConversationState
             if let cached = states.withLock({ $0[conversation] }) {
                 state = cached
@@ -101,7 +100,6 @@ package final class DialogueService: Sendable {
                 escalation.announce(ticket)
                 reply = .escalated(TicketReceipt(ticket, unitName: unitName))
                 cacheState(state, of: conversation)
-                locks.release(conversation)
                 return reply
             }
             state.nearest = nil  // only a ticket needs it; never stored
@@ -111,11 +109,7 @@ package final class DialogueService: Sendable {
             let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry, topic: topic)
             try await store.record([incoming, outgoing], state: state, of: conversation)
             cacheState(state, of: conversation)
-            locks.release(conversation)
             return reply
-        } catch {
-            locks.release(conversation)
-            throw error
         }
     }
 
@@ -132,35 +126,86 @@ package final class DialogueService: Sendable {
     }
 }
 
-/// One-at-a-time access per conversation: waiters queue in arrival order; the lock is handed
-/// straight to the next waiter so no one can overtake. Taking a free conversation does not
-/// suspend (a mutex, not an actor: under load an actor hop in and out for every message cost
-/// more than the lock itself).
-final class ConversationLocks: Sendable {
+/// One-at-a-time access per conversation, taken only through `withLock` (no path can forget to
+/// release it): waiters queue in arrival order, the lock is handed straight to the next waiter so
+/// no one can overtake, and a waiter whose task is cancelled leaves the queue at once. Taking a
+/// free conversation does not suspend (a mutex, not an actor: under load an actor hop in and
+/// out for every message cost more than the lock itself).
+package final class ConversationLocks: Sendable {
+    private struct Waiter {
+        let ticket: UInt64
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
     private struct State {
         var held: Set<String> = []
-        var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+        var waiting: [String: [Waiter]] = [:]
+        var nextTicket: UInt64 = 0
+        /// Waiters cancelled before they queued (they must not queue).
+        var cancelled: Set<UInt64> = []
+    }
+
+    private enum Attempt {
+        case acquired, queued, cancelled
     }
 
     private let state = Mutex(State())
 
-    /// Waits until the conversation is free, then holds it.
-    func acquire(_ id: String) async {
+    /// Creates a set of locks, all free.
+    package init() {}
+
+    /// Runs `body` holding the conversation's lock, after every earlier holder and waiter.
+    /// - Throws: `CancellationError` when the task is cancelled while waiting (the lock was not
+    ///   taken and `body` did not run), or what `body` throws.
+    package func withLock<T>(_ id: String, _ body: () async throws -> T) async throws -> T {
+        try await acquire(id)
+        defer { release(id) }
+        return try await body()
+    }
+
+    /// Conversations held or waited for (for tests: nothing may stay behind).
+    package var busy: Int { state.withLock { $0.held.count + $0.waiting.count } }
+
+    private func acquire(_ id: String) async throws {
         if state.withLock({ $0.held.insert(id).inserted }) { return }
-        await withCheckedContinuation { continuation in
-            let free = state.withLock { state in
-                // Released since the first look: take it now.
-                if state.held.insert(id).inserted { return true }
-                state.waiting[id, default: []].append(continuation)
-                return false
+        let ticket = state.withLock { state in
+            state.nextTicket += 1
+            return state.nextTicket
+        }
+        defer { state.withLock { _ = $0.cancelled.remove(ticket) } }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let attempt = state.withLock { state -> Attempt in
+                    if state.cancelled.remove(ticket) != nil { return .cancelled }
+                    // Released since the first look: take it now.
+                    if state.held.insert(id).inserted { return .acquired }
+                    state.waiting[id, default: []].append(Waiter(ticket: ticket, continuation: continuation))
+                    return .queued
+                }
+                switch attempt {
+                case .acquired: continuation.resume()
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                case .queued: break
+                }
             }
-            if free { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { state -> Waiter? in
+                if let index = state.waiting[id]?.firstIndex(where: { $0.ticket == ticket }) {
+                    let waiter = state.waiting[id]!.remove(at: index)
+                    if state.waiting[id]!.isEmpty { state.waiting[id] = nil }
+                    return waiter
+                }
+                // Not queued yet, or already handed the lock (then it runs; the mark is dropped).
+                state.cancelled.insert(ticket)
+                return nil
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
         }
     }
 
     /// Frees the conversation, or hands it to the next waiter.
-    func release(_ id: String) {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+    private func release(_ id: String) {
+        let next = state.withLock { state -> Waiter? in
             guard var queue = state.waiting[id], !queue.isEmpty else {
                 state.held.remove(id)
                 return nil
@@ -169,6 +214,6 @@ final class ConversationLocks: Sendable {
             state.waiting[id] = queue.isEmpty ? nil : queue
             return next
         }
-        next?.resume()
+        next?.continuation.resume()
     }
 }
