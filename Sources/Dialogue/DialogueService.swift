@@ -163,8 +163,11 @@ package final class ConversationLocks: Sendable {
         return try await body()
     }
 
-    /// Conversations held or waited for (for tests: nothing may stay behind).
-    package var busy: Int { state.withLock { $0.held.count + $0.waiting.count } }
+    /// Conversations held now.
+    package var held: Int { state.withLock { $0.held.count } }
+
+    /// Callers waiting for the conversation.
+    package func waiting(on id: String) -> Int { state.withLock { $0.waiting[id]?.count ?? 0 } }
 
     private func acquire(_ id: String) async throws {
         if state.withLock({ $0.held.insert(id).inserted }) { return }

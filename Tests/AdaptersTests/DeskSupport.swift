@@ -143,34 +143,19 @@ struct JSONClient: Sendable {
 /// Nothing arrived in time.
 struct ClientTimeout: Error {}
 
-/// A clock the test moves: real time, shifted by what the test says (the desk reads it for
-/// due dates, expiry and owed updates, so a test can skip a week without sleeping). Waiting on
-/// it takes no real time: the clock jumps ahead by the wait, which the test can read back.
-final class TestClock: WallClock {
-    private let offset = Mutex<TimeInterval>(0)
-    private let waits = Mutex<[Double]>([])
-
-    init() {}
-
-    /// The time now.
-    var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
-
-    /// Every wait asked of the clock, in seconds, in order.
-    var waited: [Double] { waits.withLock { $0 } }
-
-    func sleep(seconds: Double) async throws {
-        try Task.checkCancellation()
-        waits.withLock { $0.append(seconds) }
-        offset.withLock { $0 += seconds }
-    }
-
-    /// Moves the clock forward.
-    func advance(days: Double) {
-        offset.withLock { $0 += days * 86_400 }
-    }
-
-    /// Sets the clock (it runs on from there).
-    func set(_ date: Date) {
-        offset.withLock { $0 = date.timeIntervalSinceNow }
+extension JSONClient {
+    /// The newest ticket a handler's queue shows, read from the JSON fields (signs in with
+    /// `token` on a connection of its own): tests take ticket numbers from here, never from
+    /// the words of a receipt.
+    static func newestTicket(port: Int, token: String) async throws -> Int {
+        let handler = try await JSONClient(port: port)
+        defer { Task { await handler.close() } }
+        _ = try await handler.ask(["type": "login", "token": .string(token)])
+        let queue = try await handler.ask(["type": "queue"])
+        let numbers = (queue["tickets"]?.array ?? []).compactMap { $0["ticket"]?.int }
+        return try #require(numbers.max())
     }
 }
+
+/// The desk's clock in these tests (it moves only when told).
+typealias TestClock = ManualClock

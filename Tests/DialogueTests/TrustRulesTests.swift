@@ -150,12 +150,34 @@ import Testing
         try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
         let (id, token, hash) = HandlerTokens.make()
         try await store.addHandler(Handler(id: id, unit: "ATTT", name: "A"), secretHash: hash)
+        let clock = ManualClock()
         let desk = EscalationService(store: store, configuration: .init(topics: []), search: { _ in SearchResponse(decision: .escalate, results: [], shown: [], unaccented: false) },
-                                     entry: { _ in nil }, learn: { _ in }, forget: { _ in })
+                                     entry: { _ in nil }, learn: { _ in }, forget: { _ in }, clock: clock)
         let wrong = "mc1.\(id)." + String(repeating: "0", count: 64)
         for _ in 0..<3 { #expect(await desk.login(token: wrong, source: "10.0.0.1") == nil) }
         async let guesses = [desk.login(token: wrong, source: "10.0.0.1"), desk.login(token: wrong, source: "10.0.0.1")]
         #expect(await desk.login(token: token, source: "10.0.0.1")?.id == id, "while others from there fail")
         #expect(await guesses.allSatisfy { $0 == nil })
+    }
+
+    /// Each failure from a source waits twice as long as the last (0.25 s, doubling, at most
+    /// 8 s), by the desk's clock; a success clears the count; another source is not slowed.
+    @Test func failuresWaitLongerEachTime() async throws {
+        let store = try SQLiteStore(DatabaseQueue())
+        try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
+        let (id, token, hash) = HandlerTokens.make()
+        try await store.addHandler(Handler(id: id, unit: "ATTT", name: "A"), secretHash: hash)
+        let clock = ManualClock()
+        let desk = EscalationService(store: store, configuration: .init(topics: []), search: { _ in SearchResponse(decision: .escalate, results: [], shown: [], unaccented: false) },
+                                     entry: { _ in nil }, learn: { _ in }, forget: { _ in }, clock: clock)
+        let wrong = "mc1.\(id)." + String(repeating: "0", count: 64)
+        for _ in 0..<8 { #expect(await desk.login(token: wrong, source: "10.0.0.1") == nil) }
+        #expect(clock.waited == [0.25, 0.5, 1, 2, 4, 8, 8])
+        _ = await desk.login(token: wrong, source: "10.0.0.2")
+        #expect(clock.waited.count == 7, "a first failure from elsewhere does not wait")
+        #expect(await desk.login(token: token, source: "10.0.0.1")?.id == id)
+        #expect(clock.waited.count == 7, "a good token never waits")
+        _ = await desk.login(token: wrong, source: "10.0.0.1")
+        #expect(clock.waited.count == 7, "the success cleared the count")
     }
 }

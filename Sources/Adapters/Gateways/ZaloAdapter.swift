@@ -82,14 +82,17 @@ package actor ZaloAdapter {
     let logger: Logger
     private var links: [String: DaemonLink] = [:]
     private var lastSeen: [String: Double]
+    private let clock: any WallClock
     private var held: [String: [JSONValue]] = [:]
     private lazy var events = WebhookQueue<ZaloEvent> { [weak self] event in
         await self?.process(event.user, event.body)
     }
 
     /// Creates the adapter (it receives nothing until `handle` is wired to a webhook).
-    package init(settings: Settings, client: HTTPClient = .shared, logger: Logger) {
+    /// - Parameter clock: the time the 48-hour window is measured by (tests move it).
+    package init(settings: Settings, client: HTTPClient = .shared, clock: any WallClock = SystemClock(), logger: Logger) {
         self.settings = settings
+        self.clock = clock
         self.client = client
         self.logger = logger
         let saved = (try? Data(contentsOf: URL(fileURLWithPath: settings.stateFile)))
@@ -124,7 +127,7 @@ package actor ZaloAdapter {
         logger[metadataKey: "zalo.msg"] = "\(event["message"]?["msg_id"]?.text ?? "-")"
         switch event["event_name"]?.string {
         case "user_send_text":
-            lastSeen[user] = Date().timeIntervalSince1970
+            lastSeen[user] = clock.now.timeIntervalSince1970
             saveState()
             // Replies held outside the window go out first, now that the user wrote.
             for reply in held.removeValue(forKey: user) ?? [] { await deliver(reply, to: user) }
@@ -134,10 +137,10 @@ package actor ZaloAdapter {
             await deliver(response, to: user)
             logger.debug("message handled")
         case "follow":
-            lastSeen[user] = Date().timeIntervalSince1970
+            lastSeen[user] = clock.now.timeIntervalSince1970
             try? await send(Self.greeting, to: user)
         case let name? where name.hasPrefix("user_send_"):
-            lastSeen[user] = Date().timeIntervalSince1970
+            lastSeen[user] = clock.now.timeIntervalSince1970
             try? await send(Self.textOnly, to: user)
         default:
             break
@@ -162,7 +165,7 @@ package actor ZaloAdapter {
         guard let text = GatewayText.render(message) else { return }
         let isReply = message["type"] == "reply"
         let delivery = message["delivery"]?.int
-        if isReply, let delivery, Date().timeIntervalSince1970 - (lastSeen[user] ?? 0) > settings.window {
+        if isReply, let delivery, clock.now.timeIntervalSince1970 - (lastSeen[user] ?? 0) > settings.window {
             if !(held[user] ?? []).contains(where: { $0["delivery"]?.int == delivery }) {
                 held[user, default: []].append(message)
                 _ = try? await link(user).request(["type": "undeliverable", "delivery": .int(delivery)])

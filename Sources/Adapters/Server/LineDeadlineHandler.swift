@@ -35,6 +35,7 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        eventLoop = context.eventLoop
         if context.channel.isActive { start(context) }
     }
 
@@ -45,12 +46,14 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     private func start(_ context: ChannelHandlerContext) {
         firstLineDeadline = schedule(firstLine, context: context) { $0.tooSlow(context, after: $0.firstLine) }
-        lastServed = .now()
+        lastServed = context.eventLoop.now
         armIdle(context, in: idle)
     }
 
-    /// When the session last answered a request.
+    /// When the session last answered a request, by the event loop's clock (an embedded loop's
+    /// in tests, which move it with `advanceTime`).
     private var lastServed = NIODeadline.now()
+    private var eventLoop: (any EventLoop)?
 
     /// The idle check, due `amount` from now: it closes the connection if nothing was served
     /// for the idle time, or looks again when that time would be up. (One timer for the whole
@@ -58,7 +61,7 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
     /// hot path, as NIO's `IdleStateHandler` does.)
     private func armIdle(_ context: ChannelHandlerContext, in amount: TimeAmount) {
         idleDeadline = schedule(amount, context: context) { handler in
-            let quiet = NIODeadline.now() - handler.lastServed
+            let quiet = context.eventLoop.now - handler.lastServed
             if quiet >= handler.idle {
                 context.close(promise: nil)
             } else {
@@ -70,7 +73,7 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
     /// The session answered a request: the first line has come, and the idle time starts again.
     /// On the channel's event loop.
     func served() {
-        lastServed = .now()
+        lastServed = eventLoop?.now ?? .now()
         guard !sawFirstLine else { return }
         sawFirstLine = true
         firstLineDeadline?.cancel()
