@@ -88,6 +88,45 @@ import Testing
     }
 }
 
+/// A client that stops reading is let go once its replies stay above the high mark for the
+/// slow-reader time, by the event loop's clock; one that drains in time keeps its connection.
+@Suite struct SlowReaderHandlerTests {
+    static func channel(timeout: Double) throws -> EmbeddedChannel {
+        var limits = SessionLimits()
+        limits.slowReaderTimeout = timeout
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(SlowReaderHandler(limits: limits))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7420)).wait()
+        return channel
+    }
+
+    static func writability(_ channel: EmbeddedChannel, _ writable: Bool) {
+        channel.isWritable = writable
+        channel.pipeline.fireChannelWritabilityChanged()
+    }
+
+    @Test func repliesThatNeverDrainEndTheConnection() throws {
+        let channel = try Self.channel(timeout: 30)
+        Self.writability(channel, false)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(29))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    @Test func repliesThatDrainInTimeKeepIt() throws {
+        let channel = try Self.channel(timeout: 30)
+        for _ in 0..<5 {
+            Self.writability(channel, false)
+            channel.embeddedEventLoop.advanceTime(by: .seconds(20))
+            Self.writability(channel, true)  // drained: the clock starts again next time
+            channel.embeddedEventLoop.advanceTime(by: .seconds(20))
+        }
+        #expect(channel.isActive, "200 s in all, never 30 s in a row above the mark")
+        _ = try channel.finish()
+    }
+}
+
 /// The line inbox: lines wait in order until the connection's loop asks, a waiting loop gets the
 /// next line at once, and the end of input reaches it.
 @Suite struct LineInboxTests {

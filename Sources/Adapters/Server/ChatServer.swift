@@ -59,6 +59,8 @@ package final class ChatServer: Service, Sendable {
             .childChannelOption(.autoRead, value: false)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // A client whose replies stop draining is let go.
+                    try channel.pipeline.syncOperations.addHandler(SlowReaderHandler(limits: limits))
                     // First-request, line and idle deadlines (blank lines are not activity).
                     let deadlines = LineDeadlineHandler(limits: limits)
                     try channel.pipeline.syncOperations.addHandler(deadlines)
@@ -211,10 +213,11 @@ actor ConnectionLoop {
     }
 
     /// Writes a reply straight into the channel (this actor runs on its event loop, so the
-    /// write needs no hop). A client that does not read is handled here: above the write
-    /// buffer's high mark its next line is not read until the reply drains, and if it does not
-    /// drain within `slowReaderTimeout`, or more than `maximumPendingOutputBytes` wait, the
-    /// connection is closed — memory per connection stays bounded.
+    /// write needs no hop). A client that does not read is held back here: above the write
+    /// buffer's high mark its next line is not read until the reply drains; if more than
+    /// `maximumPendingOutputBytes` wait the connection is closed, and if they do not drain
+    /// within `slowReaderTimeout` `SlowReaderHandler` closes it — memory per connection stays
+    /// bounded.
     /// - Returns: the write's future (complete when the socket took the bytes).
     @discardableResult
     func send(_ buffer: ByteBuffer, limits: SessionLimits) async throws -> EventLoopFuture<Void> {
@@ -230,10 +233,6 @@ actor ConnectionLoop {
             channel.close(promise: nil)
             throw SlowReader(pendingBytes: pending)
         }
-        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(limits.slowReaderTimeout * 1000))) {
-            channel.close(promise: nil)
-        }
-        defer { deadline.cancel() }
         do {
             try await written.futureResult.get()
         } catch {
