@@ -14,6 +14,8 @@ package final class DialogueService: Sendable {
     package let escalation: EscalationService?
     /// The document catalogue (nil: none).
     package let catalogue: DocumentCatalogue?
+    /// The time messages are dated by (the desk's clock).
+    package let clock: any WallClock
     private let locks = ConversationLocks()
     /// States of recently active conversations, written through to the store: with the
     /// per-conversation lock this copy is authoritative for this daemon, and saves a database
@@ -24,8 +26,9 @@ package final class DialogueService: Sendable {
 
     /// Creates the service.
     package init(store: any ConversationStore, dialogue: Dialogue, escalation: EscalationService? = nil,
-                 catalogue: DocumentCatalogue? = nil)
+                 catalogue: DocumentCatalogue? = nil, clock: any WallClock = SystemClock())
     {
+        self.clock = clock
         self.store = store
         self.dialogue = dialogue
         self.escalation = escalation
@@ -65,6 +68,8 @@ package final class DialogueService: Sendable {
             var input = input
             var kind = kind
             var incoming = incoming
+            let now = clock.now
+            incoming.date = now
             // One feedback counts per answer: a repeat is kept, but not as feedback for the report.
             if case .feedback = input, state.feedbackGiven == true, incoming.kind == "feedback" {
                 incoming.kind = "feedback-repeat"
@@ -91,7 +96,7 @@ package final class DialogueService: Sendable {
                     ticket = try await escalation.store.recordEscalation(
                         draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
                         receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
-                                                 text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic) },
+                                                 text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic, date: now) },
                         state: state)
                 } catch {
                     escalation.quota.giveBack(conversation: conversation, address: origin)
@@ -106,7 +111,8 @@ package final class DialogueService: Sendable {
             let (entry, topic): (String?, String?) = if case .answer(let answer) = reply { (answer.kb, answer.topic) } else {
                 (nil, nil)
             }
-            let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry, topic: topic)
+            let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry, topic: topic,
+                                         date: now)
             try await store.record([incoming, outgoing], state: state, of: conversation)
             cacheState(state, of: conversation)
             return reply

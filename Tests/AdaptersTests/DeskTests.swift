@@ -194,6 +194,29 @@ import Testing
         }
     }
 
+    /// Messages are dated by the daemon's clock, as tickets are: a question asked while the
+    /// clock says 3 March 2025 counts in that week's report and in no later one.
+    @Test func messagesAreDatedByTheDaemonsClock() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let admin = try await daemon.addHandler(unit: "ATTT", name: "Quản trị", admin: true)
+        // Monday 3 March 2025, 10:00 in Hà Nội.
+        daemon.clock.set(Date(timeIntervalSince1970: 1_740_970_800))
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            let answer = try await asker.ask(["type": "say", "text": "Hệ thống thông tin có mấy cấp độ an toàn?"])
+            #expect(answer["type"] == "answer")
+            let manager = try await JSONClient(port: port)
+            _ = try await manager.ask(["type": "login", "token": .string(admin.token)])
+            let then = try await manager.ask(["type": "stats", "since": "2025-03-01", "until": "2025-03-08"])
+            #expect(then["report"]?["questions"] == 1 && then["report"]?["botAnswered"] == 1)
+            let later = try await manager.ask(["type": "stats", "since": "2025-03-08", "until": "2026-12-31"])
+            #expect(later["report"]?["questions"] == 0)
+            await asker.close()
+            await manager.close()
+        }
+    }
+
     /// Text mode: a handler works from a terminal, and a text-mode asker reads the reply.
     @Test func textModeHandlerAndAsker() async throws {
         let (daemon, attt, _, _) = try await DeskDaemon.make()

@@ -123,7 +123,7 @@ package final class ChatSession {
 
     /// A response in this session's mode.
     func encode(_ response: Response, to request: Request, re: JSONValue?) -> SessionOutput {
-        let now = desk?.now() ?? Date()
+        let now = service.clock.now
         switch mode {
         case .json: return JSONCodec.output(response, re: re, now: now)
         case .text, .undecided:

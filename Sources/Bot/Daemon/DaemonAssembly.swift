@@ -47,6 +47,6 @@ package enum DaemonAssembly {
                 learn: { engine.upsert($0) }, forget: { engine.retire($0) }, clock: clock)
         }
         let catalogue = recipe.catalogue ? DocumentCatalogue(documents, lexicon: recipe.lexicon) : nil
-        return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue)
+        return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue, clock: clock)
     }
 }

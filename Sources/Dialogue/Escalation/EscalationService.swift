@@ -140,14 +140,14 @@ package final class EscalationService: Sendable {
 
     /// The client got a reply: it is not sent again.
     package func acknowledge(delivery: Int, conversation: String) async throws {
-        guard try await store.acknowledge(delivery: delivery, conversation: conversation) else {
+        guard try await store.acknowledge(delivery: delivery, conversation: conversation, at: now()) else {
             throw EscalationError(code: "unknown-delivery", description: "Không có tin trả lời số \(delivery).")
         }
     }
 
     /// A gateway could not deliver a reply yet; handlers see it on the ticket.
     package func undeliverable(delivery: Int, conversation: String) async throws {
-        guard try await store.markUndelivered(delivery: delivery, conversation: conversation) else {
+        guard try await store.markUndelivered(delivery: delivery, conversation: conversation, at: now()) else {
             throw EscalationError(code: "unknown-delivery", description: "Không có tin trả lời số \(delivery).")
         }
     }

@@ -175,25 +175,24 @@ extension SQLiteStore: EscalationStore {
         }
     }
 
-    package func markUndelivered(delivery: Int, conversation: String) async throws -> Bool {
+    package func markUndelivered(delivery: Int, conversation: String, at date: Date) async throws -> Bool {
         try await batcher.commit { db in
             guard let ticket = try Int.fetchOne(
                 db, sql: "SELECT ticket FROM delivery WHERE id = ? AND conversationId = ? AND ackedAt IS NULL",
                 arguments: [delivery, conversation])
             else { return false }
             try db.execute(sql: "UPDATE ticket SET undelivered = 1 WHERE number = ?", arguments: [ticket])
-            try Self.append(TicketEvent(actor: "gateway", action: .undelivered, detail: "\(delivery)", date: Date()), to: ticket, in: db)
+            try Self.append(TicketEvent(actor: "gateway", action: .undelivered, detail: "\(delivery)", date: date), to: ticket, in: db)
             return true
         }
     }
 
-    package func acknowledge(delivery: Int, conversation: String) async throws -> Bool {
+    package func acknowledge(delivery: Int, conversation: String, at now: Date) async throws -> Bool {
         try await batcher.commit { db in
             guard let ticket = try Int.fetchOne(
                 db, sql: "SELECT ticket FROM delivery WHERE id = ? AND conversationId = ?",
                 arguments: [delivery, conversation])
             else { return false }
-            let now = Date()
             try db.execute(sql: "UPDATE delivery SET ackedAt = ? WHERE id = ? AND ackedAt IS NULL",
                            arguments: [StoredDate.text(now), delivery])
             if db.changesCount == 1 {

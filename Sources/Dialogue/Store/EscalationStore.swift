@@ -69,10 +69,10 @@ package protocol EscalationStore: Sendable {
     /// A gateway could not deliver a reply yet (Zalo's 48-hour window): its ticket shows it to
     /// handlers until the reply is acknowledged. False when the delivery is not this
     /// conversation's or unknown.
-    func markUndelivered(delivery: Int, conversation: String) async throws -> Bool
+    func markUndelivered(delivery: Int, conversation: String, at date: Date) async throws -> Bool
 
     /// Marks a delivery acknowledged; false when it is not this conversation's or unknown.
-    func acknowledge(delivery: Int, conversation: String) async throws -> Bool
+    func acknowledge(delivery: Int, conversation: String, at date: Date) async throws -> Bool
 
     // MARK: Ratings
 
