@@ -33,6 +33,32 @@ import Testing
         #expect(!otherResumed && other.id != first.id)
     }
 
+    /// A row this version cannot read fails the read with an error naming it, and nothing is
+    /// replaced by a default: a conversation whose state is damaged is not silently reset, a
+    /// ticket of an unknown status or an event of an unknown action is not read as another.
+    @Test func corruptRowsFailInsteadOfDefaulting() async throws {
+        let store = try store()
+        try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
+        let (conversation, _) = try await store.open(ConversationIdentity(name: "Lan"))
+        let draft = TicketDraft(conversation: conversation.id, kind: .question, topic: "an-toan", unit: "ATTT",
+                                question: "Câu hỏi?", context: [], due: Date())
+        let ticket = try await store.createTicket(draft)
+        try await store.writer.write { db in
+            try db.execute(sql: "UPDATE conversation SET state = ? WHERE id = ?", arguments: [Data("{not json".utf8), conversation.id])
+            try db.execute(sql: "UPDATE ticket SET status = 'lost' WHERE number = ?", arguments: [ticket.number])
+            try db.execute(sql: "UPDATE ticketEvent SET action = 'vanished' WHERE ticket = ?", arguments: [ticket.number])
+        }
+        await #expect(throws: CorruptRow.self) { try await store.conversation(conversation.id) }
+        await #expect(throws: CorruptRow.self) { try await store.open(ConversationIdentity(conversation: conversation.id)) }
+        await #expect(throws: (any Error).self) { try await store.ticket(ticket.number) }
+        await #expect(throws: (any Error).self) { try await store.events(of: ticket.number) }
+        // The damaged state is still there, for a person to look at: nothing was overwritten.
+        let state = try await store.writer.read { db in
+            try Data.fetchOne(db, sql: "SELECT state FROM conversation WHERE id = ?", arguments: [conversation.id])
+        }
+        #expect(state == Data("{not json".utf8))
+    }
+
     /// Messages and state are stored together and read back in order.
     @Test func recordMessagesAndState() async throws {
         let store = try store()
