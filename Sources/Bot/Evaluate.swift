@@ -1,9 +1,9 @@
-import Storage
 import ArgumentParser
 import CommandOptions
 import Dialogue
 import Foundation
 import Retrieval
+import Storage
 
 /// `motcua eval`: quality figures of retrieval over development queries.
 struct Evaluate: ParsableCommand {

@@ -1,5 +1,5 @@
-import Wire
 import NIOCore
+import Wire
 
 /// A JSON Lines client of the daemon for programs that script it (the crash test, the tests):
 /// objects out, objects in as they come, with a timeout on reading.

@@ -1,9 +1,9 @@
-import Wire
 import Dialogue
 import Foundation
 import NIOCore
 import NIOPosix
 import Retrieval
+import Wire
 
 /// `motcua chat` and `motcua tickets`: a terminal client of the text protocol. Lines typed are
 /// sent as they come; everything the server sends — replies, and the replies and tickets it

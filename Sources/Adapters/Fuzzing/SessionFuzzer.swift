@@ -1,7 +1,7 @@
-import Server
-import Wire
 import Dialogue
 import Foundation
+import Server
+import Wire
 
 /// Drives the protocol with random and mutated input — bytes through the line framer, then
 /// sessions of an asker, a handler and an admin, in JSON and text mode — and checks what every

@@ -1,9 +1,9 @@
 import Clients
-import Wire
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Wire
 
 /// One external user's line to the daemon (JSON Lines): `hello` with the gateway's channel and
 /// the user's id (the daemon keeps the conversation, so an adapter keeps no state of its own),

@@ -1,10 +1,10 @@
-import Clients
-import Wire
 import AsyncHTTPClient
+import Clients
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Wire
 
 /// One JSON POST to a gateway's API, retried with backoff while the gateway is unreachable,
 /// answers 5xx, or asks to wait (429, `retry_after`), so that nothing is dropped silently; a

@@ -1,8 +1,8 @@
 import Clients
-import Wire
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Wire
 
 /// A small HTTP/1.1 server for gateway webhooks: each request's method, path, headers and body
 /// go to `respond`, whose status and text are sent back. (NIO's HTTP codec is the well-kept part;

@@ -1,9 +1,9 @@
-import Clients
-import Wire
 import AsyncHTTPClient
+import Clients
 import Foundation
 import Logging
 import NIOCore
+import Wire
 
 /// The few calls of the Telegram Bot API an adapter needs, over AsyncHTTPClient: long polling
 /// with `getUpdates`, and `sendMessage`. Network errors, 5xx answers and 429 (`retry_after`)

@@ -1,9 +1,9 @@
 import Clients
-import Wire
 import Dialogue
 import Foundation
 import Logging
 import NIOHTTP1
+import Wire
 
 /// `motcua adapter telegram`: Telegram users in daemon conversations. Each private chat is the
 /// conversation of `"channel":"telegram","user": <chat id>`; a text message becomes `say`, and

@@ -1,12 +1,12 @@
-import Clients
-import Wire
 import AsyncHTTPClient
+import Clients
 import Crypto
 import Dialogue
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Wire
 
 /// A webhook event of one Zalo user.
 struct ZaloEvent: Sendable {

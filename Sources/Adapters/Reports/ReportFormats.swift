@@ -1,6 +1,6 @@
 import Dialogue
-import Wire
 import Foundation
+import Wire
 
 /// A report written out for people (text, one self-contained HTML page with inline SVG charts)
 /// and for programs (JSON, CSV), with the same figures in each.

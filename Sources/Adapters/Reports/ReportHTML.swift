@@ -1,6 +1,6 @@
 import Dialogue
-import Wire
 import Foundation
+import Wire
 
 /// The report as one self-contained HTML page (no network, no script): topics as bars, the
 /// weekly volume as a line, a table per unit; Vietnamese labels. Charts are inline SVG written

@@ -1,10 +1,10 @@
-import Wire
 import Dialogue
 import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import Wire
 
 /// The TCP face of the daemon: one `ChatSession` a connection, lines framed by
 /// `LineFrameDecoder`, replies written and flushed per input line. Runs as a

@@ -1,6 +1,6 @@
-import Wire
 import Dialogue
 import Foundation
+import Wire
 
 /// What the desk pushes to this connection on its own — replies to its conversation, and for a
 /// handler tickets, drafts and a sign-out — written in the session's mode.

@@ -1,7 +1,7 @@
-import Wire
 import Dialogue
 import Foundation
 import Retrieval
+import Wire
 
 /// The executor: one branch a request, whatever the mode it came in. What the request needs
 /// (the desk, a logged-in handler) is checked first; what it does is the dialogue's, the

@@ -1,7 +1,7 @@
-import Wire
 import Dialogue
-import Retrieval
 import Foundation
+import Retrieval
+import Wire
 
 /// One connection's protocol logic, without sockets: decides the mode from the first line
 /// (`{` → JSON Lines, anything else → text), keeps the conversation the client is in,

@@ -1,5 +1,5 @@
-import Wire
 import NIOCore
+import Wire
 
 /// A Swift task executor that runs jobs on one NIO event loop.
 ///

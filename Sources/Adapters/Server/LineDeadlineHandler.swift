@@ -1,5 +1,5 @@
-import Wire
 import NIOCore
+import Wire
 
 /// Deadlines on a connection's input, before the line decoder: the first request must come
 /// within `firstLineTimeout` of connecting, every line must be complete within `lineTimeout` of

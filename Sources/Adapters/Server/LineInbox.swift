@@ -1,5 +1,5 @@
-import Wire
 import NIOCore
+import Wire
 
 /// The last handler of a connection's pipeline: holds the lines the decoder produced until the
 /// connection's loop asks for the next one, and reads from the socket only when it has none

@@ -1,9 +1,9 @@
-import Wire
 import Dialogue
 import Foundation
 import Logging
 import NIOPosix
 import ServiceLifecycle
+import Wire
 
 /// One conversation on standard input and output, for a terminal, a pipe or a file
 /// (`motcua serve --stdio < questions.txt`): every line is answered, and the service ends at

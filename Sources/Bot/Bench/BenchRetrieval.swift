@@ -1,9 +1,9 @@
-import Storage
 import ArgumentParser
 import CommandOptions
 import Dialogue
 import Foundation
 import Retrieval
+import Storage
 
 /// `motcua-bench retrieval`: analysis throughput, index build time and memory, search latency and
 /// throughput, each beside a baseline measured in the same run.

@@ -1,7 +1,7 @@
+import Clients
 import CommandOptions
 import Foundation
 import NIOCore
-import Clients
 import NIOPosix
 import Wire
 

@@ -1,7 +1,7 @@
-import Retrieval
 import Dialogue
 import Foundation
 import GRDB
+import Retrieval
 
 extension SQLiteStore: CatalogueStore {
 

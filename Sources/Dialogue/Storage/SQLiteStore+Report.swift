@@ -1,7 +1,7 @@
-import Retrieval
 import Dialogue
 import Foundation
 import GRDB
+import Retrieval
 
 /// The report's counts in grouped SQL: one pass over the period's messages, then the period's
 /// tickets, ratings, the open backlog and the escalated wordings.

@@ -1,6 +1,6 @@
-import Retrieval
 import Dialogue
 import Foundation
+import Retrieval
 
 /// Dates as the store writes them: GRDB's own text format, `yyyy-MM-dd HH:mm:ss.SSS` in UTC,
 /// so GRDB reads them back as `Date` and SQL can group them by day, week or month.
