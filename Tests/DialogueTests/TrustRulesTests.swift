@@ -145,7 +145,8 @@ import Testing
 /// Failed logins slow down their source; a good token from the same source is not refused or
 /// held back by them.
 @Suite struct LoginThrottleTests {
-    @Test func failuresDoNotLockOutAGoodToken() async throws {
+    /// A desk with one handler on an in-memory store, its clock, the handler's id and token.
+    static func desk() async throws -> (EscalationService, ManualClock, id: String, token: String) {
         let store = try SQLiteStore(DatabaseQueue())
         try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
         let (id, token, hash) = HandlerTokens.make()
@@ -153,6 +154,11 @@ import Testing
         let clock = ManualClock()
         let desk = EscalationService(store: store, configuration: .init(topics: []), search: { _ in SearchResponse(decision: .escalate, results: [], shown: [], unaccented: false) },
                                      entry: { _ in nil }, learn: { _ in }, forget: { _ in }, clock: clock)
+        return (desk, clock, id, token)
+    }
+
+    @Test func failuresDoNotLockOutAGoodToken() async throws {
+        let (desk, _, id, token) = try await Self.desk()
         let wrong = "mc1.\(id)." + String(repeating: "0", count: 64)
         for _ in 0..<3 { #expect(await desk.login(token: wrong, source: "10.0.0.1") == nil) }
         async let guesses = [desk.login(token: wrong, source: "10.0.0.1"), desk.login(token: wrong, source: "10.0.0.1")]
@@ -163,13 +169,7 @@ import Testing
     /// Each failure from a source waits twice as long as the last (0.25 s, doubling, at most
     /// 8 s), by the desk's clock; a success clears the count; another source is not slowed.
     @Test func failuresWaitLongerEachTime() async throws {
-        let store = try SQLiteStore(DatabaseQueue())
-        try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
-        let (id, token, hash) = HandlerTokens.make()
-        try await store.addHandler(Handler(id: id, unit: "ATTT", name: "A"), secretHash: hash)
-        let clock = ManualClock()
-        let desk = EscalationService(store: store, configuration: .init(topics: []), search: { _ in SearchResponse(decision: .escalate, results: [], shown: [], unaccented: false) },
-                                     entry: { _ in nil }, learn: { _ in }, forget: { _ in }, clock: clock)
+        let (desk, clock, id, token) = try await Self.desk()
         let wrong = "mc1.\(id)." + String(repeating: "0", count: 64)
         for _ in 0..<8 { #expect(await desk.login(token: wrong, source: "10.0.0.1") == nil) }
         #expect(clock.waited == [0.25, 0.5, 1, 2, 4, 8, 8])
