@@ -28,7 +28,9 @@ package enum DaemonAssembly {
         var index = KnowledgeIndex(
             analyzer: Analyzer(lexicon: recipe.lexicon), configuration: recipe.ranking,
             topicNames: Dictionary(recipe.topics.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
-            documentTexts: Dictionary(documents.map { ($0.id, "\($0.number) \($0.title)") },
+            // The corpus's documents: the titles of those an entry cites are indexed with it
+            // (documents added later with `docs add` are searched in the catalogue only).
+            documentTexts: Dictionary(recipe.documents.map { ($0.id, "\($0.number) \($0.title)") },
                                       uniquingKeysWith: { first, _ in first }))
         index.load(entries)
         logger.info("index built", metadata: ["entries": "\(index.count)"])
