@@ -12,6 +12,7 @@ ASKERS=${2:-20}
 PORT=${PORT:-7466}
 WORK=$(mktemp -d /tmp/motcua-crash.XXXXXX)
 swift build -c release --product motcua >/dev/null
+swift build -c release --product motcua-bench >/dev/null
 BIN=$(swift build -c release --show-bin-path)/motcua
 BENCH=$(dirname "$BIN")/motcua-bench
 
