@@ -126,9 +126,19 @@ package final class DialogueService: Sendable {
         }
     }
 
-    /// Messages as context lines for a ticket ("Người hỏi: …", "Bot: …").
+    /// Messages as context lines for a ticket ("Người hỏi: …", "Bot: …"); what the asker did
+    /// rather than wrote (feedback, asking for more) is said in words, whatever client sent it.
     @Sendable static func contextLines(_ messages: [StoredMessage]) -> [String] {
-        messages.map { ($0.direction == .incoming ? "Người hỏi: " : "Bot: ") + $0.text }
+        messages.map { message in
+            guard message.direction == .incoming else { return "Bot: " + message.text }
+            switch message.kind {
+            case "feedback", "feedback-repeat":
+                let helpful = ["helpful", "/yes"].contains(message.text.lowercased())
+                return "Người hỏi: (đánh giá câu trả lời: " + (helpful ? "hữu ích)" : "chưa đúng)")
+            case "more": return "Người hỏi: (xem câu trả lời khác)"
+            default: return "Người hỏi: " + message.text
+            }
+        }
     }
 }
 

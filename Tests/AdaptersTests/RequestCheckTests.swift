@@ -62,6 +62,66 @@ import Testing
         #expect(await text.handle(.text("/help")).lines.contains { $0.contains("/reply N nội dung") }, "the handlers' help")
     }
 
+    /// Who may make a request is told before what is wrong with it: an asker who sends a
+    /// handler's request with broken fields is told it is the handlers' (`not-allowed`), and a
+    /// handler whose token was revoked is told the session ended (`bad-token`), whatever the
+    /// line says.
+    @Test func permissionIsToldBeforeTheFields() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let service = try await daemon.service()
+        let asker = ChatSession(service: service, mode: .json)
+        for line in [#"{"type":"show","ticket":"x","id":1}"#, #"{"type":"reply","ticket":1,"id":1}"#,
+                     #"{"type":"queue","status":"mở","id":1}"#, #"{"type":"kind","ticket":0,"kind":"thư","id":1}"#,
+                     #"{"type":"kind","ticket":1,"id":1}"#, #"{"type":"kb","kb":"x","action":"burn","id":1}"#,
+                     #"{"type":"review","action":"burn","id":1}"#]
+        {
+            let error = try JSONValue.parse(await asker.handle(.text(line)).lines[0])
+            #expect(error["code"] == "not-allowed" && error["re"] == 1, "\(line)")
+        }
+        // An asker's own request with a broken field is still told what is wrong.
+        let own = try JSONValue.parse(await asker.handle(.text(#"{"type":"rate","ticket":1,"score":9,"id":2}"#)).lines[0])
+        #expect(own["code"] == "bad-request" && own["re"] == 2)
+        let text = ChatSession(service: service)
+        for line in ["/show abc", "/queue bogus", "/kb", "/review foo", "/kind 5 bogus", "/claim 0"] {
+            #expect(await text.handle(.text(line)).lines.first?.hasPrefix("Lỗi (not-allowed)") == true, "\(line)")
+        }
+        let handler = ChatSession(service: service, mode: .json)
+        _ = await handler.handle(.text(JSONValue.object(["type": "login", "token": .string(attt)]).encoded()))
+        try await daemon.revoke(try #require(HandlerTokens.parse(attt)).id)
+        let ended = try JSONValue.parse(await handler.handle(.text(#"{"type":"show","ticket":"x","id":3}"#)).lines[0])
+        #expect(ended["code"] == "bad-token" && ended["re"] == 3, "\(ended)")
+    }
+
+    /// What the asker did rather than wrote (feedback, asking for more) reaches the unit in
+    /// words, the same from a text client as from a JSON one.
+    @Test func ticketContextSaysWhatTheAskerDid() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let service = try await daemon.service()
+        var contexts: [[String]] = []
+        for lines in [["Hệ thống thông tin có mấy cấp độ an toàn?", "/No", "/more", "/human"],
+                      [#"{"type":"say","text":"Hệ thống thông tin có mấy cấp độ an toàn?"}"#, #"{"type":"feedback","helpful":false}"#,
+                       #"{"type":"more"}"#, #"{"type":"escalate"}"#]]
+        {
+            let asker = ChatSession(service: service)
+            for line in lines { _ = await asker.handle(.text(line)) }
+            let handler = ChatSession(service: service, mode: .json)
+            _ = await handler.handle(.text(JSONValue.object(["type": "login", "token": .string(attt)]).encoded()))
+            let queue = try JSONValue.parse(await handler.handle(.text(#"{"type":"queue"}"#)).lines[0])
+            let number = try #require(queue["tickets"]?.array?.compactMap { $0["ticket"]?.int }.max())
+            let shown = try JSONValue.parse(await handler.handle(.text(#"{"type":"show","ticket":\#(number)}"#)).lines[0])
+            let context = shown["ticket"]?["context"]?.array ?? []
+            contexts.append(context.compactMap { $0.string })
+        }
+        #expect(contexts.count == 2)
+        for context in contexts {
+            #expect(context.contains("Người hỏi: (đánh giá câu trả lời: chưa đúng)"), "\(context)")
+            #expect(context.contains("Người hỏi: (xem câu trả lời khác)"), "\(context)")
+            #expect(!context.contains { $0 == "Người hỏi: " || $0.contains("not helpful") })
+        }
+    }
+
     /// `whoami` says who the connection is, in both modes (the request added to show what a new
     /// request takes: its case, its executor branch, its codec lines).
     @Test func whoami() async throws {

@@ -165,11 +165,3 @@ extension Result where Failure == any Error {
     }
 }
 
-/// What concurrent tasks did, in the order they did it.
-final class Log<Item: Sendable>: Sendable {
-    private let items = Mutex<[Item]>([])
-
-    func add(_ item: Item) { items.withLock { $0.append(item) } }
-
-    var all: [Item] { items.withLock { $0 } }
-}

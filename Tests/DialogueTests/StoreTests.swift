@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import Dialogue
@@ -33,30 +34,46 @@ import Testing
         #expect(!otherResumed && other.id != first.id)
     }
 
-    /// A row this version cannot read fails the read with an error naming it, and nothing is
-    /// replaced by a default: a conversation whose state is damaged is not silently reset, a
-    /// ticket of an unknown status or an event of an unknown action is not read as another.
-    @Test func corruptRowsFailInsteadOfDefaulting() async throws {
+    /// A row this version cannot read is never replaced by a default, and it blocks nothing
+    /// but itself: lists leave it out, a read of it alone fails with an error naming it, and
+    /// the store reports it (table, row, never the values). A conversation whose state is
+    /// damaged goes on from a fresh state — its person is not locked out.
+    @Test func unreadableRowsBlockOnlyThemselves() async throws {
         let store = try store()
+        let reported = Log<String>()
+        store.reportUnreadableRows { reported.add($0) }
         try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
-        let (conversation, _) = try await store.open(ConversationIdentity(name: "Lan"))
-        let draft = TicketDraft(conversation: conversation.id, kind: .question, topic: "an-toan", unit: "ATTT",
-                                question: "Câu hỏi?", context: [], due: Date())
-        let ticket = try await store.createTicket(draft)
-        try await store.writer.write { db in
-            try db.execute(sql: "UPDATE conversation SET state = ? WHERE id = ?", arguments: [Data("{not json".utf8), conversation.id])
-            try db.execute(sql: "UPDATE ticket SET status = 'lost' WHERE number = ?", arguments: [ticket.number])
-            try db.execute(sql: "UPDATE ticketEvent SET action = 'vanished' WHERE ticket = ?", arguments: [ticket.number])
+        let (conversation, _) = try await store.open(ConversationIdentity(channel: "zalo", user: "84912345678"))
+        func raise(_ question: String) async throws -> Ticket {
+            try await store.createTicket(TicketDraft(conversation: conversation.id, kind: .question, topic: "an-toan",
+                                                     unit: "ATTT", question: question, context: [], due: Date()))
         }
-        await #expect(throws: CorruptRow.self) { try await store.conversation(conversation.id) }
-        await #expect(throws: CorruptRow.self) { try await store.open(ConversationIdentity(conversation: conversation.id)) }
-        await #expect(throws: (any Error).self) { try await store.ticket(ticket.number) }
-        await #expect(throws: (any Error).self) { try await store.events(of: ticket.number) }
-        // The damaged state is still there, for a person to look at: nothing was overwritten.
+        let damaged = try await raise("Câu hỏi của chị Lan, số 0912345678?")
+        let sound = try await raise("Câu hỏi khác?")
+        try await store.writer.write { db in
+            try db.execute(sql: "UPDATE conversation SET state = ? WHERE id = ?", arguments: [Data("{}".utf8), conversation.id])
+            try db.execute(sql: "UPDATE ticket SET status = 'lost' WHERE number = ?", arguments: [damaged.number])
+            try db.execute(sql: "UPDATE ticketEvent SET action = 'vanished' WHERE ticket = ?", arguments: [sound.number])
+        }
+        let resumed = try await store.open(ConversationIdentity(channel: "zalo", user: "84912345678"))
+        #expect(resumed.resumed && resumed.conversation.id == conversation.id, "the person is not locked out")
+        #expect(resumed.conversation.state == ConversationState())
+        let listed = try await store.tickets(unit: nil, statuses: TicketStatus.allCases, limit: 100).map(\.number)
+        #expect(listed == [sound.number], "the queue lists the tickets it can read")
+        await #expect(throws: CorruptRow.self) { try await store.ticket(damaged.number) }
+        #expect(try await store.ticket(sound.number)?.number == sound.number)
+        #expect(try await store.events(of: sound.number).isEmpty, "the unreadable event is left out of the trail")
+        let problems = reported.all
+        #expect(problems.contains { $0.hasPrefix("conversation \(conversation.id.prefix(8))") })
+        #expect(problems.contains { $0.hasPrefix("ticket \(damaged.number):") })
+        #expect(problems.contains { $0.hasPrefix("ticketEvent ") })
+        #expect(!problems.contains { $0.contains("Lan") || $0.contains("0912345678") || $0.contains(conversation.id) },
+                "reports name rows, never their values")
+        // Nothing was overwritten by reading: the damaged state is there for a person to look at.
         let state = try await store.writer.read { db in
             try Data.fetchOne(db, sql: "SELECT state FROM conversation WHERE id = ?", arguments: [conversation.id])
         }
-        #expect(state == Data("{not json".utf8))
+        #expect(state == Data("{}".utf8))
     }
 
     /// Messages and state are stored together and read back in order.
@@ -191,4 +208,13 @@ import Testing
         #expect(messages.count == 400)
         #expect(messages.last?.text == "câu hỏi 399")
     }
+}
+
+/// What concurrent callbacks reported, in order.
+final class Log<Item: Sendable>: Sendable {
+    private let items = Mutex<[Item]>([])
+
+    func add(_ item: Item) { items.withLock { $0.append(item) } }
+
+    var all: [Item] { items.withLock { $0 } }
 }

@@ -9,9 +9,15 @@ import Wire
 extension ChatSession {
     var desk: EscalationService? { service.escalation }
 
+    /// Why this session may not make `request` (nil: it may).
+    func refusal(for request: Request) -> ProtocolError? {
+        if request.needsDesk, desk == nil { return .notAvailable }
+        if request.needsHandler, handler == nil { return .notAllowed }
+        return nil
+    }
+
     func execute(_ request: Request) async throws -> Response {
-        if request.needsDesk, desk == nil { throw ProtocolError.notAvailable }
-        if request.needsHandler, handler == nil { throw ProtocolError.notAllowed }
+        if let refusal = refusal(for: request) { throw refusal }
         switch request {
         case .hello(let identity):
             if let id = identity.conversation, identity.channel == nil, try await service.store.conversation(id) == nil {

@@ -86,25 +86,35 @@ package final class ChatSession {
             // A blank line is nothing: not a request, not activity (it keeps no connection alive).
             if !text.hasVisibleText { return SessionOutput(lines: []) }
             if mode == .undecided { mode = text.first == "{" ? .json : .text }
-            let request: Request
             var re: JSONValue?
+            var object = JSONValue.null
             do throws(ProtocolError) {
                 if mode == .json {
                     // Parsed before the rate limit, so that a refusal answers its request.
-                    let object = try? JSONValue.parse(text)
-                    re = object?["id"]
+                    let parsed = try? JSONValue.parse(text)
+                    re = parsed?["id"]
                     guard limiter.allow() else { throw .rateLimited }
-                    guard let object, case .object = object else { throw ProtocolError.badJSON }
-                    request = try JSONCodec.request(object)
+                    guard let parsed, case .object = parsed else { throw ProtocolError.badJSON }
+                    object = parsed
                 } else {
                     guard limiter.allow() else { throw .rateLimited }
                     guard !text.utf8.contains(0) else { throw .badRequest("Dòng chứa ký tự NUL.") }
-                    request = try TextCodec.request(text)
                 }
             } catch {
                 return self.error(error, re: error.code == "bad-json" ? nil : re)
             }
+            // A handler whose token was revoked or expired is told so before anything else.
             if let refusal = await recheckHandler(re: re) { return refusal }
+            let request: Request
+            do throws(ProtocolError) {
+                request = mode == .json ? try JSONCodec.request(object) : try TextCodec.request(text)
+            } catch {
+                // Who may make a request is told before what is wrong with its fields: an asker
+                // who mistypes a handler's command learns it is the handlers'.
+                let meant = mode == .json ? try? JSONCodec.request(object, lenient: true) : try? TextCodec.request(text, lenient: true)
+                if let meant, let refusal = refusal(for: meant) { return self.error(refusal, re: re) }
+                return self.error(error, re: re)
+            }
             do {
                 return encode(try await execute(request), to: request, re: re)
             } catch let failure as ProtocolError {

@@ -7,9 +7,11 @@ package enum JSONCodec {
     // MARK: - Requests
 
     /// The request a JSON object makes.
+    /// - Parameter lenient: read wrong fields as absent and missing ones as placeholders, to
+    ///   learn only which request the object meant (never to carry it out).
     /// - Throws: `missing-field`, `bad-request` (a field's type or range), `unknown-type`.
-    package static func request(_ object: JSONValue) throws(ProtocolError) -> Request {
-        let fields = RequestFields(object: object)
+    package static func request(_ object: JSONValue, lenient: Bool = false) throws(ProtocolError) -> Request {
+        let fields = RequestFields(object: object, lenient: lenient)
         let short = RequestFields.shortLimit
         let type = try fields.requiredString("type", maximumLength: short)
         switch type {
@@ -61,13 +63,14 @@ package enum JSONCodec {
             return .transfer(ticket: try fields.number("ticket"), unit: try fields.requiredString("unit", maximumLength: short))
         case "kind":
             let ticket = try fields.number("ticket")
-            guard let kind = try fields.kind("kind") else { throw .missingField("kind") }
+            guard let kind = try fields.kind("kind") ?? (lenient ? .question : nil) else { throw .missingField("kind") }
             return .setKind(ticket: ticket, kind: kind)
         case "kb":
             let kb = try fields.requiredString("kb", maximumLength: short)
             switch try fields.string("action", maximumLength: short) {
             case "edit": return .editEntry(kb: kb, question: try fields.string("question"), answer: try fields.string("answer"))
             case "retire": return .retireEntry(kb: kb)
+            case _ where lenient: return .retireEntry(kb: kb)
             case nil: throw .missingField("action")
             case let action?: throw .badRequest("Thao tác \"\(action.prefix(40))\" không có; dùng edit hoặc retire.")
             }
@@ -80,6 +83,7 @@ package enum JSONCodec {
                 return .approve(kb: try fields.requiredString("kb", maximumLength: short), question: try fields.string("question"),
                                 answer: try fields.string("answer"))
             case "reject": return .reject(kb: try fields.requiredString("kb", maximumLength: short))
+            case _ where lenient: return .review
             case let action?: throw .badRequest("Thao tác \"\(action.prefix(40))\" không có; dùng approve hoặc reject.")
             }
         default:

@@ -3,8 +3,13 @@ import Dialogue
 /// The fields of one JSON request, read with their types and ranges checked. A field that is
 /// absent (or `null`) is nil; one of the wrong type, out of range or too long is a
 /// `bad-request` error naming it, so that no value from the wire reaches the desk unchecked.
+///
+/// Read `lenient`ly, a field that is wrong is absent and a missing one a placeholder: only to
+/// learn which request a broken line meant (who may make it is told before what is wrong
+/// with it); such a request is never carried out.
 struct RequestFields {
     let object: JSONValue
+    var lenient = false
 
     /// Longest text field (a line is at most 16 KiB anyway).
     static let textLimit = 16 * 1024
@@ -13,6 +18,7 @@ struct RequestFields {
 
     /// A text field.
     func string(_ key: String, maximumLength: Int = textLimit) throws(ProtocolError) -> String? {
+        if lenient { return try? RequestFields(object: object).string(key, maximumLength: maximumLength) }
         switch object[key] {
         case nil, .null?: return nil
         case .string(let value)?:
@@ -29,7 +35,10 @@ struct RequestFields {
 
     /// A text field that must be there.
     func requiredString(_ key: String, maximumLength: Int = textLimit) throws(ProtocolError) -> String {
-        guard let value = try string(key, maximumLength: maximumLength) else { throw .missingField(key) }
+        guard let value = try string(key, maximumLength: maximumLength) else {
+            if lenient { return "" }
+            throw .missingField(key)
+        }
         return value
     }
 
@@ -41,6 +50,7 @@ struct RequestFields {
 
     /// A whole number within `range`.
     func int(_ key: String, in range: ClosedRange<Int>) throws(ProtocolError) -> Int? {
+        if lenient { return try? RequestFields(object: object).int(key, in: range) }
         switch object[key] {
         case nil, .null?: return nil
         case let value?:
@@ -54,7 +64,10 @@ struct RequestFields {
 
     /// A whole number within `range` that must be there.
     func requiredInt(_ key: String, in range: ClosedRange<Int>) throws(ProtocolError) -> Int {
-        guard let value = try int(key, in: range) else { throw .missingField(key) }
+        guard let value = try int(key, in: range) else {
+            if lenient { return range.lowerBound }
+            throw .missingField(key)
+        }
         return value
     }
 
@@ -65,6 +78,7 @@ struct RequestFields {
 
     /// A true/false field.
     func bool(_ key: String) throws(ProtocolError) -> Bool? {
+        if lenient { return try? RequestFields(object: object).bool(key) }
         switch object[key] {
         case nil, .null?: return nil
         case .bool(let value)?: return value
@@ -75,14 +89,20 @@ struct RequestFields {
     /// A ticket kind by code or Vietnamese name; an unknown one is refused.
     func kind(_ key: String) throws(ProtocolError) -> TicketKind? {
         guard let text = try string(key, maximumLength: Self.shortLimit) else { return nil }
-        guard let kind = TicketKind(text: text) else { throw .unknownKind(text) }
+        guard let kind = TicketKind(text: text) else {
+            if lenient { return nil }
+            throw .unknownKind(text)
+        }
         return kind
     }
 
     /// A ticket status; an unknown one is refused.
     func status(_ key: String) throws(ProtocolError) -> TicketStatus? {
         guard let text = try string(key, maximumLength: Self.shortLimit) else { return nil }
-        guard let status = TicketStatus(rawValue: text) else { throw .unknownStatus(text) }
+        guard let status = TicketStatus(rawValue: text) else {
+            if lenient { return nil }
+            throw .unknownStatus(text)
+        }
         return status
     }
 }

@@ -8,9 +8,11 @@ package enum TextCodec {
     // MARK: - Requests
 
     /// The request a line makes.
+    /// - Parameter lenient: read a command typed wrongly as the command with placeholder
+    ///   arguments, to learn only which request it meant (never to carry it out).
     /// - Throws: `unknown-command`, `unknown-conversation` (a `/resume` without an id), or a
     ///   usage line for a command typed wrongly.
-    package static func request(_ line: String) throws(ProtocolError) -> Request {
+    package static func request(_ line: String, lenient: Bool = false) throws(ProtocolError) -> Request {
         let text = line.trimmedWhitespace
         guard text.hasPrefix("/") else { return .say(text) }
         let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
@@ -20,7 +22,10 @@ package enum TextCodec {
         let number = words.first.flatMap { Int($0.trimmingPrefix("#")) }.flatMap { $0 > 0 ? $0 : nil }
         let rest = words.count > 1 ? words[1...].joined(separator: " ") : ""
         func ticket() throws(ProtocolError) -> Int {
-            guard let number else { throw .usage("Cú pháp: \(command) <số phiếu> …") }
+            guard let number else {
+                if lenient { return 0 }
+                throw .usage("Cú pháp: \(command) <số phiếu> …")
+            }
             return number
         }
         switch command {
@@ -42,10 +47,14 @@ package enum TextCodec {
             return .rate(ticket: number, score: score, comment: words.count > 2 ? words[2] : nil)
         case "/queue":
             guard !argument.isEmpty else { return .queue(status: nil) }
-            guard let status = TicketStatus(rawValue: argument) else { throw .unknownStatus(argument) }
+            guard let status = TicketStatus(rawValue: argument) else {
+                if lenient { return .queue(status: nil) }
+                throw .unknownStatus(argument)
+            }
             return .queue(status: status)
         case "/kb":
             let usage = ProtocolError.usage("Cú pháp: /kb retire <mã> hoặc /kb edit <mã> <câu trả lời mới>")
+            if lenient, words.count < 2 || (words[0] != "retire" && words.count != 3) { return .retireEntry(kb: "") }
             guard words.count >= 2 else { throw usage }
             if words[0] == "retire" { return .retireEntry(kb: words[1]) }
             guard words[0] == "edit", words.count == 3 else { throw usage }
@@ -56,7 +65,9 @@ package enum TextCodec {
             case "approve" where words.count >= 2:
                 return .approve(kb: words[1], question: nil, answer: words.count > 2 ? words[2] : nil)
             case "reject" where words.count >= 2: return .reject(kb: words[1])
-            default: throw .usage("Cú pháp: /review, /review approve <mã> [câu trả lời sửa lại], /review reject <mã>")
+            default:
+                if lenient { return .review }
+                throw .usage("Cú pháp: /review, /review approve <mã> [câu trả lời sửa lại], /review reject <mã>")
             }
         case "/show": return .show(ticket: try ticket())
         case "/claim": return .claim(ticket: try ticket())
@@ -67,6 +78,7 @@ package enum TextCodec {
         case "/kind":
             let number = try ticket()
             guard let kind = TicketKind(text: rest) else {
+                if lenient { return .setKind(ticket: number, kind: .question) }
                 throw .usage("Loại phiếu: câu hỏi, kiến nghị, phản ánh hoặc xin ý kiến.")
             }
             return .setKind(ticket: number, kind: kind)

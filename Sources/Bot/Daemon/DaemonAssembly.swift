@@ -17,6 +17,10 @@ package enum DaemonAssembly {
     package static func open(store: any Store, recipe: DaemonRecipe, clock: any WallClock = SystemClock(),
                              logger: Logger) async throws -> DialogueService
     {
+        // A row this version cannot read is left out of lists and fails a read of it alone;
+        // the operator learns which (table, row, column; never the values) here.
+        let problems = logger
+        store.reportUnreadableRows { problems.error("unreadable row in the store", metadata: ["row": "\($0)"]) }
         var entries = try await store.knowledgeEntries()
         if entries.isEmpty && !recipe.entries.isEmpty {
             let summary = try await store.importCorpus(recipe.entries)

@@ -2,10 +2,12 @@ import Dialogue
 import Foundation
 import GRDB
 import Retrieval
+import Synchronization
 
 // Rows of the SQLite store as Codable records, each with its columns: a value the domain does
-// not know (a kind, status or action no version wrote, state that is not JSON) fails the read
-// with an error naming the row — nothing is silently replaced by a default.
+// not know (a kind, status or action no version wrote, state that is not JSON) is never
+// silently replaced by a default. A read of that row alone fails with an error naming it; a
+// list leaves it out; either way the store reports it (`UnreadableRows`), and the daemon logs it.
 
 extension TicketKind: DatabaseValueConvertible {}
 extension TicketStatus: DatabaseValueConvertible {}
@@ -13,7 +15,9 @@ extension TicketAction: DatabaseValueConvertible {}
 extension Delivery.Kind: DatabaseValueConvertible {}
 extension StoredMessage.Direction: DatabaseValueConvertible {}
 
-/// A value in the store that this version cannot read: the store is not changed, the request fails.
+/// A value in the store that this version cannot read: the store is not changed, the request
+/// fails. Its description names the table, the row and the column, never the values (they may
+/// hold personal data), so that it can be logged.
 struct CorruptRow: Error, CustomStringConvertible {
     /// The table and the row's key.
     let table: String
@@ -22,6 +26,60 @@ struct CorruptRow: Error, CustomStringConvertible {
     let problem: String
 
     var description: String { "\(table) \(key): \(problem)" }
+
+    /// A row GRDB could not decode into its record. GRDB's own description quotes the row's
+    /// values, so it is not kept.
+    init(table: String, key: String, decoding error: any Error) {
+        self.init(table: table, key: key, problem: "a column holds a value this version cannot read")
+    }
+
+    init(table: String, key: String, problem: String) {
+        self.table = table
+        self.key = key
+        self.problem = problem
+    }
+}
+
+/// Where the store reports the rows it cannot read (set by the daemon to its log).
+final class UnreadableRows: Sendable {
+    private let report = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+    func tell(_ problem: CorruptRow) { report.withLock { $0 }?(problem.description) }
+
+    func send(to report: @escaping @Sendable (String) -> Void) { self.report.withLock { $0 = report } }
+
+    /// Decodes one row; one that cannot be read is reported and fails the read (`CorruptRow`).
+    func decodeOne<Record: FetchableRecord & TableRecord, Value>(
+        _ row: Row?, as record: Record.Type, key: (Row) -> String, _ transform: (Record) throws -> Value
+    ) throws -> Value? {
+        guard let row else { return nil }
+        do {
+            return try transform(try Record(row: row))
+        } catch let problem as CorruptRow {
+            tell(problem)
+            throw problem
+        } catch {
+            let problem = CorruptRow(table: Record.databaseTableName, key: key(row), decoding: error)
+            tell(problem)
+            throw problem
+        }
+    }
+
+    /// Decodes each row, leaving out (and reporting) those that cannot be read.
+    func decode<Record: FetchableRecord & TableRecord, Value>(
+        _ rows: [Row], as record: Record.Type, key: (Row) -> String, _ transform: (Record) throws -> Value
+    ) -> [Value] {
+        rows.compactMap { row in
+            do {
+                return try transform(try Record(row: row))
+            } catch let problem as CorruptRow {
+                tell(problem)
+            } catch {
+                tell(CorruptRow(table: Record.databaseTableName, key: key(row), decoding: error))
+            }
+            return nil
+        }
+    }
 }
 
 /// A row of `conversation`.
@@ -40,16 +98,23 @@ struct ConversationRow: Codable, FetchableRecord, TableRecord {
     var agency: String?
     var state: Data
 
-    /// The conversation; its state must be the JSON this store wrote.
-    func record() throws -> ConversationRecord {
-        let state: ConversationState
+    /// The conversation. A state this version cannot read is reported and the conversation
+    /// goes on from a fresh state (its messages, tickets and replies are untouched): the person
+    /// can still talk to the desk, and the damaged row stays until the next exchange replaces it.
+    func record(reporting problems: UnreadableRows) -> ConversationRecord {
+        var state = ConversationState()
         do {
             state = try JSONDecoder().decode(ConversationState.self, from: self.state)
         } catch {
-            throw CorruptRow(table: Self.databaseTableName, key: id, problem: "state is not readable (\(error))")
+            problems.tell(CorruptRow(table: Self.databaseTableName, key: Self.key(id),
+                                     problem: "state is not readable: the conversation goes on from a fresh state"))
         }
         return ConversationRecord(id: id, channel: channel, user: user, name: name, agency: agency, state: state)
     }
+
+    /// A conversation id as a log may show it: its first 8 characters (the id is the
+    /// conversation's bearer secret; 96 bits stay unknown).
+    static func key(_ id: String) -> String { String(id.prefix(8)) + "…" }
 }
 
 /// A row of `message`.

@@ -21,7 +21,7 @@ extension SQLiteStore: EscalationStore {
         let stateData = try JSONEncoder().encode(state)
         return try await batcher.commit { db in
             var draft = draft
-            draft.context = context(try Self.lastMessages(of: draft.conversation, count: contextMessages, in: db))
+            draft.context = context(try lastMessages(of: draft.conversation, count: contextMessages, in: db))
             let ticket = try Self.insert(draft, in: db)
             let exchange = GroupCommit.Exchange(conversation: draft.conversation, messages: [incoming, receipt(ticket)],
                                                 state: stateData)
@@ -51,7 +51,7 @@ extension SQLiteStore: EscalationStore {
     }
 
     package func ticket(_ number: Int) async throws -> Ticket? {
-        try await writer.read { db in try Self.fetchTicket(number, in: db) }
+        try await writer.read { db in try fetchTicket(number, in: db) }
     }
 
     package func tickets(unit: String?, statuses: [TicketStatus], limit: Int) async throws -> [Ticket] {
@@ -62,22 +62,24 @@ extension SQLiteStore: EscalationStore {
                 sql += " AND unit = ?"
                 arguments += [unit]
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY due, number LIMIT ?", arguments: arguments + [limit])
-                .map(Self.ticket(from:))
+            return tickets(try Row.fetchAll(db, sql: sql + " ORDER BY due, number LIMIT ?", arguments: arguments + [limit]))
         }
     }
 
     package func tickets(conversation: String) async throws -> [Ticket] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ticket WHERE conversationId = ? ORDER BY number DESC",
-                             arguments: [conversation]).map(Self.ticket(from:))
+            tickets(try Row.fetchAll(db, sql: "SELECT * FROM ticket WHERE conversationId = ? ORDER BY number DESC",
+                                     arguments: [conversation]))
         }
     }
 
     package func events(of ticket: Int) async throws -> [TicketEvent] {
         try await writer.read { db in
-            try TicketEventRow.filter(TicketEventRow.Columns.ticket == ticket).order(TicketEventRow.Columns.id).fetchAll(db)
-                .map(\.event)
+            let rows = try TicketEventRow.filter(TicketEventRow.Columns.ticket == ticket).order(TicketEventRow.Columns.id)
+                .asRequest(of: Row.self).fetchAll(db)
+            return unreadable.decode(rows, as: TicketEventRow.self, key: { "\($0["id"] as Int64? ?? 0) of ticket \(ticket)" }) {
+                $0.event
+            }
         }
     }
 
@@ -85,7 +87,7 @@ extension SQLiteStore: EscalationStore {
                               change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
     {
         try await batcher.commit { db in
-            guard var ticket = try Self.fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
+            guard var ticket = try fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
             try change(&ticket)
             ticket.updatedAt = event.date
             try Self.save(ticket, in: db)
@@ -102,7 +104,7 @@ extension SQLiteStore: EscalationStore {
             return try Self.entryEncoder.encode(entry)
         }
         return try await batcher.commit { db in
-            guard var ticket = try Self.fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
+            guard var ticket = try fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
             try change(&ticket)
             ticket.updatedAt = event.date
             try Self.save(ticket, in: db)
@@ -128,25 +130,28 @@ extension SQLiteStore: EscalationStore {
     package func remindUpdates(at now: Date) async throws -> [Ticket] {
         let nowText = StoredDate.text(now)
         return try await batcher.commit { db in
-            let tickets = try Row.fetchAll(
+            let rows = try Row.fetchAll(
                 db, sql: """
                     SELECT * FROM ticket WHERE status IN ('new', 'assigned') AND updateDue <= ?
                     AND (remindedAt IS NULL OR remindedAt < updateDue) ORDER BY updateDue LIMIT 1000
-                    """, arguments: [nowText]
-            ).map(Self.ticket(from:))
-            for ticket in tickets {
-                try db.execute(sql: "UPDATE ticket SET remindedAt = ? WHERE number = ?", arguments: [nowText, ticket.number])
+                    """, arguments: [nowText])
+            // Every row found is marked, a row that cannot be read too (reported once, not every minute).
+            for row in rows {
+                try db.execute(sql: "UPDATE ticket SET remindedAt = ? WHERE number = ?", arguments: [nowText, row["number"] as Int])
             }
-            return tickets
+            return tickets(rows)
         }
     }
 
-    static func fetchTicket(_ number: Int, in db: Database) throws -> Ticket? {
-        try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE number = ?", arguments: [number]).map(ticket(from:))
+    /// One ticket; one this version cannot read is reported and fails the read.
+    func fetchTicket(_ number: Int, in db: Database) throws -> Ticket? {
+        try unreadable.decodeOne(try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE number = ?", arguments: [number]),
+                                 as: TicketRow.self, key: { _ in "\(number)" }) { try $0.ticket() }
     }
 
-    static func ticket(from row: Row) throws -> Ticket {
-        try TicketRow(row: row).ticket()
+    /// The tickets of `rows`, but those this version cannot read (reported).
+    func tickets(_ rows: [Row]) -> [Ticket] {
+        unreadable.decode(rows, as: TicketRow.self, key: { "\($0["number"] as Int? ?? 0)" }) { try $0.ticket() }
     }
 
     static func save(_ ticket: Ticket, in db: Database) throws {
@@ -170,8 +175,9 @@ extension SQLiteStore: EscalationStore {
 
     package func pendingDeliveries(conversation: String) async throws -> [Delivery] {
         try await writer.read { db in
-            try DeliveryRow.filter(DeliveryRow.Columns.conversationId == conversation && DeliveryRow.Columns.ackedAt == nil)
-                .order(DeliveryRow.Columns.id).fetchAll(db).map(\.delivery)
+            let rows = try DeliveryRow.filter(DeliveryRow.Columns.conversationId == conversation && DeliveryRow.Columns.ackedAt == nil)
+                .order(DeliveryRow.Columns.id).asRequest(of: Row.self).fetchAll(db)
+            return unreadable.decode(rows, as: DeliveryRow.self, key: { "\($0["id"] as Int? ?? 0)" }) { $0.delivery }
         }
     }
 
@@ -224,7 +230,8 @@ extension SQLiteStore: EscalationStore {
 
     package func units() async throws -> [UnitRecord] {
         try await writer.read { db in
-            try UnitRow.order(UnitRow.Columns.id).fetchAll(db).map(\.unit)
+            unreadable.decode(try UnitRow.order(UnitRow.Columns.id).asRequest(of: Row.self).fetchAll(db), as: UnitRow.self,
+                              key: { $0["id"] as String? ?? "?" }) { $0.unit }
         }
     }
 
@@ -252,13 +259,15 @@ extension SQLiteStore: EscalationStore {
 
     package func handler(_ id: String) async throws -> (Handler, secretHash: Data)? {
         try await writer.read { db in
-            try HandlerRow.fetchOne(db, key: id).map { ($0.handler, $0.secretHash) }
+            try unreadable.decodeOne(try Row.fetchOne(db, sql: "SELECT * FROM handler WHERE id = ?", arguments: [id]),
+                                     as: HandlerRow.self, key: { _ in id }) { ($0.handler, $0.secretHash) }
         }
     }
 
     package func handlers() async throws -> [Handler] {
         try await writer.read { db in
-            try HandlerRow.order(HandlerRow.Columns.unit, HandlerRow.Columns.name).fetchAll(db).map(\.handler)
+            unreadable.decode(try HandlerRow.order(HandlerRow.Columns.unit, HandlerRow.Columns.name).asRequest(of: Row.self)
+                .fetchAll(db), as: HandlerRow.self, key: { $0["id"] as String? ?? "?" }) { $0.handler }
         }
     }
 

@@ -30,8 +30,8 @@ extension SQLiteStore {
                 sql += " AND unit = ?"
                 arguments += [unit]
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY createdAt, id LIMIT ?", arguments: arguments + [limit])
-                .map(Self.draft(from:))
+            return unreadable.decode(try Row.fetchAll(db, sql: sql + " ORDER BY createdAt, id LIMIT ?", arguments: arguments + [limit]),
+                                     as: DraftRow.self, key: { $0["id"] as String? ?? "?" }) { $0.draft }
         }
     }
 
@@ -40,9 +40,10 @@ extension SQLiteStore {
         -> (DraftEntry, KnowledgeEntry?)
     {
         try await batcher.commit { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ? AND status = 'pending'", arguments: [id])
+            guard let draft = try unreadable.decodeOne(
+                try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ? AND status = 'pending'", arguments: [id]),
+                as: DraftRow.self, key: { _ in id }, { $0.draft })
             else { throw EscalationError.unknownEntry(id) }
-            let draft = try Self.draft(from: row)
             let entry = try decide(draft)
             if let entry {
                 try Self.upsertEntry(id: entry.id, json: try Self.entryEncoder.encode(entry), source: "ticket:\(draft.ticket)",
@@ -55,7 +56,4 @@ extension SQLiteStore {
         }
     }
 
-    static func draft(from row: Row) throws -> DraftEntry {
-        try DraftRow(row: row).draft
-    }
 }

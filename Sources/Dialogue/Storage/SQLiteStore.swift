@@ -10,6 +10,8 @@ package struct SQLiteStore: ConversationStore {
     /// The database (the daemon's pool); reports and benchmarks read it directly.
     package let writer: any DatabaseWriter
     let batcher: GroupCommit
+    /// Where rows this version cannot read are reported.
+    let unreadable = UnreadableRows()
     /// A second connection that checkpoints the WAL (nil for in-memory stores).
     private let checkpointer: DatabaseQueue?
 
@@ -43,6 +45,10 @@ package struct SQLiteStore: ConversationStore {
     /// the writer (a passive checkpoint never blocks it); then the writer, between two commits,
     /// copies the few pages written meanwhile, so that its next commit starts the WAL over
     /// instead of letting it grow.
+    package func reportUnreadableRows(to report: @escaping @Sendable (String) -> Void) {
+        unreadable.send(to: report)
+    }
+
     package func maintain() async {
         guard let checkpointer else { return }
         while !Task.isCancelled {
@@ -82,13 +88,13 @@ package struct SQLiteStore: ConversationStore {
             if let id = identity.conversation, ConversationID.isWellFormed(id),
                 let row = try ConversationRow.fetchOne(db, key: id)
             {
-                return (try row.record(), true)
+                return (row.record(reporting: unreadable), true)
             }
             if let channel = identity.channel, let user = identity.user,
                 let row = try ConversationRow.filter(ConversationRow.Columns.channel == channel && ConversationRow.Columns.user == user)
                     .fetchOne(db)
             {
-                return (try row.record(), true)
+                return (row.record(reporting: unreadable), true)
             }
             let record = ConversationRecord(
                 id: ConversationID.make(), channel: identity.channel.flatMap { identity.user == nil ? nil : $0 },
@@ -109,7 +115,7 @@ package struct SQLiteStore: ConversationStore {
     package func conversation(_ id: String) async throws -> ConversationRecord? {
         guard ConversationID.isWellFormed(id) else { return nil }
         return try await writer.read { db in
-            try ConversationRow.fetchOne(db, key: id)?.record()
+            try ConversationRow.fetchOne(db, key: id)?.record(reporting: unreadable)
         }
     }
 
@@ -122,12 +128,13 @@ package struct SQLiteStore: ConversationStore {
     }
 
     package func messages(of conversation: String, last count: Int) async throws -> [StoredMessage] {
-        try await writer.read { db in try Self.lastMessages(of: conversation, count: count, in: db) }
+        try await writer.read { db in try lastMessages(of: conversation, count: count, in: db) }
     }
 
-    static func lastMessages(of conversation: String, count: Int, in db: Database) throws -> [StoredMessage] {
-        try MessageRow.filter(MessageRow.Columns.conversationId == conversation).order(MessageRow.Columns.id.desc)
-            .limit(count).fetchAll(db).reversed().map(\.message)
+    func lastMessages(of conversation: String, count: Int, in db: Database) throws -> [StoredMessage] {
+        let rows = try MessageRow.filter(MessageRow.Columns.conversationId == conversation).order(MessageRow.Columns.id.desc)
+            .limit(count).asRequest(of: Row.self).fetchAll(db)
+        return unreadable.decode(rows.reversed(), as: MessageRow.self, key: { "\($0["id"] as Int64? ?? 0)" }) { $0.message }
     }
 
     // MARK: - Knowledge base

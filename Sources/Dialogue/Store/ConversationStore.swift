@@ -29,11 +29,17 @@ package protocol ConversationStore: Sendable {
     /// Runs the store's background upkeep until the task is cancelled (SQLite: WAL checkpoints
     /// away from the write path). A store that needs none returns at once.
     func maintain() async
+
+    /// Where the store tells of a row it cannot read (a value no version wrote): the daemon
+    /// logs it. The row is left as it is; lists leave it out, a read of it alone fails.
+    func reportUnreadableRows(to report: @escaping @Sendable (String) -> Void)
 }
 
 extension ConversationStore {
     /// No upkeep.
     package func maintain() async {}
+
+    package func reportUnreadableRows(to report: @escaping @Sendable (String) -> Void) {}
 }
 
 /// How a client names the conversation it wants.
