@@ -83,6 +83,17 @@ package final class DialogueService: Sendable {
             }
             var reply = dialogue.respond(to: input, state: &state)
             if case .escalate = reply, let escalation, let question = state.lastQuestion {
+                // Asking for a person again about a question whose ticket is still open gives
+                // that ticket back: the unit gets one ticket a question, not one a request.
+                if let open = try await escalation.openTicket(conversation: conversation, question: question) {
+                    state.nearest = nil
+                    let receipt = TicketReceipt(open, unitName: await escalation.unitName(open.unit))
+                    let outgoing = StoredMessage(direction: .outgoing, kind: "escalated", text: receipt.text, topic: open.topic,
+                                                 date: now)
+                    try await store.record([incoming, outgoing], state: state, of: conversation)
+                    cacheState(state, of: conversation)
+                    return .escalated(receipt)
+                }
                 // The ticket, its context and this exchange go to the store in one transaction.
                 let draft = escalation.draft(conversation: conversation, question: question, kind: kind,
                                              nearest: state.nearest)

@@ -194,6 +194,36 @@ import Testing
         }
     }
 
+    /// Asking for a person again while the question's ticket is open answers with that
+    /// ticket (JSON `escalate`, text `/human`); the unit sees one ticket. Once it is closed, asking
+    /// again raises a new one.
+    @Test func askingAgainGivesTheOpenTicketBack() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            let welcome = try await asker.ask(["type": "hello"])
+            let first = try await asker.ask(["type": "say", "text": .string(Self.unanswerable)])
+            let number = try #require(first["ticket"]?.int)
+            let again = try await asker.ask(["type": "escalate"])
+            #expect(again["type"] == "escalated" && again["ticket"]?.int == number)
+            #expect(again["text"]?.string?.contains("phiếu số \(number)") == true)
+            let text = try await ServerTests.exchange(
+                port: port, send: ["/resume \(try #require(welcome["conversation"]?.string))", "/human"], replies: 2,
+                countingDotsOnly: true)
+            #expect(text.contains { $0.contains("phiếu số \(number)") })
+            let handler = try await JSONClient(port: port)
+            _ = try await handler.ask(["type": "login", "token": .string(attt)])
+            #expect(try await handler.ask(["type": "queue"])["tickets"]?.array?.count == 1, "one ticket for one question")
+            #expect(try await handler.ask(["type": "close", "ticket": .int(number)])["ticket"]?["status"] == "closed")
+            let later = try await asker.ask(["type": "escalate"])
+            let second = try #require(later["ticket"]?.int)
+            #expect(later["type"] == "escalated" && second != number, "a closed ticket is not reused")
+            await asker.close()
+            await handler.close()
+        }
+    }
+
     /// Messages are dated by the daemon's clock, as tickets are: a question asked while the
     /// clock says 3 March 2025 counts in that week's report and in no later one.
     @Test func messagesAreDatedByTheDaemonsClock() async throws {

@@ -107,6 +107,15 @@ package final class EscalationService: Sendable {
                            updateDue: now.addingTimeInterval(configuration.updateInterval), createdAt: now)
     }
 
+    /// The conversation's open ticket for this question, if it has one (asking for a person
+    /// again returns it instead of raising another).
+    package func openTicket(conversation: String, question: String) async throws -> Ticket? {
+        let wanted = question.trimmedWhitespace
+        return try await store.tickets(conversation: conversation).first {
+            $0.isOpen && $0.question.trimmedWhitespace == wanted
+        }
+    }
+
     /// Raises a ticket for a question; returns it once it is committed (and tells the unit).
     package func escalate(conversation: String, question: String, kind: TicketKind?, context: [String]) async throws
         -> Ticket
