@@ -3,7 +3,6 @@ import CommandOptions
 import Foundation
 import Gateways
 import Logging
-import Wire
 
 /// `motcua adapter telegram|zalo`: gateway processes that bring messaging users into daemon
 /// conversations (docs/ADAPTERS.md).

@@ -4,7 +4,6 @@ import CommandOptions
 import Dialogue
 import Foundation
 import Storage
-import Wire
 
 /// `motcua units list|add`: the answering units tickets are routed to.
 struct Units: AsyncParsableCommand {

@@ -4,7 +4,6 @@ import Dialogue
 import Foundation
 import ReportFormats
 import Storage
-import Wire
 
 /// `motcua report`: questions per topic and period, auto-resolution, satisfaction, answering
 /// times, backlog and the questions that keep being escalated, as text, CSV, JSON or one

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Clients
 import Foundation
 import Logging
 import NIOCore

@@ -1,4 +1,3 @@
-import Clients
 import NIOCore
 import NIOHTTP1
 import NIOPosix

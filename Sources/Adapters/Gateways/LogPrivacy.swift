@@ -1,6 +1,4 @@
-import Clients
 import Crypto
-import Wire
 
 /// What the gateways write to their logs about a person: never the gateway's user id (a Zalo id
 /// or a phone number, a Telegram chat) nor the daemon conversation id (which works like a

@@ -1,5 +1,3 @@
-import Clients
-import Wire
 
 /// Splits a long text into parts a gateway accepts (Telegram: 4,096 characters), at line
 /// boundaries where it can, at word boundaries when a single line is too long, and only as a

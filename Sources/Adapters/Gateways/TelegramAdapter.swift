@@ -1,4 +1,3 @@
-import Clients
 import Dialogue
 import Foundation
 import Logging

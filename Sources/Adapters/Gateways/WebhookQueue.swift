@@ -1,5 +1,3 @@
-import Clients
-import Wire
 
 /// Webhook events handled one at a time, in arrival order, each once: a gateway may post the
 /// same event again (its retry after a slow answer), and the webhook answers before the work is

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Clients
 import Crypto
 import Dialogue
 import Foundation

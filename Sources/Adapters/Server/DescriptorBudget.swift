@@ -1,4 +1,3 @@
-import Wire
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,4 @@
 import NIOCore
-import Wire
 
 /// A Swift task executor that runs jobs on one NIO event loop.
 ///

@@ -1,4 +1,3 @@
-import Wire
 
 /// The limits one connection lives under (configurable; documented in docs/PROTOCOL.md).
 package struct SessionLimits: Sendable, Hashable {

@@ -1,11 +1,9 @@
 import ArgumentParser
-import CommandOptions
 import Dialogue
 import Foundation
 import GRDB
 import ReportFormats
 import Storage
-import Wire
 
 /// `motcua-bench report`: the report over a store seeded with a year of synthetic traffic
 /// (1,000,000 messages and 100,000 tickets by default), beside a plain scan of the same rows

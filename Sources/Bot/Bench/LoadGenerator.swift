@@ -1,5 +1,4 @@
 import Clients
-import CommandOptions
 import Foundation
 import NIOCore
 import NIOPosix

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CommandOptions
 
 /// `motcua-bench`: speed figures, the fuzzer and the crash test's load, in their own
 /// executable so that the load generator and the echo ceiling are never linked into the daemon.

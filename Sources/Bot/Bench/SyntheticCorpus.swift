@@ -1,4 +1,3 @@
-import CommandOptions
 import Retrieval
 
 /// Deterministic synthetic knowledge bases made from the bundled corpus's vocabulary: a
