@@ -1,4 +1,3 @@
-
 /// Splits a long text into parts a gateway accepts (Telegram: 4,096 characters), at line
 /// boundaries where it can, at word boundaries when a single line is too long, and only as a
 /// last resort inside a word.

@@ -1,4 +1,3 @@
-
 /// Webhook events handled one at a time, in arrival order, each once: a gateway may post the
 /// same event again (its retry after a slow answer), and the webhook answers before the work is
 /// done. The last 10,000 ids are remembered.

@@ -1,4 +1,3 @@
-
 /// The limits one connection lives under (configurable; documented in docs/PROTOCOL.md).
 package struct SessionLimits: Sendable, Hashable {
     /// Longest accepted line, in bytes (without the newline).
