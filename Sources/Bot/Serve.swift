@@ -65,14 +65,8 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "motcua")
         logger.logLevel = .info
-        var ticketLimits: TicketQuota.Limits?
-        if ticketsPerConversation != nil || ticketsPerAddress != nil {
-            var limits = try store.loadCorpus().deskConfiguration.ticketLimits
-            if let ticketsPerConversation { limits.perConversation = ticketsPerConversation }
-            if let ticketsPerAddress { limits.perAddress = ticketsPerAddress }
-            ticketLimits = limits
-        }
-        let daemon = try await store.openDaemon(logger: logger, ticketLimits: ticketLimits)
+        let daemon = try await store.openDaemon(logger: logger, ticketsPerConversation: ticketsPerConversation,
+                                                ticketsPerAddress: ticketsPerAddress)
         let service: any Service
         var terminate = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
         if stdio {

@@ -42,10 +42,7 @@ struct BenchFuzz: AsyncParsableCommand {
         let admin = try await add("Quản trị thử", admin: true)
         var logger = Logger(label: "motcua.fuzz")
         logger.logLevel = .warning
-        var limits = TicketQuota.Limits()
-        limits.perConversation = 0
-        limits.perAddress = 0
-        let service = try await options.openDaemon(logger: logger, ticketLimits: limits)
+        let service = try await options.openDaemon(logger: logger, ticketsPerConversation: 0, ticketsPerAddress: 0)
         let asker = ChatSession(service: service)
         for text in ["Chi phí thuê chuyên gia đánh giá cấp độ 3 tính thế nào?", "Kiến nghị sửa thông tư", "Phản ánh cổng lỗi"] {
             _ = await asker.handle(.text(JSONValue.object(["type": "escalate", "text": .string(text)]).encoded()))

@@ -31,11 +31,10 @@ package enum DaemonAssembly {
         let documents = recipe.documents + (try await store.addedDocuments())
         var index = KnowledgeIndex(
             analyzer: Analyzer(lexicon: recipe.lexicon), configuration: recipe.ranking,
-            topicNames: Dictionary(recipe.topics.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
+            topicNames: Corpus.topicNames(recipe.topics),
             // The corpus's documents: the titles of those an entry cites are indexed with it
             // (documents added later with `docs add` are searched in the catalogue only).
-            documentTexts: Dictionary(recipe.documents.map { ($0.id, "\($0.number) \($0.title)") },
-                                      uniquingKeysWith: { first, _ in first }))
+            documentTexts: Corpus.documentTexts(recipe.documents))
         index.load(entries)
         logger.info("index built", metadata: ["entries": "\(index.count)"])
         let engine = SearchEngine(index)

@@ -25,11 +25,17 @@ package struct StoreOptions: ParsableArguments {
     }
 
     /// The daemon over `--data`, assembled from `--corpus` and `--config` by `DaemonAssembly`.
-    /// - Parameter ticketLimits: caps on tickets that replace those of `desk.json`.
-    package func openDaemon(logger: Logger, ticketLimits: TicketQuota.Limits? = nil) async throws -> DialogueService {
+    /// - Parameters:
+    ///   - ticketsPerConversation: tickets a conversation may raise in an hour, replacing
+    ///     `desk.json`'s (0: no cap; nil: `desk.json`'s).
+    ///   - ticketsPerAddress: the same per client address.
+    package func openDaemon(logger: Logger, ticketsPerConversation: Int? = nil, ticketsPerAddress: Int? = nil)
+        async throws -> DialogueService
+    {
         let corpus = try loadCorpus()
         var recipe = DaemonRecipe(corpus: corpus, ranking: try config.map(Corpus.loadRanking(from:)))
-        if let ticketLimits { recipe.desk?.ticketLimits = ticketLimits }
+        if let ticketsPerConversation { recipe.desk?.ticketLimits.perConversation = ticketsPerConversation }
+        if let ticketsPerAddress { recipe.desk?.ticketLimits.perAddress = ticketsPerAddress }
         return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: data), recipe: recipe, logger: logger)
     }
 }

@@ -92,12 +92,18 @@ package struct Corpus: Sendable {
     }
 
     /// Topic code → Vietnamese name.
-    package var topicNames: [String: String] {
+    package var topicNames: [String: String] { Self.topicNames(topics) }
+
+    /// Topic code → Vietnamese name, for any topics.
+    package static func topicNames(_ topics: [Topic]) -> [String: String] {
         Dictionary(topics.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Catalogue document id → "number title", for indexing the documents entries cite.
-    package var documentTexts: [String: String] {
+    package var documentTexts: [String: String] { Self.documentTexts(documents) }
+
+    /// Document id → "number title", for any documents.
+    package static func documentTexts(_ documents: [CatalogueDocument]) -> [String: String] {
         Dictionary(documents.map { ($0.id, "\($0.number) \($0.title)") }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -110,10 +110,7 @@ package final class EscalationService: Sendable {
     /// The conversation's open ticket for this question, if it has one (asking for a person
     /// again returns it instead of raising another).
     package func openTicket(conversation: String, question: String) async throws -> Ticket? {
-        let wanted = question.trimmedWhitespace
-        return try await store.tickets(conversation: conversation).first {
-            $0.isOpen && $0.question.trimmedWhitespace == wanted
-        }
+        try await store.openTicket(conversation: conversation, question: question)
     }
 
     /// Raises a ticket for a question; returns it once it is committed (and tells the unit).

@@ -83,7 +83,10 @@ package struct Ticket: Sendable, Hashable {
     package var isOpen: Bool { status == .new || status == .assigned }
 
     /// Creates a ticket from all its parts (the store reads them back).
-    package init(number: Int, conversation: String, kind: TicketKind, topic: String, unit: String, question: String, context: [String], status: TicketStatus, handler: String?, due: Date, updateDue: Date, createdAt: Date, updatedAt: Date, answeredAt: Date?, undelivered: Bool) {
+    package init(number: Int, conversation: String, kind: TicketKind, topic: String, unit: String, question: String,
+                 context: [String], status: TicketStatus, handler: String?, due: Date, updateDue: Date, createdAt: Date,
+                 updatedAt: Date, answeredAt: Date?, undelivered: Bool)
+    {
         self.number = number
         self.conversation = conversation
         self.kind = kind

@@ -73,6 +73,15 @@ extension SQLiteStore: EscalationStore {
         }
     }
 
+    package func openTicket(conversation: String, question: String) async throws -> Ticket? {
+        try await writer.read { db in
+            tickets(try Row.fetchAll(
+                db, sql: "SELECT * FROM ticket WHERE conversationId = ? AND question = ? AND status IN (?, ?) "
+                    + "ORDER BY number DESC LIMIT 1",
+                arguments: [conversation, question, TicketStatus.new.rawValue, TicketStatus.assigned.rawValue])).first
+        }
+    }
+
     package func events(of ticket: Int) async throws -> [TicketEvent] {
         try await writer.read { db in
             let rows = try TicketEventRow.filter(TicketEventRow.Columns.ticket == ticket).order(TicketEventRow.Columns.id)

@@ -30,6 +30,9 @@ package protocol EscalationStore: Sendable {
     /// The tickets raised in a conversation, newest first.
     func tickets(conversation: String) async throws -> [Ticket]
 
+    /// The conversation's open ticket for exactly this question, the newest if several.
+    func openTicket(conversation: String, question: String) async throws -> Ticket?
+
     /// A ticket's audit trail, oldest first.
     func events(of ticket: Int) async throws -> [TicketEvent]
 
