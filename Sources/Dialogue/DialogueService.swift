@@ -56,20 +56,21 @@ package final class DialogueService: Sendable {
                         kind: TicketKind? = nil, origin: String? = nil) async throws -> DialogueReply
     {
         try await locks.withLock(conversation) {
-            var state: ConversationState
-            if let cached = states.withLock({ $0[conversation] }) {
-                state = cached
-            } else {
-                guard let record = try await store.conversation(conversation) else {
-                    throw StoreError.unknownConversation(conversation)
-                }
-                state = record.state
-            }
+            var state = try await currentState(of: conversation)
             var input = input
             var kind = kind
             var incoming = incoming
             let now = clock.now
             incoming.date = now
+            // A handler waits for details: the asker's message goes to that ticket.
+            if let escalation, let number = state.detailsFor, case .say(let text) = input {
+                if let reply = try await addDetails(text, to: number, incoming: incoming, state: state, of: conversation,
+                                                    desk: escalation)
+                {
+                    return reply
+                }
+                state.detailsFor = nil
+            }
             // One feedback counts per answer: a repeat is kept, but not as feedback for the report.
             if case .feedback = input, state.feedbackGiven == true, incoming.kind == "feedback" {
                 incoming.kind = "feedback-repeat"
@@ -127,6 +128,42 @@ package final class DialogueService: Sendable {
             try await store.record([incoming, outgoing], state: state, of: conversation)
             cacheState(state, of: conversation)
             return reply
+        }
+    }
+
+    /// The conversation's state: the cached copy, or the store's.
+    func currentState(of conversation: String) async throws -> ConversationState {
+        if let cached = states.withLock({ $0[conversation] }) { return cached }
+        guard let record = try await store.conversation(conversation) else { throw StoreError.unknownConversation(conversation) }
+        return record.state
+    }
+
+    /// The asker's message to the ticket waiting for their details; nil when that ticket is no
+    /// longer open (the message goes to the bot).
+    func addDetails(_ text: String, to number: Int, incoming: StoredMessage, state: ConversationState, of conversation: String,
+                    desk: EscalationService) async throws -> DialogueReply?
+    {
+        let reply = DialogueReply.chat(text: "Em đã chuyển nội dung anh/chị bổ sung vào phiếu số \(number); đơn vị sẽ trả lời "
+            + "anh/chị tại đây. Các tin nhắn tiếp theo cũng được chuyển vào phiếu này cho đến khi có câu trả lời.")
+        let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, date: incoming.date)
+        guard try await desk.addDetails(number, text: text, messages: [incoming, outgoing], state: state) != nil else {
+            return nil
+        }
+        cacheState(state, of: conversation)
+        return reply
+    }
+
+    /// A handler asks the asker of a ticket for details (`EscalationService.ask`), under the
+    /// conversation's lock: the asker's next messages go to the ticket.
+    package func ask(_ number: Int, by handler: Handler, text: String) async throws -> (Ticket, Delivery) {
+        guard let desk = escalation else { throw EscalationError.notAllowed }
+        let ticket = try await desk.visibleTicket(number, to: handler)
+        return try await locks.withLock(ticket.conversation) {
+            var state = try await currentState(of: ticket.conversation)
+            state.detailsFor = number
+            let result = try await desk.ask(number, by: handler, text: text, state: state)
+            cacheState(state, of: ticket.conversation)
+            return result
         }
     }
 

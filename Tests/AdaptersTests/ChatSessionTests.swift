@@ -31,14 +31,16 @@ import Testing
         #expect(stored.map(\.kind) == ["say", "answer"])
     }
 
-    /// Resuming by channel and user finds the same conversation from a new connection.
-    @Test func resumeByChannelAndUser() async throws {
+    /// Naming a channel's user is a gateway's right: a plain client's `hello` with a channel
+    /// and user, or a request carrying a `user`, is refused; an unknown id is unknown.
+    @Test func channelIdentityIsNotForPlainClients() async throws {
         let service = try await TestDaemon.service()
         let hello = #"{"type":"hello","channel":"zalo","user":"84912345678"}"#
-        let first = try json(await ChatSession(service: service).handle(.text(hello)).lines[0])
-        let second = try json(await ChatSession(service: service).handle(.text(hello)).lines[0])
-        #expect(first["conversation"] as? String == second["conversation"] as? String)
-        #expect(second["resumed"] as? Bool == true)
+        let refused = try json(await ChatSession(service: service).handle(.text(hello)).lines[0])
+        #expect(refused["code"] as? String == "not-allowed")
+        let asserted = try json(await ChatSession(service: service).handle(
+            .text(#"{"type":"say","user":"84912345678","text":"xin chào"}"#)).lines[0])
+        #expect(asserted["code"] as? String == "not-allowed")
         let unknown = try json(await ChatSession(service: service).handle(
             .text(#"{"type":"hello","conversation":"00000000000000000000000000000000"}"#)).lines[0])
         #expect(unknown["code"] as? String == "unknown-conversation")

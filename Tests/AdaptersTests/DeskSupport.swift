@@ -71,6 +71,20 @@ struct DeskDaemon {
         return (id, token)
     }
 
+    /// Adds a gateway to the directory's store, as `motcua gateways add` does; returns its id
+    /// and token.
+    func addGateway(channel: String = "telegram", name: String = "Cổng thử") async throws -> (id: String, token: String) {
+        let store = try SQLiteStore.open(directory: directory)
+        let (id, token, hash) = HandlerTokens.make(prefix: HandlerTokens.gatewayPrefix)
+        try await store.addGateway(Gateway(id: id, channel: channel, name: name, createdAt: Date()), secretHash: hash)
+        return (id, token)
+    }
+
+    /// Revokes a gateway from another connection to the store, as `motcua gateways revoke` does.
+    func revokeGateway(_ id: String) async throws {
+        _ = try await SQLiteStore.open(directory: directory).revokeGateway(id)
+    }
+
     /// Revokes a handler from another connection to the store, as `motcua handlers revoke` does.
     func revoke(_ id: String) async throws {
         _ = try await SQLiteStore.open(directory: directory).revokeHandler(id)
@@ -142,6 +156,15 @@ struct JSONClient: Sendable {
 
 /// Nothing arrived in time.
 struct ClientTimeout: Error {}
+
+extension JSONClient {
+    /// A client logged in as a gateway with `token`; returns it and the welcome.
+    static func gateway(port: Int, token: String) async throws -> (JSONClient, welcome: JSONValue) {
+        let client = try await JSONClient(port: port)
+        let welcome = try await client.ask(["type": "login", "token": .string(token)])
+        return (client, welcome)
+    }
+}
 
 extension JSONClient {
     /// The newest ticket a handler's queue shows, read from the JSON fields (signs in with

@@ -93,19 +93,21 @@ import Testing
     }
 
     /// The asker is gone when the unit answers, and the daemon restarts in between: the reply
-    /// comes when the asker resumes (by channel and user), again until acknowledged, never after.
+    /// comes when their gateway logs in again (every unacknowledged reply of its channel), again
+    /// until acknowledged, never after.
     @Test func offlineAskerGetsTheReplyAfterRestart() async throws {
         let (daemon, attt, _, _) = try await DeskDaemon.make()
         defer { daemon.remove() }
-        let hello: JSONValue = ["type": "hello", "channel": "telegram", "user": "5550001"]
+        let (_, gatewayToken) = try await daemon.addGateway(channel: "telegram")
         let number = TicketNumber()
         try await daemon.run { port in
-            let asker = try await JSONClient(port: port)
-            _ = try await asker.ask(hello)
-            let escalated = try await asker.ask(["type": "escalate", "text": .string(Self.unanswerable), "kind": "kiến nghị"])
-            #expect(escalated["kind"] == "kien-nghi")
+            let (gateway, welcome) = try await JSONClient.gateway(port: port, token: gatewayToken)
+            #expect(welcome["type"] == "welcome" && welcome["role"] == "gateway" && welcome["channel"] == "telegram")
+            let escalated = try await gateway.ask(["type": "escalate", "user": "5550001", "text": .string(Self.unanswerable),
+                                                   "kind": "kiến nghị"])
+            #expect(escalated["kind"] == "kien-nghi" && escalated["user"] == "5550001")
             await number.set(try #require(escalated["ticket"]?.int))
-            await asker.close()
+            await gateway.close()
             let handler = try await JSONClient(port: port)
             _ = try await handler.ask(["type": "login", "token": .string(attt)])
             let replied = try await handler.ask(["type": "reply", "ticket": .int(await number.value),
@@ -115,23 +117,21 @@ import Testing
         }
         // A new daemon on the same data.
         try await daemon.run { port in
-            let asker = try await JSONClient(port: port)
-            #expect(try await asker.ask(hello)["resumed"] == true)
-            let reply = try await asker.next()
+            let (gateway, welcome) = try await JSONClient.gateway(port: port, token: gatewayToken)
+            #expect(welcome["pending"] == 1)
+            let reply = try await gateway.next()
             let expected = await number.value
-            #expect(reply["type"] == "reply" && reply["ticket"]?.int == expected)
+            #expect(reply["type"] == "reply" && reply["ticket"]?.int == expected && reply["user"] == "5550001")
             let delivery = try #require(reply["delivery"]?.int)
-            await asker.close()
+            await gateway.close()
 
-            // Not acknowledged: sent again on the next resume, with the same delivery id.
-            let again = try await JSONClient(port: port)
-            _ = try await again.ask(hello)
+            // Not acknowledged: sent again on the next login, with the same delivery id.
+            let (again, _) = try await JSONClient.gateway(port: port, token: gatewayToken)
             #expect(try await again.next()["delivery"]?.int == delivery)
-            #expect(try await again.ask(["type": "ack", "delivery": .int(delivery)])["type"] == "ok")
+            #expect(try await again.ask(["type": "ack", "user": "5550001", "delivery": .int(delivery)])["type"] == "ok")
             await again.close()
 
-            let after = try await JSONClient(port: port)
-            _ = try await after.ask(hello)
+            let (after, _) = try await JSONClient.gateway(port: port, token: gatewayToken)
             #expect(try await after.isQuiet(for: 0.3))
             await after.close()
         }

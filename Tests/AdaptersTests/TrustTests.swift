@@ -260,6 +260,7 @@ import Testing
         defer { daemon.remove() }
         daemon.desk.ticketLimits.perConversation = 3
         daemon.desk.ticketLimits.perAddress = 5
+        let (_, gatewayToken) = try await daemon.addGateway()
         try await daemon.run { port in
             let one = try await JSONClient(port: port)
             for round in 1...3 {
@@ -276,9 +277,10 @@ import Testing
             let text = try await ServerTests.exchange(port: port, send: ["/human Câu hỏi từ nc"], replies: 1,
                                                       countingDotsOnly: true)
             #expect(text.contains { $0.hasPrefix("Lỗi (too-many-tickets)") })
-            let gateway = try await JSONClient(port: port)
-            _ = try await gateway.ask(["type": "hello", "channel": "telegram", "user": "42"])
-            #expect(try await gateway.ask(["type": "escalate", "text": "Câu của người dùng Telegram"])["type"] == "escalated")
+            // A gateway's users share its address: each is capped per conversation only.
+            let (gateway, _) = try await JSONClient.gateway(port: port, token: gatewayToken)
+            #expect(try await gateway.ask(["type": "escalate", "user": "42", "text": "Câu của người dùng Telegram"])["type"]
+                == "escalated")
             for client in [one, two, gateway] { await client.close() }
         }
     }

@@ -180,6 +180,8 @@ actor ConnectionLoop {
             let allocator = channel.allocator
             while let line = try await nextLine() {
                 let output = await session.handle(line)
+                if output.gatewayLink { connection.deadlines.keepAlive(pingEvery: limits.gatewayPingInterval) }
+                if output.alive { connection.deadlines.served() }
                 if !output.lines.isEmpty {
                     connection.deadlines.served()
                     var buffer = allocator.buffer(capacity: output.lines.reduce(0) { $0 + $1.utf8.count + 1 })

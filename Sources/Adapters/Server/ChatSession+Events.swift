@@ -11,18 +11,27 @@ extension ChatSession {
     func listen() {
         guard let desk, let push else { return }
         let hub = desk.hub
-        let interest = EventHub.Interest(conversation: conversation, handler: handler?.id, unit: handler?.unit,
-                                         admin: handler?.admin ?? false, reviewer: handler?.reviewer ?? false)
+        let interest = EventHub.Interest(conversation: gateway == nil ? conversation : nil, handler: handler?.id,
+                                         unit: handler?.unit, admin: handler?.admin ?? false,
+                                         reviewer: handler?.reviewer ?? false, gateway: gateway?.id, channel: gateway?.channel)
         if let subscription {
             hub.update(subscription, interest)
             return
         }
         let mode = self.mode
+        let link = self.link
         subscription = hub.subscribe(interest) { event in
             // A text-mode client cannot acknowledge: a reply counts as delivered once written to it.
             var delivered: (@Sendable () -> Void)?
             if mode != .json, case .reply(let delivery) = event {
                 delivered = { Task { try? await desk.acknowledge(delivery: delivery.id, conversation: delivery.conversation) } }
+            }
+            if case .gatewayRevoked = event { link.revoked.store(true, ordering: .relaxed) }
+            var event = event
+            // Only a gateway is told which of a channel's users a reply is for.
+            if case .reply(var delivery) = event, !link.isGateway.load(ordering: .relaxed) {
+                delivery.user = nil
+                event = .reply(delivery)
             }
             push(Self.render(event, mode: mode, now: desk.now()), delivered)
         }
@@ -33,6 +42,10 @@ extension ChatSession {
         switch (event, mode) {
         case (.reply(let delivery), .json):
             return [JSONValue.object(DeskWire.reply(delivery)).encoded()]
+        case (.gatewayRevoked, .json):
+            return [JSONValue.object(["type": "signed-out", "role": "gateway", "reason": "revoked"]).encoded()]
+        case (.gatewayRevoked, _):
+            return []
         case (.ticket(let ticket, let notice), .json):
             var object = DeskWire.summary(ticket, now: now)
             object["type"] = "ticket"

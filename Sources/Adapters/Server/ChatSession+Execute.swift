@@ -12,7 +12,11 @@ extension ChatSession {
     /// Why this session may not make `request` (nil: it may).
     func refusal(for request: Request) -> ProtocolError? {
         if request.needsDesk, desk == nil { return .notAvailable }
+        if gateway != nil { return gatewayRefusal(for: request) }
         if request.needsHandler, handler == nil { return .notAllowed }
+        // A channel's user is spoken for by its gateway alone: anyone else resumes a
+        // conversation only by its unguessable id.
+        if case .hello(let identity) = request, identity.channel != nil { return .notAllowed }
         return nil
     }
 
@@ -41,7 +45,11 @@ extension ChatSession {
         case .quit:
             return .bye
         case .whoami:
-            return .identity(conversation: conversation, handler: handler)
+            return .identity(conversation: activeConversation, handler: handler, gateway: gateway)
+        case .ping:
+            return .pong
+        case .pong:
+            return .nothing
         default:
             return try await executeDesk(request, desk: desk!)
         }
@@ -64,31 +72,46 @@ extension ChatSession {
         guard let stored = request.storedMessage else { throw ProtocolError.unknownType("\(request)") }
         let (id, started) = try await currentConversation()
         let reply = try await service.handle(input, incoming: StoredMessage(direction: .incoming, kind: stored.kind, text: stored.text),
-                                             in: id, kind: kind, origin: throughGateway ? nil : origin)
+                                             in: id, kind: kind, origin: gateway != nil ? nil : origin)
         var documents: [CatalogueDocument] = []
         if case .answer(let answer) = reply, let catalogue = service.catalogue {
             documents = answer.refs.compactMap(catalogue.document)
         }
-        return .dialogue(reply, started: started ? id : nil, documents: documents)
+        return .dialogue(reply, started: started ? id : nil, documents: documents,
+                         pending: gateway != nil ? await pending() : [])
     }
 
     /// The desk's requests: an asker's acknowledgments and ratings, a handler's work.
     func executeDesk(_ request: Request, desk: EscalationService) async throws -> Response {
         switch request {
+        case .login(let token) where HandlerTokens.parse(token, prefix: HandlerTokens.gatewayPrefix) != nil:
+            guard let gateway = await desk.loginGateway(token: token, source: source) else { throw ProtocolError.badToken }
+            guard mode == .json else {
+                throw ProtocolError.badRequest("Cổng nhắn tin đăng nhập ở chế độ JSON (dòng đầu tiên là một đối tượng JSON).")
+            }
+            guard handler == nil, conversation == nil else { throw ProtocolError.notAllowed }
+            self.gateway = gateway
+            gatewayCheckedAt = desk.now()
+            // Every reply of the channel not yet acknowledged, oldest first: what was written
+            // while the adapter was down or its link gone reaches its user now.
+            return .gatewayLoggedIn(gateway, pending: try await desk.pending(channel: gateway.channel))
         case .login(let token):
             guard let handler = await desk.login(token: token, source: source) else { throw ProtocolError.badToken }
             self.handler = handler
             return .loggedIn(handler)
         case .ack(let delivery):
-            guard let conversation else { throw ProtocolError.unknownDelivery }
+            guard let conversation = activeConversation else { throw ProtocolError.unknownDelivery }
             try await desk.acknowledge(delivery: delivery, conversation: conversation)
             return .delivery(delivery)
-        case .undeliverable(let delivery):
-            guard let conversation else { throw ProtocolError.unknownDelivery }
-            try await desk.undeliverable(delivery: delivery, conversation: conversation)
+        case .undeliverable(let delivery, let reason, let attempts):
+            guard let conversation = activeConversation else { throw ProtocolError.unknownDelivery }
+            try await desk.undeliverable(delivery: delivery, conversation: conversation, reason: reason, attempts: attempts)
             return .delivery(delivery)
+        case .tickets:
+            guard let conversation = activeConversation else { return .tickets([]) }
+            return .tickets(try await desk.tickets(conversation: conversation))
         case .rate(let ticket, let score, let comment):
-            guard let conversation else { throw EscalationError.unknownTicket(ticket) }
+            guard let conversation = activeConversation else { throw EscalationError.unknownTicket(ticket) }
             try await desk.rate(conversation: conversation, ticket: ticket, score: score, comment: comment)
             return .rated(ticket: ticket)
         default:
@@ -108,6 +131,9 @@ extension ChatSession {
         case .update(let ticket, let text):
             let (updated, delivery) = try await desk.update(ticket, by: handler, text: text)
             return .ticket(updated, delivery: delivery.id)
+        case .ask(let ticket, let text):
+            let (waiting, delivery) = try await service.ask(ticket, by: handler, text: text)
+            return .ticket(waiting, delivery: delivery.id)
         case .note(let ticket, let text):
             return .ticket(try await desk.note(ticket, by: handler, text: text), delivery: nil)
         case .transfer(let ticket, let unit):
@@ -151,13 +177,19 @@ extension ChatSession {
     /// The connection is in this conversation now.
     func enter(_ record: ConversationRecord) {
         conversation = record.id
-        throughGateway = record.channel != nil && record.user != nil && isLoopback
     }
 
-    /// Replies still waiting for this conversation (after a resume).
+    /// Replies still waiting for this conversation (after a resume; to a gateway, with each
+    /// message of its user: a reply Zalo could not take goes out when the user writes again).
     func pending() async -> [Delivery] {
-        guard let desk, let conversation else { return [] }
-        return (try? await desk.pending(conversation: conversation)) ?? []
+        guard let desk, let conversation = activeConversation else { return [] }
+        let pending = (try? await desk.pending(conversation: conversation)) ?? []
+        // Only a gateway is told which of a channel's users a reply is for.
+        return gateway != nil ? pending : pending.map { delivery in
+            var delivery = delivery
+            delivery.user = nil
+            return delivery
+        }
     }
 
     /// What `/help` (and `help`) shows a logged-in handler.
@@ -169,6 +201,7 @@ extension ChatSession {
           /reply N nội dung        trả lời người hỏi (câu trả lời vào cơ sở tri thức sau khi được duyệt)
           /replyonce N nội dung    trả lời riêng người hỏi, không đưa vào cơ sở tri thức
           /update N nội dung       báo tiến độ cho người hỏi (phiếu vẫn mở)
+          /ask N câu hỏi           hỏi thêm người hỏi (phiếu chờ người hỏi bổ sung)
           /note N nội dung         ghi chú nội bộ (người hỏi không thấy)
           /transfer N ĐƠN_VỊ       chuyển phiếu sang đơn vị khác
           /kind N loại             đổi loại: câu hỏi, kiến nghị, phản ánh, xin ý kiến

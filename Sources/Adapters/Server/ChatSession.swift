@@ -1,6 +1,7 @@
 import Dialogue
 import Foundation
 import Retrieval
+import Synchronization
 import Wire
 
 /// One connection's protocol logic, without sockets: decides the mode from the first line
@@ -19,20 +20,26 @@ package final class ChatSession {
     package internal(set) var conversation: String? {
         didSet { if conversation != oldValue { listen() } }
     }
-    /// The conversation is a gateway user's (bound to a channel and user, from the machine the
-    /// gateway adapters run on): tickets are capped per conversation only, not per address —
-    /// a gateway's users all share its address. Until gateways log in as such, only a loopback
-    /// client is believed to be one; from anywhere else a channel identity is capped per address.
-    var throughGateway = false
-
-    /// The client connects from this machine (where the gateway adapters run).
-    var isLoopback: Bool {
-        origin.map { $0.hasPrefix("127.") || $0 == "::1" || $0.hasPrefix("::ffff:127.") } ?? false
-    }
     /// The handler logged in on this connection (nil: an asker).
     package internal(set) var handler: Handler? {
         didSet { listen() }
     }
+    /// The gateway logged in on this connection (nil: none): every request then carries the
+    /// `user` it is for, and the link carries the replies of the gateway's channel.
+    package internal(set) var gateway: Gateway? {
+        didSet {
+            link.isGateway.store(gateway != nil, ordering: .relaxed)
+            listen()
+        }
+    }
+    /// What the hub's pushes (on any thread) and the session share about a gateway's link.
+    let link = GatewayLinkFlags()
+    /// When the gateway's token was last checked in the store.
+    var gatewayCheckedAt = Date.distantPast
+    /// The users the gateway carries: their conversations and rate limits.
+    var gatewayUsers: GatewayUsers
+    /// The gateway user the line being handled is for, and their conversation once known.
+    var speaking: (user: String, conversation: String?)?
     let service: DialogueService
     let limits: SessionLimits
     var limiter: RateLimiter
@@ -60,6 +67,7 @@ package final class ChatSession {
         self.origin = source
         self.push = push
         limiter = RateLimiter(burst: limits.burst, perSecond: limits.messagesPerSecond)
+        gatewayUsers = GatewayUsers(limits: limits)
     }
 
     /// The client's address for the ticket caps (nil: none applies).
@@ -78,6 +86,7 @@ package final class ChatSession {
     /// Handles one input line: decoded into a request by the mode's codec, carried out, and
     /// its response (or error) written by the same codec.
     package func handle(_ line: InputLine) async -> SessionOutput {
+        speaking = nil
         switch line {
         case .tooLong: return error(.lineTooLong(limits.maximumLineBytes), re: nil)
         case .badUTF8: return error(.badUTF8, re: nil)
@@ -93,7 +102,9 @@ package final class ChatSession {
                     // Parsed before the rate limit, so that a refusal answers its request.
                     let parsed = try? JSONValue.parse(text)
                     re = parsed?["id"]
-                    guard limiter.allow() else { throw .rateLimited }
+                    let user = try gatewayUser(parsed)
+                    if let user { speaking = (user, nil) }
+                    guard user.map({ gatewayUsers.allow($0) }) ?? limiter.allow() else { throw .rateLimited }
                     guard let parsed, case .object = parsed else { throw ProtocolError.badJSON }
                     object = parsed
                 } else {
@@ -103,6 +114,8 @@ package final class ChatSession {
             } catch {
                 return self.error(error, re: error.code == "bad-json" ? nil : re)
             }
+            // A gateway whose token was revoked speaks for no one: told, and the link closed.
+            if let refusal = await recheckGateway(re: re) { return refusal }
             // A handler whose token was revoked or expired is told so before anything else.
             if let refusal = await recheckHandler(re: re) { return refusal }
             let request: Request
@@ -116,6 +129,11 @@ package final class ChatSession {
                 return self.error(error, re: re)
             }
             do {
+                if gateway == nil, mode == .json, object["user"] != nil, !request.isHello {
+                    // Only a gateway speaks for a channel's user.
+                    throw ProtocolError.notAllowed
+                }
+                if gateway != nil { try await enterGatewayUser(for: request) }
                 return encode(try await execute(request), to: request, re: re)
             } catch let failure as ProtocolError {
                 return error(failure, re: re)
@@ -135,7 +153,11 @@ package final class ChatSession {
     func encode(_ response: Response, to request: Request, re: JSONValue?) -> SessionOutput {
         let now = service.clock.now
         switch mode {
-        case .json: return JSONCodec.output(response, re: re, now: now)
+        case .json:
+            var output = JSONCodec.output(response, re: re, now: now, user: speaking?.user)
+            if case .nothing = response { output.alive = true }
+            if case .gatewayLoggedIn = response { output.gatewayLink = true }
+            return output
         case .text, .undecided:
             return TextCodec.output(response, to: request, context: .init(now: now, review: desk?.configuration.review ?? false))
         }
@@ -152,8 +174,15 @@ package final class ChatSession {
 
     // MARK: - Conversation
 
+    /// The conversation a request acts in: the gateway user's, or the connection's.
+    var activeConversation: String? { gateway != nil ? speaking?.conversation : conversation }
+
     /// The conversation to use, starting an anonymous one if the client has none yet.
     func currentConversation() async throws -> (id: String, started: Bool) {
+        if gateway != nil {
+            guard let conversation = speaking?.conversation else { throw ProtocolError.missingField("user") }
+            return (conversation, false)
+        }
         if let conversation { return (conversation, false) }
         let (record, _) = try await service.open(ConversationIdentity())
         conversation = record.id
@@ -179,6 +208,6 @@ package final class ChatSession {
     }
 
     func error(_ error: ProtocolError, re: JSONValue?) -> SessionOutput {
-        mode == .json ? JSONCodec.output(error, re: re) : TextCodec.output(error)
+        mode == .json ? SessionOutput(lines: [error.json(re: re, user: speaking?.user)]) : TextCodec.output(error)
     }
 }

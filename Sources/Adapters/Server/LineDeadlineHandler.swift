@@ -17,7 +17,11 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     private let firstLine: TimeAmount
     private let line: TimeAmount
-    private let idle: TimeAmount
+    private var idle: TimeAmount
+    /// A gateway's link: pinged when quiet this long, closed when quiet three times as long
+    /// (nil: an ordinary connection, closed when idle).
+    private var pingInterval: TimeAmount?
+    private var pinged = false
     private var sawFirstLine = false
     /// The first byte the client sent that was not white space (`{`: it speaks JSON, and is told
     /// in JSON).
@@ -36,6 +40,7 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     func handlerAdded(context: ChannelHandlerContext) {
         eventLoop = context.eventLoop
+        self.context = context
         if context.channel.isActive { start(context) }
     }
 
@@ -54,6 +59,7 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
     /// in tests, which move it with `advanceTime`).
     private var lastServed = NIODeadline.now()
     private var eventLoop: (any EventLoop)?
+    private var context: ChannelHandlerContext?
 
     /// The idle check, due `amount` from now: it closes the connection if nothing was served
     /// for the idle time, or looks again when that time would be up. (One timer for the whole
@@ -62,7 +68,9 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
     private func armIdle(_ context: ChannelHandlerContext, in amount: TimeAmount) {
         idleDeadline = schedule(amount, context: context) { handler in
             let quiet = context.eventLoop.now - handler.lastServed
-            if quiet >= handler.idle {
+            if let interval = handler.pingInterval {
+                handler.checkGateway(context, quiet: quiet, interval: interval)
+            } else if quiet >= handler.idle {
                 context.close(promise: nil)
             } else {
                 handler.armIdle(context, in: handler.idle - quiet)
@@ -70,10 +78,36 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
         }
     }
 
+    /// A gateway's link quiet for `quiet`: pinged after one interval, closed (a dead peer)
+    /// after three.
+    private func checkGateway(_ context: ChannelHandlerContext, quiet: TimeAmount, interval: TimeAmount) {
+        if quiet >= interval * 3 {
+            context.close(promise: nil)
+            return
+        }
+        if quiet >= interval, !pinged {
+            pinged = true
+            context.writeAndFlush(NIOAny(ByteBuffer(string: #"{"type":"ping"}"# + "\n")), promise: nil)
+        }
+        let next = quiet < interval ? interval - quiet : interval
+        armIdle(context, in: next)
+    }
+
+    /// The connection became a gateway's link: it is no longer closed for idleness, but pinged
+    /// when quiet for `seconds`. On the channel's event loop.
+    func keepAlive(pingEvery seconds: Double) {
+        let interval = TimeAmount.milliseconds(Int64(seconds * 1000))
+        pingInterval = interval
+        guard let context = self.context else { return }
+        idleDeadline?.cancel()
+        armIdle(context, in: interval)
+    }
+
     /// The session answered a request: the first line has come, and the idle time starts again.
     /// On the channel's event loop.
     func served() {
         lastServed = eventLoop?.now ?? .now()
+        pinged = false
         guard !sawFirstLine else { return }
         sawFirstLine = true
         firstLineDeadline?.cancel()
@@ -110,6 +144,7 @@ final class LineDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelAll()
+        self.context = nil
     }
 
     private func schedule(_ amount: TimeAmount, context: ChannelHandlerContext,

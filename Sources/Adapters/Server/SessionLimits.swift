@@ -21,6 +21,9 @@ package struct SessionLimits: Sendable, Hashable {
     /// Seconds from the first byte of a line to its end: a client trickling a byte a second
     /// cannot hold a connection.
     package var lineTimeout: Double = 30
+    /// A logged-in gateway's link is never closed for idleness: quiet this long, the daemon
+    /// sends it a `ping`, and closes it only if nothing comes back for two more of these.
+    package var gatewayPingInterval: Double = 30
 
     /// The defaults.
     package init() {}
@@ -42,6 +45,13 @@ package struct RateLimiter: Sendable {
     }
 
     /// Takes one token if there is one.
+    /// Whether the bucket has filled up again by `now` (it is then as good as a new one).
+    package func isFull(now: ContinuousClock.Instant = .now) -> Bool {
+        let elapsed = now - last
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return tokens + seconds * rate >= capacity
+    }
+
     package mutating func allow(now: ContinuousClock.Instant = .now) -> Bool {
         let elapsed = now - last
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

@@ -43,7 +43,12 @@ package enum JSONCodec {
                          limit: try fields.int("limit", in: 1...50) ?? 10)
         case "quit": return .quit
         case "ack": return .ack(delivery: try fields.number("delivery"))
-        case "undeliverable": return .undeliverable(delivery: try fields.number("delivery"))
+        case "undeliverable":
+            return .undeliverable(delivery: try fields.number("delivery"), reason: try fields.string("reason", maximumLength: 300),
+                                  attempts: try fields.int("attempts", in: 0...1_000_000) ?? 1)
+        case "tickets": return .tickets
+        case "ping": return .ping
+        case "pong": return .pong
         case "rate":
             return .rate(ticket: try fields.number("ticket"), score: try fields.requiredInt("score", in: 1...5),
                          comment: try fields.string("comment", maximumLength: 2000))
@@ -58,6 +63,7 @@ package enum JSONCodec {
             return .reply(ticket: try fields.number("ticket"), text: try fields.requiredString("text"),
                           reusable: try fields.bool("reusable") ?? true)
         case "update": return .update(ticket: try fields.number("ticket"), text: try fields.requiredString("text"))
+        case "ask": return .ask(ticket: try fields.number("ticket"), text: try fields.requiredString("text"))
         case "note": return .note(ticket: try fields.number("ticket"), text: try fields.requiredString("text"))
         case "transfer":
             return .transfer(ticket: try fields.number("ticket"), unit: try fields.requiredString("unit", maximumLength: short))
@@ -94,12 +100,15 @@ package enum JSONCodec {
     // MARK: - Responses
 
     /// The lines of a response, answering request `re`.
-    /// - Parameter now: the desk's time (for the flags of tickets).
-    package static func output(_ response: Response, re: JSONValue?, now: Date) -> SessionOutput {
+    /// - Parameters:
+    ///   - now: the desk's time (for the flags of tickets).
+    ///   - user: the gateway user the request was for: every line carries it.
+    package static func output(_ response: Response, re: JSONValue?, now: Date, user: String? = nil) -> SessionOutput {
         var output = SessionOutput(lines: [])
         func line(_ object: [String: JSONValue]) {
             var object = object
             if let re { object["re"] = re }
+            if let user { object["user"] = .string(user) }
             output.lines.append(JSONValue.object(object).encoded())
         }
         switch response {
@@ -109,7 +118,8 @@ package enum JSONCodec {
             output.lines += pending.map { JSONValue.object(DeskWire.reply($0)).encoded() }
         case .resumed(_, let pending):
             output.lines += pending.map { JSONValue.object(DeskWire.reply($0)).encoded() }
-        case .dialogue(let reply, _, let documents):
+        case .dialogue(let reply, _, let documents, let pending):
+            output.lines += pending.map { JSONValue.object(DeskWire.reply($0)).encoded() }
             var object = JSONWire.object(reply)
             if !documents.isEmpty { object["documents"] = .array(documents.map { .object(CatalogueWire.citation($0)) }) }
             line(object)
@@ -123,8 +133,23 @@ package enum JSONCodec {
         case .loggedIn(let handler):
             line(["type": "welcome", "role": "handler", "unit": .string(handler.unit), "name": .string(handler.name),
                   "admin": .bool(handler.admin), "reviewer": .bool(handler.reviewer)])
-        case .identity(let conversation, let handler):
-            var object: [String: JSONValue] = ["type": "whoami", "role": handler == nil ? "asker" : "handler"]
+        case .gatewayLoggedIn(let gateway, let pending):
+            line(["type": "welcome", "role": "gateway", "channel": .string(gateway.channel), "name": .string(gateway.name),
+                  "pending": .int(pending.count)])
+            // Every reply of the channel not yet acknowledged, whoever it is for.
+            output.lines += pending.map { JSONValue.object(DeskWire.reply($0)).encoded() }
+        case .tickets(let tickets):
+            line(["type": "tickets", "tickets": .array(tickets.map { .object(DeskWire.askerSummary($0)) })])
+        case .pong:
+            line(["type": "pong"])
+        case .nothing:
+            break
+        case .identity(let conversation, let handler, let gateway):
+            var object: [String: JSONValue] = ["type": "whoami", "role": gateway != nil ? "gateway" : handler == nil ? "asker" : "handler"]
+            if let gateway {
+                object["gateway"] = .string(gateway.id)
+                object["channel"] = .string(gateway.channel)
+            }
             if let conversation { object["conversation"] = .string(conversation) }
             if let handler {
                 object["handler"] = .string(handler.id)
@@ -147,6 +172,7 @@ package enum JSONCodec {
             line(["type": "queue", "tickets": .array(tickets.map { .object(DeskWire.summary($0, now: now)) })])
         case .detail(let detail):
             line(["type": "show", "ticket": .object(DeskWire.detail(detail, now: now)),
+                  "deliveries": .array(detail.deliveries.map { .object(DeskWire.deliveryState($0)) }),
                   "similar": .array(detail.similar.map { ["kb": .string($0.kb), "question": .string($0.question)] })])
         case .stats(let report):
             line(["type": "stats", "report": ReportJSON.object(report)])

@@ -76,13 +76,36 @@ package enum DeskWire {
         return object
     }
 
+    /// A unit's message to the asker: `reply` (its answer; `"update":true` for progress news)
+    /// or `ask` (a handler's question: the asker's next messages go to the ticket). To a gateway
+    /// it carries the `user` it is for.
     package static func reply(_ delivery: Delivery) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
-            "type": "reply", "ticket": .int(delivery.ticket), "unit": .string(delivery.unit), "text": .string(delivery.text),
-            "delivery": .int(delivery.id),
+            "type": delivery.kind == .question ? "ask" : "reply", "ticket": .int(delivery.ticket), "unit": .string(delivery.unit),
+            "text": .string(delivery.text), "delivery": .int(delivery.id),
         ]
         // A progress update: news on a ticket still being handled, not its answer.
         if delivery.kind == .progress { object["update"] = true }
+        if let user = delivery.user { object["user"] = .string(user) }
+        return object
+    }
+
+    /// A ticket as its asker sees it (`tickets`): no handler, no internal flags.
+    package static func askerSummary(_ ticket: Ticket) -> [String: JSONValue] {
+        ["ticket": .int(ticket.number), "status": .string(ticket.status.rawValue), "statusText": .string(ticket.status.label),
+         "kind": .string(ticket.kind.rawValue), "unit": .string(ticket.unit),
+         "question": .string(DeskText.shortened(ticket.question, to: questionInLists)), "created": date(ticket.createdAt),
+         "due": date(ticket.due)]
+    }
+
+    /// Where one of a ticket's messages to the asker is (`show`).
+    package static func deliveryState(_ state: DeliveryState) -> [String: JSONValue] {
+        var object: [String: JSONValue] = [
+            "delivery": .int(state.delivery), "kind": .string(state.kind.rawValue), "state": .string(state.status.rawValue),
+            "attempts": .int(state.attempts), "created": date(state.createdAt),
+        ]
+        if let reason = state.reason { object["reason"] = .string(reason) }
+        if let at = state.at { object["at"] = date(at) }
         return object
     }
 }

@@ -83,9 +83,10 @@ extension ProtocolError {
     }
 
     /// The JSON Lines error message, answering request `re` when there is one.
-    package func json(re: JSONValue?) -> String {
+    package func json(re: JSONValue?, user: String? = nil) -> String {
         var object: [String: JSONValue] = ["type": "error", "code": .string(code), "message": .string(message)]
         if let re { object["re"] = re }
+        if let user { object["user"] = .string(user) }
         return JSONValue.object(object).encoded()
     }
 }

@@ -29,8 +29,14 @@ package enum Request: Sendable, Hashable {
     case quit
     /// The unit's reply with this delivery id arrived.
     case ack(delivery: Int)
-    /// A gateway could not deliver this reply yet.
-    case undeliverable(delivery: Int)
+    /// A gateway could not deliver this reply (yet): why, and after how many attempts.
+    case undeliverable(delivery: Int, reason: String?, attempts: Int)
+    /// The asker's tickets and their statuses.
+    case tickets
+    /// Is the other end alive? (answered with `pong`; either end may ask)
+    case ping
+    /// The answer to the daemon's `ping`: nothing is answered, the link is alive.
+    case pong
     /// Rates the answer to one of the asker's tickets.
     case rate(ticket: Int, score: Int, comment: String?)
 
@@ -46,6 +52,8 @@ package enum Request: Sendable, Hashable {
     case reply(ticket: Int, text: String, reusable: Bool)
     /// A progress update to the asker of an open ticket.
     case update(ticket: Int, text: String)
+    /// Asks the asker for details (the ticket waits for them).
+    case ask(ticket: Int, text: String)
     case note(ticket: Int, text: String)
     case transfer(ticket: Int, unit: String)
     case setKind(ticket: Int, kind: TicketKind)
@@ -63,7 +71,7 @@ package enum Request: Sendable, Hashable {
     /// Only a logged-in handler may make it.
     package var needsHandler: Bool {
         switch self {
-        case .queue, .show, .claim, .reply, .update, .note, .transfer, .setKind, .close, .reopen, .editEntry, .retireEntry,
+        case .queue, .show, .claim, .reply, .update, .ask, .note, .transfer, .setKind, .close, .reopen, .editEntry, .retireEntry,
              .stats, .review, .approve, .reject:
             true
         default:
@@ -74,7 +82,7 @@ package enum Request: Sendable, Hashable {
     /// It needs the escalation desk (refused with `not-available` by a server without it).
     package var needsDesk: Bool {
         switch self {
-        case .login, .ack, .undeliverable, .rate: true
+        case .login, .ack, .undeliverable, .rate, .tickets: true
         default: needsHandler
         }
     }
@@ -100,8 +108,8 @@ package enum Response: Sendable {
     /// Text mode's `/resume`: the replies that waited.
     case resumed(conversation: String, pending: [Delivery])
     /// The bot's reply; `started` names a conversation begun by this message; the documents the
-    /// answer cites.
-    case dialogue(DialogueReply, started: String?, documents: [CatalogueDocument])
+    /// answer cites; to a gateway, the replies its user has not acknowledged yet (sent first).
+    case dialogue(DialogueReply, started: String?, documents: [CatalogueDocument], pending: [Delivery] = [])
     /// Catalogue documents found.
     case documents([CatalogueDocument], query: String)
     /// A help text that is not the dialogue's (a handler's commands).
@@ -110,8 +118,16 @@ package enum Response: Sendable {
     case bye
     /// A handler logged in.
     case loggedIn(Handler)
+    /// A gateway logged in, with every reply of its channel not yet acknowledged, oldest first.
+    case gatewayLoggedIn(Gateway, pending: [Delivery])
     /// Who the connection is.
-    case identity(conversation: String?, handler: Handler?)
+    case identity(conversation: String?, handler: Handler?, gateway: Gateway?)
+    /// The asker's tickets, newest first.
+    case tickets([Ticket])
+    /// The answer to a `ping`.
+    case pong
+    /// Nothing to answer (a `pong`).
+    case nothing
     /// A delivery acknowledged or marked undeliverable.
     case delivery(Int)
     /// A rating stored.

@@ -8,6 +8,11 @@ package struct SessionOutput: Sendable, Hashable {
     /// they count as delivered only once the transport has written the lines to a connection
     /// still open, and tells the session so with `written(_:)`.
     package var deliveredOnWrite: [Int] = []
+    /// The request was something even though nothing is written back (a `pong`): the
+    /// connection is not idle.
+    package var alive = false
+    /// A gateway logged in with these lines: its link is kept alive by pings from now on.
+    package var gatewayLink = false
 
     /// Creates an output.
     package init(lines: [String], close: Bool = false, deliveredOnWrite: [Int] = []) {

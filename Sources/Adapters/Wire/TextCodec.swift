@@ -73,6 +73,8 @@ package enum TextCodec {
         case "/claim": return .claim(ticket: try ticket())
         case "/reply", "/replyonce": return .reply(ticket: try ticket(), text: rest, reusable: command == "/reply")
         case "/update": return .update(ticket: try ticket(), text: rest)
+        case "/ask": return .ask(ticket: try ticket(), text: rest)
+        case "/tickets": return .tickets
         case "/note": return .note(ticket: try ticket(), text: rest)
         case "/transfer": return .transfer(ticket: try ticket(), unit: rest)
         case "/kind":
@@ -108,7 +110,7 @@ package enum TextCodec {
     package static func output(_ response: Response, to request: Request, context: Context) -> SessionOutput {
         let now = context.now
         switch response {
-        case .dialogue(let reply, let started, let documents):
+        case .dialogue(let reply, let started, let documents, _):
             var lines: [String] = []
             if let started {
                 lines.append("(Mã cuộc trò chuyện: \(started) — gõ /resume \(started) để tiếp tục lần sau.)")
@@ -139,7 +141,15 @@ package enum TextCodec {
         case .loggedIn(let handler):
             return text(["Đã đăng nhập: \(handler.name), đơn vị \(handler.unit)\(handler.admin ? " (quản trị)" : "")"
                 + "\(handler.reviewer ? " (duyệt câu trả lời)" : "").", "Gõ /queue để xem phiếu, /help để xem các lệnh."])
-        case .identity(let conversation, let handler):
+        case .gatewayLoggedIn(let gateway, _):
+            return text(["Cổng \(gateway.name) (\(gateway.channel)) đã đăng nhập; cổng dùng chế độ JSON."])
+        case .tickets(let tickets):
+            return text(tickets.isEmpty ? ["Anh/chị chưa có phiếu nào."] : ["Các phiếu của anh/chị:"] + tickets.map(DeskText.askerSummary))
+        case .pong:
+            return text(["pong"])
+        case .nothing:
+            return SessionOutput(lines: [])
+        case .identity(let conversation, let handler, _):
             return text([handler.map { "Cán bộ \($0.name) (\($0.id)), đơn vị \($0.unit)." } ?? "Người hỏi.",
                          conversation.map { "Cuộc trò chuyện: \($0)." } ?? "Chưa có cuộc trò chuyện."])
         case .delivery(let delivery):
@@ -155,6 +165,7 @@ package enum TextCodec {
                     + (reusable && context.review
                         ? ["Câu trả lời sẽ vào cơ sở tri thức sau khi người duyệt của đơn vị đồng ý (/review)."] : []))
             case .update: return text(["Đã gửi cập nhật tiến độ cho người hỏi: " + summary])
+            case .ask: return text(["Đã hỏi thêm người hỏi; phiếu chờ người hỏi bổ sung: " + summary])
             case .note: return text(["Đã ghi chú nội bộ: " + summary])
             case .transfer: return text(["Đã chuyển: " + summary])
             case .setKind: return text(["Đã đổi loại: " + summary])

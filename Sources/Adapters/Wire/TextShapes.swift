@@ -48,10 +48,12 @@ package enum DeskText {
         case .delivered: "câu trả lời đã đến người hỏi"
         case .approved: "duyệt đưa câu trả lời vào cơ sở tri thức:"
         case .rejected: "không duyệt câu trả lời vào cơ sở tri thức:"
-        case .undelivered: "chưa gửi được câu trả lời qua cổng nhắn tin (ngoài 48 giờ của Zalo); sẽ gửi khi người hỏi nhắn lại"
+        case .undelivered: "chưa gửi được tin qua cổng nhắn tin; sẽ gửi lại khi cổng kết nối lại hoặc người hỏi nhắn lại —"
         case .replied: "trả lời người hỏi:"
         case .updated: "báo tiến độ cho người hỏi:"
         case .noted: "ghi chú nội bộ:"
+        case .asked: "hỏi thêm người hỏi:"
+        case .askerReplied: "người hỏi bổ sung:"
         }
     }
 
@@ -61,6 +63,12 @@ package enum DeskText {
             + (ticket.undelivered ? " (chưa gửi được)" : "")
             + " — " + (whole ? ticket.question : shortened(ticket.question, to: DeskWire.questionInLists)
                 .replacingOccurrences(of: "\n", with: " "))
+    }
+
+    /// A ticket as its asker sees it in `/tickets`.
+    package static func askerSummary(_ ticket: Ticket) -> String {
+        "Phiếu số \(ticket.number) [\(ticket.status.label)] \(ticket.kind.label) gửi \(ticket.unit), hạn \(date(ticket.due)) — "
+            + shortened(ticket.question, to: 120).replacingOccurrences(of: "\n", with: " ")
     }
 
     /// The first `limit` characters of a text, "…" marking a cut.
@@ -75,6 +83,7 @@ package enum DeskText {
         case .transferred: "Phiếu được chuyển đến đơn vị: "
         case .reopened: "Phiếu được mở lại: "
         case .owesUpdate: "Phiếu đã 7 ngày chưa báo tiến độ cho người hỏi (gõ /update <số phiếu> <nội dung>): "
+        case .askerReplied: "Người hỏi đã bổ sung thông tin (gõ /show <số phiếu> để xem): "
         }
     }
 
@@ -100,6 +109,22 @@ package enum DeskText {
             default: lines.append("  \(date(event.date)) \(who) \(action(event.action)) \(event.detail)")
             }
         }
+        if !detail.deliveries.isEmpty {
+            lines.append("Tin gửi người hỏi:")
+            for state in detail.deliveries {
+                let what = switch state.kind {
+                case .answer: "trả lời"
+                case .progress: "tiến độ"
+                case .question: "hỏi thêm"
+                }
+                let status = switch state.status {
+                case .pending: "đang chờ gửi"
+                case .delivered: "đã đến người hỏi" + (state.at.map { " lúc \(date($0))" } ?? "")
+                case .undelivered: "CHƯA GỬI ĐƯỢC sau \(state.attempts) lần thử" + (state.reason.map { " (\($0))" } ?? "")
+                }
+                lines.append("  tin số \(state.delivery) (\(what), \(date(state.createdAt))): \(status)")
+            }
+        }
         if !detail.similar.isEmpty {
             lines.append("Câu trả lời tương tự đã có:")
             lines += detail.similar.map { "  [\($0.kb)] \($0.question)" }
@@ -109,8 +134,12 @@ package enum DeskText {
 
     package static func reply(_ delivery: Delivery) -> [String] {
         let body = delivery.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard delivery.kind == .answer else {
-            return ["Đơn vị \(delivery.unit) thông báo tiến độ phiếu số \(delivery.ticket):"] + body
+        switch delivery.kind {
+        case .progress: return ["Đơn vị \(delivery.unit) thông báo tiến độ phiếu số \(delivery.ticket):"] + body
+        case .question:
+            return ["Đơn vị \(delivery.unit) cần anh/chị bổ sung thông tin cho phiếu số \(delivery.ticket):"] + body
+                + ["(Tin nhắn tiếp theo của anh/chị sẽ được chuyển vào phiếu này.)"]
+        case .answer: break
         }
         return ["Trả lời của đơn vị \(delivery.unit) cho phiếu số \(delivery.ticket):"] + body
             + ["(Gõ /rate \(delivery.ticket) <1–5> để đánh giá câu trả lời.)"]

@@ -22,6 +22,9 @@ package struct ConversationState: Sendable, Hashable, Codable {
     /// The nearest entries the search found for a question it could not answer, for the
     /// ticket's topic (so the desk need not search again). Set only until the ticket is raised.
     package var nearest: [NearestEntry]?
+    /// A handler asked for details on this ticket: the asker's messages go to it while it is
+    /// open (answered or closed, the bot takes them again).
+    package var detailsFor: Int?
 
     /// A fresh conversation.
     package init() {}

@@ -70,6 +70,7 @@ package struct SmallTalk: Sendable {
         /more — xem câu trả lời khác cho câu hỏi vừa rồi
         /yes, /no — câu trả lời có giúp ích không
         /human — chuyển câu hỏi cho cán bộ phụ trách
+        /tickets — xem các phiếu của anh/chị và trạng thái
         /resume MÃ — tiếp tục một cuộc trò chuyện cũ
         /quit — kết thúc
         """

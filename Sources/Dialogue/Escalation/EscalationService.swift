@@ -144,6 +144,11 @@ package final class EscalationService: Sendable {
         try await store.pendingDeliveries(conversation: conversation)
     }
 
+    /// Replies waiting for the users of a gateway channel, oldest first (a gateway's login).
+    package func pending(channel: String) async throws -> [Delivery] {
+        try await store.pendingDeliveries(channel: channel, limit: 100_000)
+    }
+
     /// The client got a reply: it is not sent again.
     package func acknowledge(delivery: Int, conversation: String) async throws {
         guard try await store.acknowledge(delivery: delivery, conversation: conversation, at: now()) else {
@@ -151,9 +156,12 @@ package final class EscalationService: Sendable {
         }
     }
 
-    /// A gateway could not deliver a reply yet; handlers see it on the ticket.
-    package func undeliverable(delivery: Int, conversation: String) async throws {
-        guard try await store.markUndelivered(delivery: delivery, conversation: conversation, at: now()) else {
+    /// A gateway could not deliver a reply (yet): handlers see it on the ticket, with why and
+    /// after how many attempts.
+    package func undeliverable(delivery: Int, conversation: String, reason: String? = nil, attempts: Int = 1) async throws {
+        guard try await store.markUndelivered(delivery: delivery, conversation: conversation, reason: reason,
+                                              attempts: attempts, at: now())
+        else {
             throw EscalationError(code: "unknown-delivery", description: "Không có tin trả lời số \(delivery).")
         }
     }
@@ -189,6 +197,27 @@ package final class EscalationService: Sendable {
         return handler
     }
 
+    /// The gateway a token belongs to; nil for a wrong, malformed or revoked token (failures
+    /// slowed down per source like handlers').
+    package func loginGateway(token: String, source: String) async -> Gateway? {
+        guard let (id, secret) = HandlerTokens.parse(token, prefix: HandlerTokens.gatewayPrefix),
+            let (gateway, stored) = try? await store.gateway(id), !gateway.revoked,
+            HandlerTokens.equalInConstantTime(HandlerTokens.hash(secret), stored)
+        else {
+            await throttle.waitIfNeeded(source)
+            throttle.failed(source)
+            return nil
+        }
+        throttle.succeeded(source)
+        return gateway
+    }
+
+    /// Whether a gateway's token still works (a live link checks it now and then).
+    package func stillActive(_ gateway: Gateway) async throws -> Bool {
+        guard let (current, _) = try await store.gateway(gateway.id) else { return false }
+        return !current.revoked
+    }
+
     /// The handler as the store has them now, if their token still works: a session checks
     /// this before each request, so a revoked or expired token stops working at once.
     /// - Throws: the store's error (the request cannot be checked, so it is not done).
@@ -201,6 +230,12 @@ package final class EscalationService: Sendable {
     /// logged in (by `motcua handlers revoke` in another process, or by the clock): they are
     /// told, and hear of no more tickets.
     package func endStaleSessions() async throws {
+        let gateways = hub.gateways()
+        if !gateways.isEmpty {
+            let known = Dictionary(try await store.gateways().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let ended = gateways.filter { known[$0]?.revoked ?? true }
+            if !ended.isEmpty { hub.signOut(gateways: ended) }
+        }
         let live = hub.handlers()
         guard !live.isEmpty else { return }
         let now = self.now()
@@ -241,10 +276,10 @@ package final class EscalationService: Sendable {
     }
 
     /// The tickets a handler sees: their unit's (all units for an admin), the earliest due
-    /// first; without a status, the open ones (new and assigned). At most 500, so that a queue
+    /// first; without a status, the open ones (new, assigned, waiting for the asker). At most 500, so that a queue
     /// stays one readable line however much history a unit has.
     package func queue(for handler: Handler, status: TicketStatus?) async throws -> [Ticket] {
-        try await store.tickets(unit: handler.admin ? nil : handler.unit, statuses: status.map { [$0] } ?? [.new, .assigned],
+        try await store.tickets(unit: handler.admin ? nil : handler.unit, statuses: status.map { [$0] } ?? TicketStatus.open,
                                 limit: 500)
     }
 
@@ -254,7 +289,8 @@ package final class EscalationService: Sendable {
         let similar = search(ticket.question).results.prefix(3).compactMap { result -> DialogueOption? in
             classifier.entry(result.entryID).map { DialogueOption(kb: $0.id, question: $0.question) }
         }
-        return TicketDetail(ticket: ticket, events: try await store.events(of: number), similar: similar)
+        return TicketDetail(ticket: ticket, events: try await store.events(of: number), similar: similar,
+                            deliveries: try await store.deliveryStates(ticket: number))
     }
 
     /// Takes a ticket: it is the handler's now.
@@ -340,7 +376,7 @@ package final class EscalationService: Sendable {
         let interval = configuration.updateInterval
         let (ticket, delivery) = try await store.sendToAsker(
             number, kind: .answer, event: TicketEvent(actor: handler.id, action: .replied, detail: text, date: now),
-            learned: learned
+            learned: learned, state: nil
         ) { ticket in
             guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
             guard ticket.status != .closed else { throw EscalationError.badState(ticket, "trả lời") }
@@ -367,7 +403,7 @@ package final class EscalationService: Sendable {
         let interval = configuration.updateInterval
         let (ticket, delivery) = try await store.sendToAsker(
             number, kind: .progress, event: TicketEvent(actor: handler.id, action: .updated, detail: text, date: now),
-            learned: nil
+            learned: nil, state: nil
         ) { ticket in
             guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
             guard ticket.isOpen else { throw EscalationError.badState(ticket, "gửi cập nhật tiến độ") }
@@ -375,6 +411,58 @@ package final class EscalationService: Sendable {
         }
         hub.publish(.reply(delivery))
         return (ticket, delivery)
+    }
+
+    /// A handler asks the asker for details: the question goes to the asker like a reply
+    /// (outbox, live push, acknowledgment), the ticket waits for the asker, and `state` — the
+    /// asker's conversation, told that its next messages go to this ticket — is stored with it.
+    /// The caller holds the conversation's lock (`DialogueService.ask`).
+    package func ask(_ number: Int, by handler: Handler, text: String, state: ConversationState) async throws
+        -> (Ticket, Delivery)
+    {
+        let text = text.trimmedWhitespace
+        guard text.hasVisibleText else { throw EscalationError.badRequest("Câu hỏi cho người hỏi không được để trống.") }
+        let now = self.now()
+        let (ticket, delivery) = try await store.sendToAsker(
+            number, kind: .question, event: TicketEvent(actor: handler.id, action: .asked, detail: text, date: now),
+            learned: nil, state: state
+        ) { ticket in
+            guard handler.covers(ticket.unit) else { throw EscalationError.unknownTicket(number) }
+            guard ticket.isOpen else { throw EscalationError.badState(ticket, "hỏi thêm người hỏi") }
+            ticket.status = .waitingForAsker
+            if ticket.handler == nil { ticket.handler = handler.id }
+        }
+        hub.publish(.reply(delivery))
+        return (ticket, delivery)
+    }
+
+    /// The asker's message goes to their ticket (the details a handler asked for, or more of
+    /// them): stored on its trail with the exchange, the ticket back with its handler, the unit
+    /// told. The caller holds the conversation's lock.
+    /// - Returns: the ticket, or nil when it is no longer open (the message goes to the bot).
+    package func addDetails(_ number: Int, text: String, messages: [StoredMessage], state: ConversationState) async throws
+        -> Ticket?
+    {
+        let now = self.now()
+        let ticket: Ticket
+        do {
+            ticket = try await store.recordTicketMessage(
+                number, event: TicketEvent(actor: "asker", action: .askerReplied, detail: text, date: now), messages: messages,
+                state: state
+            ) { ticket in
+                guard ticket.isOpen else { throw EscalationError.badState(ticket, "bổ sung") }
+                if ticket.status == .waitingForAsker { ticket.status = ticket.handler == nil ? .new : .assigned }
+            }
+        } catch let error as EscalationError where error.code == "bad-state" || error.code == "unknown-ticket" {
+            return nil
+        }
+        hub.publish(.ticket(ticket, .askerReplied))
+        return ticket
+    }
+
+    /// The asker's tickets, newest first.
+    package func tickets(conversation: String) async throws -> [Ticket] {
+        try await store.tickets(conversation: conversation)
     }
 
     // MARK: - Review

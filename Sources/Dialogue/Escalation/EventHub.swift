@@ -11,6 +11,8 @@ package enum DeskEvent: Sendable, Hashable {
     case draft(DraftEntry)
     /// A handler's session ended: their token was revoked or expired.
     case signedOut(handler: String, reason: SignOutReason)
+    /// A gateway's token was revoked: its live links speak for no one any more.
+    case gatewayRevoked(gateway: String)
 }
 
 /// Why a handler's live session ended.
@@ -35,24 +37,32 @@ package final class EventHub: Sendable {
         package var admin = false
         /// A reviewer hears of their unit's drafts.
         package var reviewer = false
+        /// A gateway's link: its id, and the channel whose replies it carries (one link of the
+        /// channel hears each reply).
+        package var gateway: String?
+        package var channel: String?
 
         /// Creates an interest.
         package init(conversation: String? = nil, handler: String? = nil, unit: String? = nil, admin: Bool = false,
-                     reviewer: Bool = false)
+                     reviewer: Bool = false, gateway: String? = nil, channel: String? = nil)
         {
             self.conversation = conversation
             self.handler = handler
             self.unit = unit
             self.admin = admin
             self.reviewer = reviewer
+            self.gateway = gateway
+            self.channel = channel
         }
 
         func wants(_ event: DeskEvent) -> Bool {
             switch event {
             case .ticket(let ticket, _): handler != nil && (admin || unit == ticket.unit)
-            case .reply(let delivery): conversation == delivery.conversation
+            case .reply(let delivery):
+                conversation == delivery.conversation || (gateway != nil && channel != nil && channel == delivery.channel)
             case .draft(let draft): handler != nil && (admin || (reviewer && unit == draft.unit))
             case .signedOut(let id, _): handler == id
+            case .gatewayRevoked(let id): gateway == id
             }
         }
     }
@@ -70,6 +80,8 @@ package final class EventHub: Sendable {
         var all: [Int: Subscriber] = [:]
         var byConversation: [String: Set<Int>] = [:]
         var handlers: Set<Int> = []
+        /// Gateway links by channel, in the order they came (a reply goes to one of them).
+        var byChannel: [String: [Int]] = [:]
 
         mutating func set(_ key: Int, _ interest: Interest) {
             if let old = all[key]?.interest {
@@ -78,10 +90,15 @@ package final class EventHub: Sendable {
                     if byConversation[conversation]?.isEmpty == true { byConversation[conversation] = nil }
                 }
                 handlers.remove(key)
+                if old.gateway != nil, let channel = old.channel {
+                    byChannel[channel]?.removeAll { $0 == key }
+                    if byChannel[channel]?.isEmpty == true { byChannel[channel] = nil }
+                }
             }
             all[key]?.interest = interest
             if let conversation = interest.conversation { byConversation[conversation, default: []].insert(key) }
             if interest.handler != nil { handlers.insert(key) }
+            if interest.gateway != nil, let channel = interest.channel { byChannel[channel, default: []].append(key) }
         }
 
         mutating func remove(_ key: Int) {
@@ -89,14 +106,25 @@ package final class EventHub: Sendable {
             var empty = subscriber.interest
             empty.conversation = nil
             empty.handler = nil
+            empty.gateway = nil
             set(key, empty)
             all[key] = nil
         }
 
         func candidates(for event: DeskEvent) -> [Int] {
             switch event {
-            case .reply(let delivery): Array(byConversation[delivery.conversation] ?? [])
-            case .ticket, .draft, .signedOut: Array(handlers)
+            case .reply(let delivery):
+                var keys = Array(byConversation[delivery.conversation] ?? [])
+                // One link of the user's gateway channel carries it (the adapter behind a pool of
+                // links must not send it twice), the same link for the same conversation.
+                if let channel = delivery.channel, let links = byChannel[channel], !links.isEmpty {
+                    var hasher = Hasher()
+                    hasher.combine(delivery.conversation)
+                    keys.append(links[Int(UInt(bitPattern: hasher.finalize()) % UInt(links.count))])
+                }
+                return keys
+            case .ticket, .draft, .signedOut: return Array(handlers)
+            case .gatewayRevoked: return byChannel.values.flatMap { $0 }
             }
         }
     }
@@ -132,6 +160,26 @@ package final class EventHub: Sendable {
     /// The handlers with a live session.
     package func handlers() -> Set<String> {
         subscribers.withLock { state in Set(state.handlers.compactMap { state.all[$0]?.interest.handler }) }
+    }
+
+    /// The gateways with a live link.
+    package func gateways() -> Set<String> {
+        subscribers.withLock { state in Set(state.byChannel.values.joined().compactMap { state.all[$0]?.interest.gateway }) }
+    }
+
+    /// Ends the live links of these gateways (their tokens were revoked): each is told, and
+    /// carries no more replies.
+    package func signOut(gateways: Set<String>) {
+        let told = subscribers.withLock { state -> [(@Sendable (DeskEvent) -> Void, DeskEvent)] in
+            var told: [(@Sendable (DeskEvent) -> Void, DeskEvent)] = []
+            for key in state.byChannel.values.joined() {
+                guard let subscriber = state.all[key], let id = subscriber.interest.gateway, gateways.contains(id) else { continue }
+                state.set(key, Interest())
+                told.append((subscriber.deliver, .gatewayRevoked(gateway: id)))
+            }
+            return told
+        }
+        for (deliver, event) in told { deliver(event) }
     }
 
     /// Ends the live sessions of these handlers: each is told why, and hears nothing more for

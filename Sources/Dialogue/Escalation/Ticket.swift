@@ -31,18 +31,28 @@ package enum TicketKind: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// Where a ticket is in its life: new → assigned (claimed) → answered → closed; a closed or
-/// answered ticket can be reopened (back to assigned, or new if nobody holds it).
+/// answered ticket can be reopened (back to assigned, or new if nobody holds it). A handler who
+/// needs details from the asker puts it in `waiting-for-asker` (`ask`); the asker's next message
+/// goes to the ticket and puts it back to assigned.
 package enum TicketStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case new
     case assigned
+    case waitingForAsker = "waiting-for-asker"
     case answered
     case closed
+
+    /// The statuses of a ticket still waiting for its answer.
+    package static let open: [TicketStatus] = [.new, .assigned, .waitingForAsker]
+
+    /// `open` as an SQL list (`'new', 'assigned', …`), for the stores' queries.
+    package static let openSQL = open.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// The Vietnamese name.
     package var label: String {
         switch self {
         case .new: "mới"
         case .assigned: "đang xử lý"
+        case .waitingForAsker: "chờ người hỏi bổ sung"
         case .answered: "đã trả lời"
         case .closed: "đã đóng"
         }
@@ -79,8 +89,8 @@ package struct Ticket: Sendable, Hashable {
     /// A reply could not be delivered yet (a gateway refused it); shown to handlers.
     package var undelivered: Bool
 
-    /// Still waiting for its answer (new or assigned).
-    package var isOpen: Bool { status == .new || status == .assigned }
+    /// Still waiting for its answer (new, assigned, or waiting for the asker's details).
+    package var isOpen: Bool { TicketStatus.open.contains(status) }
 
     /// Creates a ticket from all its parts (the store reads them back).
     package init(number: Int, conversation: String, kind: TicketKind, topic: String, unit: String, question: String,
@@ -131,6 +141,8 @@ package enum TicketNotice: String, Sendable, Hashable {
     case reopened
     /// Open for a week (by default) without news to the asker.
     case owesUpdate = "owes-update"
+    /// The asker sent the details a handler asked for.
+    case askerReplied = "asker-replied"
 }
 
 /// What happened to a ticket, as its audit trail stores it.
@@ -161,6 +173,10 @@ package enum TicketAction: String, Sendable, Hashable, Codable, CaseIterable {
     case approved
     /// A reviewer kept the answer out of the knowledge base.
     case rejected
+    /// A handler asked the asker for details (detail: the question).
+    case asked
+    /// The asker's message while a handler waited for details (detail: the message).
+    case askerReplied = "asker-replied"
 
     /// Seen by the unit only, never by the asker.
     package var isInternal: Bool { self == .noted }
@@ -193,6 +209,8 @@ package struct Delivery: Sendable, Hashable {
         case answer = "reply"
         /// News on a ticket still being handled (the ticket stays open).
         case progress = "update"
+        /// A handler's question to the asker: details the unit needs.
+        case question = "ask"
     }
 
     /// Delivery id (the client drops a repeat by it).
@@ -205,15 +223,78 @@ package struct Delivery: Sendable, Hashable {
     package var unit: String
     package var text: String
     package var createdAt: Date
+    /// The gateway identity of the asker's conversation, if it has one (a gateway carries the
+    /// reply to `user` on `channel`).
+    package var channel: String?
+    package var user: String?
 
     /// Creates a delivery from all its parts (the store reads them back).
-    package init(id: Int, kind: Kind, conversation: String, ticket: Int, unit: String, text: String, createdAt: Date) {
+    package init(id: Int, kind: Kind, conversation: String, ticket: Int, unit: String, text: String, createdAt: Date,
+                 channel: String? = nil, user: String? = nil)
+    {
         self.id = id
         self.kind = kind
         self.conversation = conversation
         self.ticket = ticket
         self.unit = unit
         self.text = text
+        self.createdAt = createdAt
+        self.channel = channel
+        self.user = user
+    }
+}
+
+/// Where one of a ticket's messages to the asker is, as the unit sees it: waiting to be
+/// delivered, delivered (the asker's client acknowledged it), or undelivered (a gateway gave up
+/// on it, with why and after how many attempts; it goes out again when the gateway reconnects
+/// or the asker writes).
+package struct DeliveryState: Sendable, Hashable {
+    /// The three states.
+    package enum Status: String, Sendable, Hashable {
+        case pending, delivered, undelivered
+    }
+
+    package var delivery: Int
+    package var kind: Delivery.Kind
+    package var createdAt: Date
+    package var status: Status
+    /// Attempts the gateway reported (0 when none failed).
+    package var attempts: Int
+    /// Why the gateway could not deliver it (undelivered only).
+    package var reason: String?
+    /// When it was acknowledged (delivered) or last given up on (undelivered).
+    package var at: Date?
+
+    /// Creates a state.
+    package init(delivery: Int, kind: Delivery.Kind, createdAt: Date, status: Status, attempts: Int, reason: String?, at: Date?) {
+        self.delivery = delivery
+        self.kind = kind
+        self.createdAt = createdAt
+        self.status = status
+        self.attempts = attempts
+        self.reason = reason
+        self.at = at
+    }
+}
+
+/// A gateway: an adapter process (Telegram, Zalo, …) that logs in with its own token and speaks
+/// for the users of one channel. Only a gateway may name a conversation by channel and user.
+package struct Gateway: Sendable, Hashable {
+    /// Short id, part of the token.
+    package var id: String
+    /// The channel its users are on (`telegram`, `zalo`, …).
+    package var channel: String
+    /// What people call it ("Telegram của Sở").
+    package var name: String
+    package var revoked: Bool
+    package var createdAt: Date
+
+    /// Creates a gateway.
+    package init(id: String, channel: String, name: String, revoked: Bool = false, createdAt: Date) {
+        self.id = id
+        self.channel = channel
+        self.name = name
+        self.revoked = revoked
         self.createdAt = createdAt
     }
 }
@@ -309,6 +390,8 @@ package struct TicketDetail: Sendable, Hashable {
     package var events: [TicketEvent]
     /// Earlier answers to similar questions (knowledge-base entry id and question).
     package var similar: [DialogueOption]
+    /// Where each of its messages to the asker is, oldest first.
+    package var deliveries: [DeliveryState] = []
 }
 
 /// Why an escalation request was refused. Transports map `code` to their error codes.

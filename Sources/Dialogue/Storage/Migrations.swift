@@ -139,7 +139,24 @@ enum Migrations {
             try db.execute(sql: "DELETE FROM rating WHERE id NOT IN (SELECT MAX(id) FROM rating GROUP BY ticket)")
             try db.create(index: "rating_on_ticket_unique", on: "rating", columns: ["ticket"], unique: true)
         }
-    
+        migrator.registerMigration("v6: gateways, delivery attempts") { db in
+            try db.create(table: "gateway") { t in
+                t.primaryKey("id", .text)
+                t.column("channel", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("secretHash", .blob).notNull()
+                t.column("revoked", .boolean).notNull().defaults(to: false)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.alter(table: "delivery") { t in
+                t.add(column: "attempts", .integer).notNull().defaults(to: 0)
+                t.add(column: "failure", .text)
+                t.add(column: "failedAt", .datetime)
+            }
+            // A gateway's login sends its channel's unacknowledged replies: found without a scan.
+            try db.create(index: "delivery_pending", on: "delivery", columns: ["conversationId"], condition: Column("ackedAt") == nil)
+        }
+
         return migrator
     }
 }

@@ -205,6 +205,7 @@ struct DeliveryRow: Codable, FetchableRecord, TableRecord {
     enum Columns {
         static let id = Column(CodingKeys.id)
         static let conversationId = Column(CodingKeys.conversationId)
+        static let ticket = Column(CodingKeys.ticket)
         static let ackedAt = Column(CodingKeys.ackedAt)
     }
 
@@ -216,10 +217,37 @@ struct DeliveryRow: Codable, FetchableRecord, TableRecord {
     var createdAt: Date
     var ackedAt: Date?
     var kind: Delivery.Kind
+    var attempts: Int
+    var failure: String?
+    var failedAt: Date?
 
     var delivery: Delivery {
         Delivery(id: id, kind: kind, conversation: conversationId, ticket: ticket, unit: unit, text: text, createdAt: createdAt)
     }
+
+    var state: DeliveryState {
+        let status: DeliveryState.Status = ackedAt != nil ? .delivered : failedAt != nil ? .undelivered : .pending
+        return DeliveryState(delivery: id, kind: kind, createdAt: createdAt, status: status, attempts: attempts,
+                             reason: status == .undelivered ? failure : nil, at: ackedAt ?? failedAt)
+    }
+}
+
+/// A row of `gateway`.
+struct GatewayRow: Codable, FetchableRecord, TableRecord {
+    static let databaseTableName = "gateway"
+    enum Columns {
+        static let channel = Column(CodingKeys.channel)
+        static let name = Column(CodingKeys.name)
+    }
+
+    var id: String
+    var channel: String
+    var name: String
+    var secretHash: Data
+    var revoked: Bool
+    var createdAt: Date
+
+    var gateway: Gateway { Gateway(id: id, channel: channel, name: name, revoked: revoked, createdAt: createdAt) }
 }
 
 /// A row of `handler`.

@@ -76,9 +76,9 @@ extension SQLiteStore: EscalationStore {
     package func openTicket(conversation: String, question: String) async throws -> Ticket? {
         try await writer.read { db in
             tickets(try Row.fetchAll(
-                db, sql: "SELECT * FROM ticket WHERE conversationId = ? AND question = ? AND status IN (?, ?) "
+                db, sql: "SELECT * FROM ticket WHERE conversationId = ? AND question = ? AND status IN (\(TicketStatus.openSQL)) "
                     + "ORDER BY number DESC LIMIT 1",
-                arguments: [conversation, question, TicketStatus.new.rawValue, TicketStatus.assigned.rawValue])).first
+                arguments: [conversation, question])).first
         }
     }
 
@@ -106,12 +106,14 @@ extension SQLiteStore: EscalationStore {
     }
 
     package func sendToAsker(_ number: Int, kind: Delivery.Kind, event: TicketEvent, learned: LearnedEntry?,
-                             change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> (Ticket, Delivery)
+                             state: ConversationState?, change: @escaping @Sendable (inout Ticket) throws -> Void)
+        async throws -> (Ticket, Delivery)
     {
         let learnedJSON = try learned.flatMap { learned -> Data? in
             guard case .live(let entry) = learned else { return nil }
             return try Self.entryEncoder.encode(entry)
         }
+        let stateData = try state.map { try JSONEncoder().encode($0) }
         return try await batcher.commit { db in
             guard var ticket = try fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
             try change(&ticket)
@@ -122,8 +124,11 @@ extension SQLiteStore: EscalationStore {
                 sql: "INSERT INTO delivery (conversationId, ticket, unit, text, createdAt, kind) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [ticket.conversation, number, ticket.unit, event.detail, StoredDate.text(event.date),
                             kind.rawValue])
+            let identity = try Row.fetchOne(db, sql: "SELECT channel, user FROM conversation WHERE id = ?",
+                                            arguments: [ticket.conversation])
             let delivery = Delivery(id: Int(db.lastInsertedRowID), kind: kind, conversation: ticket.conversation,
-                                    ticket: number, unit: ticket.unit, text: event.detail, createdAt: event.date)
+                                    ticket: number, unit: ticket.unit, text: event.detail, createdAt: event.date,
+                                    channel: identity?["channel"], user: identity?["user"])
             switch learned {
             case .live(let entry)?:
                 try Self.upsertEntry(id: entry.id, json: learnedJSON!, source: "ticket:\(number)", in: db)
@@ -132,7 +137,27 @@ extension SQLiteStore: EscalationStore {
             case nil:
                 break
             }
+            if let stateData {
+                try db.execute(sql: "UPDATE conversation SET state = ?, updatedAt = ? WHERE id = ?",
+                               arguments: [stateData, StoredDate.text(event.date), ticket.conversation])
+            }
             return (ticket, delivery)
+        }
+    }
+
+    package func recordTicketMessage(_ number: Int, event: TicketEvent, messages: [StoredMessage], state: ConversationState,
+                                     change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
+    {
+        let stateData = try JSONEncoder().encode(state)
+        return try await batcher.commit { db in
+            guard var ticket = try fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
+            try change(&ticket)
+            ticket.updatedAt = event.date
+            try Self.save(ticket, in: db)
+            try Self.append(event, to: number, in: db)
+            let exchange = GroupCommit.Exchange(conversation: ticket.conversation, messages: messages, state: stateData)
+            guard try GroupCommit.write(exchange, in: db) else { throw StoreError.unknownConversation(ticket.conversation) }
+            return ticket
         }
     }
 
@@ -141,7 +166,7 @@ extension SQLiteStore: EscalationStore {
         return try await batcher.commit { db in
             let rows = try Row.fetchAll(
                 db, sql: """
-                    SELECT * FROM ticket WHERE status IN ('new', 'assigned') AND updateDue <= ?
+                    SELECT * FROM ticket WHERE status IN (\(TicketStatus.openSQL)) AND updateDue <= ?
                     AND (remindedAt IS NULL OR remindedAt < updateDue) ORDER BY updateDue LIMIT 1000
                     """, arguments: [nowText])
             // Every row found is marked, a row that cannot be read too (reported once, not every minute).
@@ -184,21 +209,57 @@ extension SQLiteStore: EscalationStore {
 
     package func pendingDeliveries(conversation: String) async throws -> [Delivery] {
         try await writer.read { db in
-            let rows = try DeliveryRow.filter(DeliveryRow.Columns.conversationId == conversation && DeliveryRow.Columns.ackedAt == nil)
-                .order(DeliveryRow.Columns.id).asRequest(of: Row.self).fetchAll(db)
-            return unreadable.decode(rows, as: DeliveryRow.self, key: { "\($0["id"] as Int? ?? 0)" }) { $0.delivery }
+            try pendingDeliveries(db, sql: """
+                SELECT d.*, c.channel, c.user FROM delivery d JOIN conversation c ON c.id = d.conversationId
+                WHERE d.conversationId = ? AND d.ackedAt IS NULL ORDER BY d.id
+                """, arguments: [conversation])
         }
     }
 
-    package func markUndelivered(delivery: Int, conversation: String, at date: Date) async throws -> Bool {
+    package func pendingDeliveries(channel: String, limit: Int) async throws -> [Delivery] {
+        try await writer.read { db in
+            try pendingDeliveries(db, sql: """
+                SELECT d.*, c.channel, c.user FROM delivery d JOIN conversation c ON c.id = d.conversationId
+                WHERE d.ackedAt IS NULL AND c.channel = ? ORDER BY d.id LIMIT ?
+                """, arguments: [channel, limit])
+        }
+    }
+
+    /// Deliveries with their conversation's channel and user; unreadable rows reported and left out.
+    func pendingDeliveries(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Delivery] {
+        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        return rows.compactMap { row in
+            guard var delivery = unreadable.decode([row], as: DeliveryRow.self, key: { "\($0["id"] as Int? ?? 0)" }, { $0.delivery })
+                .first
+            else { return nil }
+            delivery.channel = row["channel"]
+            delivery.user = row["user"]
+            return delivery
+        }
+    }
+
+    package func markUndelivered(delivery: Int, conversation: String, reason: String?, attempts: Int, at date: Date)
+        async throws -> Bool
+    {
         try await batcher.commit { db in
             guard let ticket = try Int.fetchOne(
                 db, sql: "SELECT ticket FROM delivery WHERE id = ? AND conversationId = ? AND ackedAt IS NULL",
                 arguments: [delivery, conversation])
             else { return false }
+            try db.execute(sql: "UPDATE delivery SET attempts = attempts + ?, failure = ?, failedAt = ? WHERE id = ?",
+                           arguments: [max(attempts, 0), reason, StoredDate.text(date), delivery])
             try db.execute(sql: "UPDATE ticket SET undelivered = 1 WHERE number = ?", arguments: [ticket])
-            try Self.append(TicketEvent(actor: "gateway", action: .undelivered, detail: "\(delivery)", date: date), to: ticket, in: db)
+            let detail = "\(delivery)" + (reason.map { ": \($0)" } ?? "")
+            try Self.append(TicketEvent(actor: "gateway", action: .undelivered, detail: detail, date: date), to: ticket, in: db)
             return true
+        }
+    }
+
+    package func deliveryStates(ticket: Int) async throws -> [DeliveryState] {
+        try await writer.read { db in
+            let rows = try DeliveryRow.filter(DeliveryRow.Columns.ticket == ticket).order(DeliveryRow.Columns.id)
+                .asRequest(of: Row.self).fetchAll(db)
+            return unreadable.decode(rows, as: DeliveryRow.self, key: { "\($0["id"] as Int? ?? 0)" }) { $0.state }
         }
     }
 
@@ -283,6 +344,37 @@ extension SQLiteStore: EscalationStore {
     package func revokeHandler(_ id: String) async throws -> Bool {
         try await writer.write { db in
             try db.execute(sql: "UPDATE handler SET revoked = 1 WHERE id = ?", arguments: [id])
+            return db.changesCount == 1
+        }
+    }
+
+    // MARK: - Gateways
+
+    package func addGateway(_ gateway: Gateway, secretHash: Data) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO gateway (id, channel, name, secretHash, revoked, createdAt) VALUES (?, ?, ?, ?, 0, ?)",
+                arguments: [gateway.id, gateway.channel, gateway.name, secretHash, StoredDate.text(gateway.createdAt)])
+        }
+    }
+
+    package func gateway(_ id: String) async throws -> (Gateway, secretHash: Data)? {
+        try await writer.read { db in
+            try unreadable.decodeOne(try Row.fetchOne(db, sql: "SELECT * FROM gateway WHERE id = ?", arguments: [id]),
+                                     as: GatewayRow.self, key: { _ in id }) { ($0.gateway, $0.secretHash) }
+        }
+    }
+
+    package func gateways() async throws -> [Gateway] {
+        try await writer.read { db in
+            unreadable.decode(try GatewayRow.order(GatewayRow.Columns.channel, GatewayRow.Columns.name).asRequest(of: Row.self)
+                .fetchAll(db), as: GatewayRow.self, key: { $0["id"] as String? ?? "?" }) { $0.gateway }
+        }
+    }
+
+    package func revokeGateway(_ id: String) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE gateway SET revoked = 1 WHERE id = ?", arguments: [id])
             return db.changesCount == 1
         }
     }

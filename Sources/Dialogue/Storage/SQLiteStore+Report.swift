@@ -46,7 +46,7 @@ extension SQLiteStore: ReportStore {
 
             let unitFilter = query.unit == nil ? "" : " AND t.unit = ?"
             let unitArgument: StatementArguments = query.unit.map { [$0] } ?? []
-            let open = "'\(TicketStatus.new.rawValue)', '\(TicketStatus.assigned.rawValue)'"
+            let open = TicketStatus.openSQL
             let tickets = try Row.fetchAll(
                 db, sql: """
                     SELECT t.unit, t.status IN (\(open)) AND t.due < ? AS late,

@@ -41,12 +41,19 @@ package protocol EscalationStore: Sendable {
     func updateTicket(_ number: Int, event: TicketEvent, change: @escaping @Sendable (inout Ticket) throws -> Void)
         async throws -> Ticket
 
-    /// A unit's message to the asker — its answer or a progress update — in one transaction:
-    /// the ticket changed by `change` (it may refuse by throwing), the event appended to its
-    /// trail, the message put in the asker's outbox, and what the answer teaches saved (a
-    /// draft for review, or a live entry).
+    /// A unit's message to the asker — its answer, a progress update or a question — in one
+    /// transaction: the ticket changed by `change` (it may refuse by throwing), the event
+    /// appended to its trail, the message put in the asker's outbox, what the answer teaches
+    /// saved (a draft for review, or a live entry), and the conversation's new `state` if given.
     func sendToAsker(_ number: Int, kind: Delivery.Kind, event: TicketEvent, learned: LearnedEntry?,
-                     change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> (Ticket, Delivery)
+                     state: ConversationState?, change: @escaping @Sendable (inout Ticket) throws -> Void)
+        async throws -> (Ticket, Delivery)
+
+    /// The asker's message that goes to a ticket (the details a handler asked for), in one
+    /// transaction: the ticket changed by `change`, the event appended, the messages and the
+    /// conversation's new state stored.
+    func recordTicketMessage(_ number: Int, event: TicketEvent, messages: [StoredMessage], state: ConversationState,
+                             change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
 
     /// Open tickets whose asker is owed news at `now` and whose unit has not been reminded since
     /// it fell due; marks them reminded.
@@ -69,10 +76,19 @@ package protocol EscalationStore: Sendable {
     /// Replies not yet acknowledged by the conversation's client, oldest first.
     func pendingDeliveries(conversation: String) async throws -> [Delivery]
 
-    /// A gateway could not deliver a reply yet (Zalo's 48-hour window): its ticket shows it to
-    /// handlers until the reply is acknowledged. False when the delivery is not this
-    /// conversation's or unknown.
-    func markUndelivered(delivery: Int, conversation: String, at date: Date) async throws -> Bool
+    /// Replies not yet acknowledged to any conversation of a gateway channel, oldest first, at
+    /// most `limit` (each with its `user`).
+    func pendingDeliveries(channel: String, limit: Int) async throws -> [Delivery]
+
+    /// A gateway could not deliver a reply (Zalo's 48-hour window, the network refusing it
+    /// after retries): its ticket shows it to handlers, with `reason` and the `attempts` added
+    /// up, until the reply is acknowledged. False when the delivery is not this conversation's
+    /// or unknown.
+    func markUndelivered(delivery: Int, conversation: String, reason: String?, attempts: Int, at date: Date) async throws
+        -> Bool
+
+    /// Where each message of a ticket to its asker is, oldest first.
+    func deliveryStates(ticket: Int) async throws -> [DeliveryState]
 
     /// Marks a delivery acknowledged; false when it is not this conversation's or unknown.
     func acknowledge(delivery: Int, conversation: String, at date: Date) async throws -> Bool
@@ -102,6 +118,20 @@ package protocol EscalationStore: Sendable {
 
     /// Revokes a handler's token; false when there is no such handler.
     func revokeHandler(_ id: String) async throws -> Bool
+
+    // MARK: Gateways
+
+    /// Adds a gateway with the SHA-256 of its secret.
+    func addGateway(_ gateway: Gateway, secretHash: Data) async throws
+
+    /// A gateway and its secret's hash.
+    func gateway(_ id: String) async throws -> (Gateway, secretHash: Data)?
+
+    /// Every gateway.
+    func gateways() async throws -> [Gateway]
+
+    /// Revokes a gateway's token; false when there is no such gateway.
+    func revokeGateway(_ id: String) async throws -> Bool
 
     // MARK: Knowledge
 
