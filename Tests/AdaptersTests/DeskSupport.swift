@@ -9,6 +9,7 @@ import Synchronization
 import Testing
 
 @testable import Daemon
+@testable import Gateways
 @testable import Clients
 @testable import Server
 @testable import Storage
@@ -78,6 +79,16 @@ struct DeskDaemon {
         let (id, token, hash) = HandlerTokens.make(prefix: HandlerTokens.gatewayPrefix)
         try await store.addGateway(Gateway(id: id, channel: channel, name: name, createdAt: Date()), secretHash: hash)
         return (id, token)
+    }
+
+    /// An adapter's link settings to a daemon on `port` with a gateway `token`, quick to notice
+    /// a lost daemon.
+    static func link(port: Int, token: String, pool: Int = 2) -> GatewayLink.Settings {
+        var settings = GatewayLink.Settings(host: "127.0.0.1", port: port, token: token)
+        settings.pool = pool
+        settings.pingInterval = 1
+        settings.requestTimeout = 20
+        return settings
     }
 
     /// Revokes a gateway from another connection to the store, as `motcua gateways revoke` does.

@@ -16,6 +16,10 @@ final class FakeTelegram: Sendable {
         var failures = 0
         var failureStatus: HTTPResponseStatus = .badGateway
         var offsets: [Int] = []
+        /// Chats that blocked the bot: Telegram refuses messages to them (403).
+        var blocked: Set<Int> = []
+        /// When each message was sent.
+        var sentAt: [(chat: Int, at: ContinuousClock.Instant)] = []
     }
 
     let state = Mutex(State())
@@ -49,6 +53,11 @@ final class FakeTelegram: Sendable {
     /// Messages sent to a chat so far.
     func sent(to chat: Int) -> [String] {
         state.withLock { $0.sent.filter { $0.chat == chat }.map(\.text) }
+    }
+
+    /// When the first message to a chat was sent.
+    func firstSent(to chat: Int) -> ContinuousClock.Instant? {
+        state.withLock { $0.sentAt.first { $0.chat == chat }?.at }
     }
 
     /// Waits until `condition` holds on what was sent, or fails after `seconds`.
@@ -114,8 +123,17 @@ final class FakeTelegram: Sendable {
                 case "sendMessage":
                     let chat = request["chat_id"]?.int ?? 0
                     let text = request["text"]?.string ?? ""
-                    fake.state.withLock { $0.sent.append((chat, text)) }
-                    respond(context, .ok, #"{"ok":true,"result":{"message_id":1}}"#)
+                    let blocked = fake.state.withLock { state -> Bool in
+                        guard !state.blocked.contains(chat) else { return true }
+                        state.sent.append((chat, text))
+                        state.sentAt.append((chat, .now))
+                        return false
+                    }
+                    if blocked {
+                        respond(context, .forbidden, #"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#)
+                    } else {
+                        respond(context, .ok, #"{"ok":true,"result":{"message_id":1}}"#)
+                    }
                 default:
                     respond(context, .notFound, #"{"ok":false,"error_code":404,"description":"Not Found"}"#)
                 }

@@ -170,39 +170,85 @@ import Testing
     }
 }
 
-/// The webhook queue: events handled one at a time, in arrival order, each id once.
-@Suite struct WebhookQueueTests {
-    @Test func oneAtATimeInOrderEachOnce() async throws {
-        let handled = Log<Int>()
+/// The users' lanes: one user's jobs one at a time in order, different users side by side,
+/// bounded, and nothing left of a user whose jobs are done.
+@Suite struct UserLanesTests {
+    @Test func oneUserInOrderUsersSideBySide() async throws {
+        let lanes = UserLanes()
+        let handled = Log<String>()
         let running = Running()
-        let (finished, done) = AsyncStream.makeStream(of: Void.self)
-        let queue = WebhookQueue<Int> { item in
+        let gate = Gate()
+        // A's first job waits until B's job has run: B is not held behind A.
+        await lanes.submit("A") {
             running.enter()
-            await Task.yield()
-            handled.add(item)
+            await gate.wait()
+            handled.add("A0")
             running.leave()
-            if item == 99 { done.yield() }
         }
-        var accepted = 0
-        for item in 0..<100 {
-            if await queue.add(item, id: "u\(item)") { accepted += 1 }
-            // A gateway's retry of the same update is dropped.
-            if item % 10 == 0 { #expect(await queue.add(item, id: "u\(item)") == false) }
+        for index in 1..<20 {
+            await lanes.submit("A") {
+                running.enter()
+                await Task.yield()
+                handled.add("A\(index)")
+                running.leave()
+            }
         }
-        #expect(accepted == 100)
-        for await _ in finished { break }
-        #expect(handled.all == Array(0..<100))
-        #expect(running.most == 1)
+        await lanes.submit("B") {
+            handled.add("B")
+            gate.open()
+        }
+        await lanes.idle()
+        let all = handled.all
+        #expect(all.first == "B")
+        #expect(all.filter { $0.hasPrefix("A") } == (0..<20).map { "A\($0)" })
+        #expect(await lanes.busyUsers == 0, "a user whose jobs are done leaves no trace")
+    }
+
+    @Test func boundsRefuseWhatDoesNotFit() async throws {
+        let lanes = UserLanes(perUser: 3, total: 5)
+        let gate = Gate()
+        var accepted: [Bool] = []
+        for _ in 0..<4 { accepted.append(await lanes.submit("A") { await gate.wait() }) }
+        #expect(accepted == [true, true, true, false], "at most three jobs for one user")
+        #expect(await lanes.submit("B") { await gate.wait() })
+        #expect(await lanes.submit("C") { await gate.wait() })
+        #expect(await lanes.submit("D") { await gate.wait() } == false, "at most five for all")
+        gate.open()
+        await lanes.idle()
+        #expect(await lanes.waiting == 0)
     }
 
     @Test func idsAreRememberedUpToTheLimit() async throws {
-        let queue = WebhookQueue<Int> { _ in }
-        #expect(await queue.add(0, id: "first"))
-        for item in 1...10_000 { _ = await queue.add(item, id: "id-\(item)") }
-        #expect(await queue.add(0, id: "id-10000") == false, "a recent id is still known")
-        #expect(await queue.add(0, id: "first"), "the oldest id was forgotten: memory stays bounded")
-        #expect(await queue.add(1, id: nil), "events without an id are all kept")
-        #expect(await queue.add(1, id: nil))
+        let seen = RecentIDs()
+        #expect(await seen.add("first"))
+        for item in 1...10_000 { _ = await seen.add("id-\(item)") }
+        #expect(await seen.add("id-10000") == false, "a recent id is still known")
+        #expect(await seen.add("first"), "the oldest id was forgotten: memory stays bounded")
+    }
+}
+
+/// Opens once; everyone waiting goes on.
+final class Gate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let go = state.withLock { state -> Bool in
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if go { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }
 

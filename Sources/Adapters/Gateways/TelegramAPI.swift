@@ -44,14 +44,19 @@ package struct TelegramAPI: Sendable {
     }
 
     /// Sends a text to a chat; returns once Telegram accepted it.
-    package func send(chat: Int, text: String) async throws {
-        _ = try await call("sendMessage", ["chat_id": .int(chat), "text": .string(text)], timeout: .seconds(30))
+    /// - Throws: `GatewayHTTP.Refused` when Telegram refused it, or after `attempts` tries.
+    package func send(chat: Int, text: String, attempts: Int = 5) async throws {
+        _ = try await call("sendMessage", ["chat_id": .int(chat), "text": .string(text)], timeout: .seconds(30),
+                           maximumAttempts: attempts)
     }
 
-    /// One method call, retried until Telegram accepts or refuses for good.
-    func call(_ method: String, _ parameters: [String: JSONValue], timeout: TimeAmount) async throws -> JSONValue {
+    /// One method call, retried until Telegram accepts, refuses for good, or `maximumAttempts`.
+    func call(_ method: String, _ parameters: [String: JSONValue], timeout: TimeAmount, maximumAttempts: Int? = nil)
+        async throws -> JSONValue
+    {
         let answer = try await GatewayHTTP.post("\(base)/\(method)", body: .object(parameters), client: client,
-                                                timeout: timeout, logger: logger) { status, value in
+                                                timeout: timeout, maximumAttempts: maximumAttempts, logger: logger) {
+            status, value in
             status == 200 && value?["ok"] == true
         }
         return answer?["result"] ?? .null

@@ -5,13 +5,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
 import Wire
-
-/// A webhook event of one Zalo user.
-struct ZaloEvent: Sendable {
-    var user: String
-    var body: JSONValue
-}
 
 /// Zalo's webhook signature, in one place: the header `X-ZEvent-Signature` carries
 /// `mac=<hex SHA-256 of app id + raw body + timestamp + OA secret key>`, the timestamp being the
@@ -36,39 +32,37 @@ package enum ZaloSignature {
     }
 }
 
-/// `motcua adapter zalo`: Zalo Official Account users in daemon conversations. Events arrive on
-/// `POST /zalo/webhook` (signature checked: a forged or missing one gets 401 and changes nothing;
-/// repeats of a message id are dropped); `user_send_text` becomes `say` in the conversation of
-/// `"channel":"zalo","user": sender.id`; answers go out with `POST /v3.0/oa/message/cs`.
+/// `motcua adapter zalo`: Zalo Official Account users in daemon conversations, over one gateway
+/// link (`GatewayRelay`). Events arrive on `POST /zalo/webhook` (signature checked: a forged or
+/// missing one gets 401 and changes nothing; repeats of a message id are dropped);
+/// `user_send_text` becomes a request of the user `sender.id`; answers go out with
+/// `POST /v3.0/oa/message/cs`, with an access token renewed before it expires (`ZaloTokens`).
 ///
 /// Zalo lets an OA write freely only within 48 hours of the user's last message. A unit's reply
-/// that comes later is not sent blindly: it stays unacknowledged, the daemon is told so (the
-/// ticket shows it to handlers), and it goes out first when the user writes again. Other events:
-/// `follow` gets a greeting; images, stickers, files and the like get a polite note that only
-/// text is read; everything else is ignored.
-package actor ZaloAdapter {
+/// that comes later is not sent blindly: the daemon is told it could not be delivered (the
+/// ticket shows why), and sends it again when the user writes. Other events: `follow` gets a
+/// greeting; images, stickers, files and the like a polite note that only text is read.
+///
+/// A swift-service-lifecycle `Service`: on graceful shutdown it stops taking webhooks, finishes
+/// what it took, saves its state and closes the link.
+package final class ZaloAdapter: Service, Sendable {
     /// What the adapter is configured with.
     package struct Settings: Sendable {
         package var appID: String
         package var secret: String
-        package var accessToken: String
         package var apiBase: String = "https://openapi.zalo.me"
-        package var daemonHost: String
-        package var daemonPort: Int
-        /// Where the last message time of each user is kept between runs.
+        /// Where users' last message times are kept between runs.
         package var stateFile: String
         /// How long after a user's message the OA may write to them.
         package var window: TimeInterval = 48 * 3600
+        /// Where the webhook listens (`run()`).
+        package var listenHost = "0.0.0.0"
+        package var listenPort = 8080
 
         /// Creates settings.
-        package init(appID: String, secret: String, accessToken: String, daemonHost: String, daemonPort: Int,
-                     stateFile: String)
-        {
+        package init(appID: String, secret: String, stateFile: String) {
             self.appID = appID
             self.secret = secret
-            self.accessToken = accessToken
-            self.daemonHost = daemonHost
-            self.daemonPort = daemonPort
             self.stateFile = stateFile
         }
     }
@@ -77,30 +71,60 @@ package actor ZaloAdapter {
     static let greeting = "Chào anh/chị! Đây là bàn hỗ trợ một cửa về chính phủ điện tử. Anh/chị cứ nhắn câu hỏi ạ."
 
     let settings: Settings
-    let client: HTTPClient
     let logger: Logger
-    private var links: [String: DaemonLink] = [:]
-    private var lastSeen: [String: Double]
-    private let clock: any WallClock
-    private var held: [String: [JSONValue]] = [:]
-    private lazy var events = WebhookQueue<ZaloEvent> { [weak self] event in
-        await self?.process(event.user, event.body)
-    }
+    let network: ZaloNetwork
+    /// The link, the lanes and the delivery rules.
+    package let relay: GatewayRelay
+    private let seen = RecentIDs()
 
-    /// Creates the adapter (it receives nothing until `handle` is wired to a webhook).
+    /// Creates the adapter (it receives nothing until `handle` is wired to a webhook, by `run()`
+    /// or a test).
     /// - Parameter clock: the time the 48-hour window is measured by (tests move it).
-    package init(settings: Settings, client: HTTPClient = .shared, clock: any WallClock = SystemClock(), logger: Logger) {
+    package init(settings: Settings, link: GatewayLink.Settings, tokens: ZaloTokens, client: HTTPClient = .shared,
+                 clock: any WallClock = SystemClock(), lanes: UserLanes = UserLanes(), logger: Logger)
+    {
         self.settings = settings
-        self.clock = clock
-        self.client = client
         self.logger = logger
-        let saved = (try? Data(contentsOf: URL(fileURLWithPath: settings.stateFile)))
-            .flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }
-        lastSeen = saved ?? [:]
+        network = ZaloNetwork(settings: settings, tokens: tokens, client: client, clock: clock, logger: logger)
+        relay = GatewayRelay(link: link, network: network, lanes: lanes, logger: logger)
     }
 
-    /// The webhook: checks the signature, drops repeats, answers at once, and handles the event
-    /// after (in arrival order).
+    /// Links to the daemon (the webhook may be served from now on).
+    package func start() async {
+        await relay.start()
+    }
+
+    /// Serves the webhook and keeps the token fresh until shut down gracefully.
+    package func run() async throws {
+        await start()
+        let receiver = try await HTTPReceiver(host: settings.listenHost, port: settings.listenPort) { [self] in
+            await handle($0)
+        }
+        logger.info("zalo webhook listening", metadata: ["port": "\(receiver.port)"])
+        let tokens = network.tokens
+        let refresher = Task { await tokens.keepFresh() }
+        let network = self.network
+        let saver = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                network.saveState()
+            }
+        }
+        defer { saver.cancel() }
+        try? await gracefulShutdown()
+        await receiver.stop()
+        refresher.cancel()
+        await close()
+    }
+
+    /// Finishes what was taken, saves the state, closes the link.
+    package func close() async {
+        await relay.finish()
+        network.saveState()
+    }
+
+    /// The webhook: checks the signature, drops repeats, answers at once; the event goes to its
+    /// user's lane.
     package func handle(_ request: HTTPReceiver.Request) async -> (HTTPResponseStatus, String) {
         guard request.method == .POST, request.path.hasPrefix("/zalo/webhook") else { return (.notFound, #"{"error":"not found"}"#) }
         guard let event = try? JSONValue.parse(String(decoding: request.body, as: UTF8.self)) else {
@@ -114,95 +138,109 @@ package actor ZaloAdapter {
             return (.unauthorized, #"{"error":"bad signature"}"#)
         }
         guard let user = event["sender"]?["id"]?.text else { return (.ok, #"{"ok":true}"#) }
-        guard await events.add(ZaloEvent(user: user, body: event), id: event["message"]?["msg_id"]?.text) else {
+        if let id = event["message"]?["msg_id"]?.text, !(await seen.add(id)) {
             return (.ok, #"{"ok":true,"duplicate":true}"#)
         }
+        await process(user, event)
         return (.ok, #"{"ok":true}"#)
     }
 
     private func process(_ user: String, _ event: JSONValue) async {
-        var logger = self.logger
-        logger[metadataKey: "zalo.user"] = "\(LogPrivacy.pseudonym(user))"
-        logger[metadataKey: "zalo.msg"] = "\(event["message"]?["msg_id"]?.text ?? "-")"
         switch event["event_name"]?.string {
         case "user_send_text":
-            lastSeen[user] = clock.now.timeIntervalSince1970
-            saveState()
-            // Replies held outside the window go out first, now that the user wrote.
-            for reply in held.removeValue(forKey: user) ?? [] { await deliver(reply, to: user) }
-            guard let text = event["message"]?["text"]?.string,
-                let response = try? await link(user).request(["type": "say", "text": .string(text)])
-            else { return }
-            await deliver(response, to: user)
-            logger.debug("message handled")
+            network.wrote(user)
+            guard let text = event["message"]?["text"]?.string else { return }
+            await relay.received(text, from: user)
         case "follow":
-            lastSeen[user] = clock.now.timeIntervalSince1970
-            try? await send(Self.greeting, to: user)
+            network.wrote(user)
+            await relay.say(Self.greeting, to: user)
         case let name? where name.hasPrefix("user_send_"):
-            lastSeen[user] = clock.now.timeIntervalSince1970
-            try? await send(Self.textOnly, to: user)
+            network.wrote(user)
+            await relay.say(Self.textOnly, to: user)
         default:
             break
         }
     }
+}
 
-    /// The daemon link of a user (opened on first use; its `hello` brings any unacknowledged
-    /// reply, which `deliver` sends or holds).
-    func link(_ user: String) -> DaemonLink {
-        if let link = links[user] { return link }
-        let link = DaemonLink(host: settings.daemonHost, port: settings.daemonPort, channel: "zalo", user: user,
-                              logger: logger) { [weak self] event in
-            await self?.deliver(event, to: user)
-        }
-        links[user] = link
-        return link
+/// Zalo OA as a `GatewayNetwork`: `message/cs` with the current access token (renewed and sent
+/// again once if Zalo says it expired), and the 48-hour window by the users' last message times
+/// — kept only for users inside the window, so the table holds no one who wrote days ago.
+final class ZaloNetwork: GatewayNetwork {
+    let settings: ZaloAdapter.Settings
+    let tokens: ZaloTokens
+    let client: HTTPClient
+    let clock: any WallClock
+    let logger: Logger
+    private let lastSeen: Mutex<(table: [String: Double], pruneAt: Int)>
+    /// Zalo's error for an access token that is invalid or expired.
+    static let expiredToken = -216
+
+    init(settings: ZaloAdapter.Settings, tokens: ZaloTokens, client: HTTPClient, clock: any WallClock, logger: Logger) {
+        self.settings = settings
+        self.tokens = tokens
+        self.client = client
+        self.clock = clock
+        self.logger = logger
+        let saved = (try? Data(contentsOf: URL(fileURLWithPath: settings.stateFile)))
+            .flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }
+        lastSeen = Mutex((saved ?? [:], 10_000))
     }
 
-    /// Sends a daemon message to the user — or, for a unit's reply outside the 48-hour window,
-    /// holds it and tells the daemon it could not be delivered yet.
-    func deliver(_ message: JSONValue, to user: String) async {
-        guard let text = GatewayText.render(message) else { return }
-        let isReply = message["type"] == "reply"
-        let delivery = message["delivery"]?.int
-        if isReply, let delivery, clock.now.timeIntervalSince1970 - (lastSeen[user] ?? 0) > settings.window {
-            if !(held[user] ?? []).contains(where: { $0["delivery"]?.int == delivery }) {
-                held[user, default: []].append(message)
-                _ = try? await link(user).request(["type": "undeliverable", "delivery": .int(delivery)])
-                logger.info("reply held outside Zalo's window", metadata: ["zalo.user": "\(LogPrivacy.pseudonym(user))", "delivery": "\(delivery)"])
+    /// The user wrote now.
+    func wrote(_ user: String) {
+        let now = clock.now.timeIntervalSince1970
+        let window = settings.window
+        lastSeen.withLock { state in
+            // Those outside the window tell nothing more than someone never seen: they go.
+            if state.table.count >= state.pruneAt {
+                state.table = state.table.filter { now - $0.value <= window }
+                state.pruneAt = max(10_000, state.table.count * 2)
             }
-            return
-        }
-        do {
-            try await send(text, to: user)
-            if isReply, let delivery { await link(user).acknowledge(delivery) }
-        } catch {
-            logger.error("zalo refused a message", metadata: ["zalo.user": "\(LogPrivacy.pseudonym(user))", "error": "\(error)"])
+            state.table[user] = now
         }
     }
 
-    /// `POST {api}/v3.0/oa/message/cs`, retried until Zalo takes it (`error` 0).
+    func holdBack(_ message: JSONValue, for user: String) async -> String? {
+        guard message["type"] == "reply" || message["type"] == "ask" else { return nil }
+        let last = lastSeen.withLock { $0.table[user] } ?? 0
+        guard clock.now.timeIntervalSince1970 - last > settings.window else { return nil }
+        return "outside-window: Zalo chỉ cho gửi tin trong 48 giờ sau tin nhắn cuối của người dùng"
+    }
+
+    /// `POST {api}/v3.0/oa/message/cs`, retried (bounded) until Zalo takes it (`error` 0).
     func send(_ text: String, to user: String) async throws {
         let base = settings.apiBase.hasSuffix("/") ? String(settings.apiBase.dropLast()) : settings.apiBase
         for part in MessageSplitter.split(text, limit: 2_000) {
-            _ = try await GatewayHTTP.post(
-                "\(base)/v3.0/oa/message/cs", headers: [("access_token", settings.accessToken)],
-                body: ["recipient": ["user_id": .string(user)], "message": ["text": .string(part)]], client: client,
-                timeout: .seconds(30), logger: logger
-            ) { status, value in
-                status == 200 && (value?["error"]?.int ?? 0) == 0
+            var renewed = false
+            while true {
+                let token = await tokens.accessToken()
+                var expired = false
+                _ = try await GatewayHTTP.post(
+                    "\(base)/v3.0/oa/message/cs", headers: [("access_token", token)],
+                    body: ["recipient": ["user_id": .string(user)], "message": ["text": .string(part)]], client: client,
+                    timeout: .seconds(30), maximumAttempts: 5, logger: logger
+                ) { status, value in
+                    if value?["error"]?.int == Self.expiredToken, !renewed {
+                        expired = true
+                        return true
+                    }
+                    return status == 200 && (value?["error"]?.int ?? 0) == 0
+                }
+                guard expired else { break }
+                renewed = true
+                try await tokens.renew()
             }
         }
     }
 
-    private func saveState() {
-        if let data = try? JSONEncoder().encode(lastSeen) {
-            // Zalo user ids and when each last wrote: readable by the adapter's user only.
+    /// Saves the users' last message times (owner-only: Zalo user ids).
+    func saveState() {
+        let now = clock.now.timeIntervalSince1970
+        let window = settings.window
+        let table = lastSeen.withLock { $0.table.filter { now - $0.value <= window } }
+        if let data = try? JSONEncoder().encode(table) {
             try? PrivateFiles.write(String(decoding: data, as: UTF8.self), to: settings.stateFile)
         }
-    }
-
-    /// Closes the daemon links.
-    package func close() async {
-        for link in links.values { await link.close() }
     }
 }
