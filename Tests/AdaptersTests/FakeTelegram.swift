@@ -18,6 +18,8 @@ final class FakeTelegram: Sendable {
         var offsets: [Int] = []
         /// Chats that blocked the bot: Telegram refuses messages to them (403).
         var blocked: Set<Int> = []
+        /// How long `sendMessage` takes to answer.
+        var sendDelay: TimeAmount = .zero
         /// When each message was sent.
         var sentAt: [(chat: Int, at: ContinuousClock.Instant)] = []
     }
@@ -123,16 +125,19 @@ final class FakeTelegram: Sendable {
                 case "sendMessage":
                     let chat = request["chat_id"]?.int ?? 0
                     let text = request["text"]?.string ?? ""
-                    let blocked = fake.state.withLock { state -> Bool in
-                        guard !state.blocked.contains(chat) else { return true }
-                        state.sent.append((chat, text))
-                        state.sentAt.append((chat, .now))
-                        return false
+                    let (blocked, delay) = fake.state.withLock { state -> (Bool, TimeAmount) in
+                        (state.blocked.contains(chat), state.sendDelay)
                     }
                     if blocked {
                         respond(context, .forbidden, #"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#)
                     } else {
-                        respond(context, .ok, #"{"ok":true,"result":{"message_id":1}}"#)
+                        context.eventLoop.scheduleTask(in: delay) {
+                            self.fake.state.withLock { state in
+                                state.sent.append((chat, text))
+                                state.sentAt.append((chat, .now))
+                            }
+                            self.respond(context, .ok, #"{"ok":true,"result":{"message_id":1}}"#)
+                        }
                     }
                 default:
                     respond(context, .notFound, #"{"ok":false,"error_code":404,"description":"Not Found"}"#)

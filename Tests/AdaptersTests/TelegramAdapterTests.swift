@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Testing
 
 @testable import Dialogue
@@ -202,6 +203,33 @@ import Testing
             #expect(state?["reason"]?.string?.contains("blocked") == true && (state?["attempts"]?.int ?? 0) >= 1)
             await handler.close()
         }
+    }
+
+    /// SIGTERM (a graceful shutdown of the adapter's service group): polling stops, the messages
+    /// already taken are answered, the offset is saved past them, and the link is closed.
+    @Test func gracefulShutdownFinishesWhatWasTaken() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let (_, token) = try await daemon.addGateway(channel: "telegram")
+        let fake = try await FakeTelegram.start()
+        let state = daemon.directory + "/telegram.offset"
+        try await daemon.run { port in
+            let adapter = Self.adapter(fake: fake, port: port, token: token, state: state)
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: adapter)],
+                                                                             logger: Logger(label: "test")))
+            let running = Task { try await group.run() }
+            fake.state.withLock { $0.sendDelay = .milliseconds(300) }
+            for chat in [21, 22, 23] { fake.receive(chat: chat, text: "Hệ thống thông tin có mấy cấp độ an toàn?") }
+            // Taken: the next poll asks past them.
+            for _ in 0..<200 where !fake.state.withLock({ $0.offsets.contains(104) }) { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(fake.sent(to: 21).isEmpty, "not answered yet when the signal comes")
+            await group.triggerGracefulShutdown()
+            try await running.value
+            #expect([21, 22, 23].allSatisfy { fake.sent(to: $0).count == 1 }, "what was taken was finished")
+            #expect(try String(contentsOfFile: state, encoding: .utf8) == "104")
+            #expect(await adapter.relay.link.connected == 0)
+        }
+        await fake.stop()
     }
 
     /// A reply longer than Telegram's 4,096 characters goes out in parts, split between lines.

@@ -21,7 +21,7 @@ package enum JSONCodec {
                 user: try fields.identifier("user"), name: try fields.string("name", maximumLength: short),
                 agency: try fields.string("agency", maximumLength: short))
             func visible(_ text: String?) -> Bool? { text.map { $0.hasVisibleText && !$0.unicodeScalars.contains { $0.value < 0x20 } } }
-            if (identity.channel == nil) != (identity.user == nil) || visible(identity.channel) == false
+            if !lenient, (identity.channel == nil) != (identity.user == nil) || visible(identity.channel) == false
                 || visible(identity.user) == false
             {
                 throw .badRequest("\"channel\" và \"user\" đi cùng nhau, và không được để trống.")
