@@ -20,19 +20,22 @@ import Testing
         let (daemon, attt, _, _) = try await DeskDaemon.make()
         defer { daemon.remove() }
         let admin = try await daemon.addHandler(unit: "ATTT", name: "Quản trị", admin: true)
+        let (_, gateway) = try await daemon.addGateway(channel: "zalo")
         let service = try await daemon.service()
         // Tickets, a reply and a draft for the mutations to reach.
         let asker = ChatSession(service: service)
         for text in [DeskDaemon.entries[0].question + " chi phí", "Kiến nghị sửa quy định", "Phản ánh cổng lỗi"] {
             _ = await asker.handle(.text(JSONValue.object(["type": "escalate", "text": .string(text)]).encoded()))
         }
-        var fuzzer = SessionFuzzer(seed: seed, handlerToken: attt, adminToken: admin.token, tickets: [1, 2, 3, 4],
+        var fuzzer = SessionFuzzer(seed: seed, handlerToken: attt, adminToken: admin.token, gatewayToken: gateway, tickets: [1, 2, 3, 4],
                                    entries: ["phieu-1", "phieu-2", "cap-do", "lgsp"])
         let report = await fuzzer.run(service: service, lines: 1_500)
         #expect(report.findings.isEmpty, "seed \(seed): \(report.findings.joined(separator: "\n"))")
         #expect(report.lines >= 1_500)
         // The run went past the parser: handler requests were carried out and refused for reasons.
         #expect(report.replies["ok", default: 0] > 0 && report.replies["queue", default: 0] > 0, "\(report.replies)")
+        // Gateway sessions got past the login to their users' requests.
+        #expect(report.replies["tickets", default: 0] > 0 && report.errors["missing-field", default: 0] > 0, "\(report.replies)")
         #expect(report.errors["bad-request", default: 0] > 0 && report.errors["bad-json", default: 0] > 0, "\(report.errors)")
         let after = ChatSession(service: service)
         let reply = try #require(try? JSONValue.parse(await after.handle(.text(#"{"type":"say","text":"Thời hạn nộp báo cáo định kỳ là khi nào?","id":1}"#)).lines[0]))

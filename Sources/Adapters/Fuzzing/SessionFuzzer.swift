@@ -4,7 +4,7 @@ import Server
 import Wire
 
 /// Drives the protocol with random and mutated input — bytes through the line framer, then
-/// sessions of an asker, a handler and an admin, in JSON and text mode — and checks what every
+/// sessions of an asker, a handler, an admin and a gateway, in JSON and text mode — and checks what every
 /// honest client relies on: each JSON line out is an object with a `type`; each JSON request
 /// that carried an `id` is answered with it as `re`, errors included; each text reply ends with
 /// its dot line. A crash or a trap ends the process, which is the other finding. Seeded, so a
@@ -29,12 +29,14 @@ package struct SessionFuzzer {
 
     /// Who a session is.
     package enum Role: String, Sendable, CaseIterable {
-        case asker, handler, admin
+        case asker, handler, admin, gateway
     }
 
     private var random: SplitMix64
     let handlerToken: String
     let adminToken: String
+    /// The token a gateway's sessions log in with (nil: no gateway sessions).
+    let gatewayToken: String?
     /// Ticket numbers and entry ids that exist, so that mutations reach the desk's deep paths.
     let tickets: [Int]
     let entries: [String]
@@ -42,12 +44,15 @@ package struct SessionFuzzer {
     /// A fuzzer.
     /// - Parameters:
     ///   - seed: the seed of every choice it makes.
-    ///   - handlerToken, adminToken: tokens sessions log in with.
+    ///   - handlerToken, adminToken, gatewayToken: tokens sessions log in with.
     ///   - tickets, entries: numbers and ids that exist in the store.
-    package init(seed: UInt64, handlerToken: String, adminToken: String, tickets: [Int], entries: [String]) {
+    package init(seed: UInt64, handlerToken: String, adminToken: String, gatewayToken: String? = nil, tickets: [Int],
+                 entries: [String])
+    {
         random = SplitMix64(seed: seed)
         self.handlerToken = handlerToken
         self.adminToken = adminToken
+        self.gatewayToken = gatewayToken
         self.tickets = tickets.isEmpty ? [1] : tickets
         self.entries = entries.isEmpty ? ["phieu-1"] : entries
     }
@@ -57,8 +62,9 @@ package struct SessionFuzzer {
     package mutating func run(service: DialogueService, lines: Int, limits: SessionLimits = Self.limits) async -> Report {
         var report = Report()
         while report.lines < lines {
-            let role = Role.allCases[Int(random.next() % 3)]
-            let json = random.next() % 4 != 0
+            let roles = Role.allCases.filter { $0 != .gateway || gatewayToken != nil }
+            let role = roles[Int(random.next() % UInt64(roles.count))]
+            let json = role == .gateway || random.next() % 4 != 0
             // Many sources, as many clients would be (one source's failed logins are slowed down).
             let session = ChatSession(service: service, limits: limits,
                                       source: "198.51.\(random.next() % 256).\(random.next() % 256)")
@@ -68,13 +74,14 @@ package struct SessionFuzzer {
             case .asker: break
             case .handler: prelude.append(json ? login(handlerToken) : "/login \(handlerToken)")
             case .admin: prelude.append(json ? login(adminToken) : "/login \(adminToken)")
+            case .gateway: prelude.append(login(gatewayToken ?? ""))
             }
-            if json { prelude.insert(#"{"type":"hello","id":"hello"}"#, at: 0) }
+            if json, role != .gateway { prelude.insert(#"{"type":"hello","id":"hello"}"#, at: 0) }
             for line in prelude { _ = await session.handle(.text(line)) }
             let count = 1 + Int(random.next() % 60)
             var closed = false
             for _ in 0..<count where report.lines < lines && !closed {
-                let bytes = nextInput(json: json)
+                let bytes = role == .gateway ? gatewayInput() : nextInput(json: json)
                 for input in framer.feed(bytes + [0x0a]) where !closed {
                     report.lines += 1
                     let output = await session.handle(input)
@@ -176,8 +183,22 @@ package struct SessionFuzzer {
     static let types = [
         "hello", "say", "pick", "more", "feedback", "escalate", "ack", "undeliverable", "rate", "help", "docs", "quit",
         "login", "queue", "show", "claim", "reply", "note", "transfer", "kind", "close", "reopen", "kb", "stats", "update",
-        "review", "nope", "",
+        "review", "tickets", "ask", "ping", "pong", "nope", "",
     ]
+
+    /// A gateway's input: mostly a request for one of a few users (sometimes none, or an odd
+    /// one), else any input.
+    mutating func gatewayInput() -> [UInt8] {
+        guard random.next() % 4 != 0, case .object(var object) = validRequest() else { return nextInput(json: true) }
+        switch random.next() % 8 {
+        case 0: break
+        case 1: object["user"] = .int(Int(random.next() % 100))
+        case 2: object["user"] = .string(String(repeating: "8", count: 200))
+        case 3: object["user"] = "\u{0}\u{7}"
+        default: object["user"] = .string("849\(random.next() % 5)")
+        }
+        return Array(JSONValue.object(object).encoded().utf8)
+    }
 
     /// A request of a random type with sensible fields.
     mutating func validRequest() -> JSONValue {
@@ -199,7 +220,9 @@ package struct SessionFuzzer {
         case "login": object["token"] = .string(random.next() % 2 == 0 ? handlerToken : "mc1.00000000." + String(repeating: "0", count: 64))
         case "queue": object["status"] = "new"
         case "show", "claim", "close", "reopen": object["ticket"] = ticket
-        case "reply", "note", "update": object["ticket"] = ticket; object["text"] = .string(sentence()); object["reusable"] = true
+        case "reply", "note", "update", "ask":
+            object["ticket"] = ticket; object["text"] = .string(sentence()); object["reusable"] = true
+        case "undeliverable-reason": object["reason"] = "blocked"; object["attempts"] = .int(Int(random.next() % 10))
         case "transfer": object["ticket"] = ticket; object["unit"] = "CDS"
         case "kind": object["ticket"] = ticket; object["kind"] = "phan-anh"
         case "kb": object["kb"] = entry; object["action"] = random.next() % 2 == 0 ? "edit" : "retire"; object["answer"] = "Sửa."

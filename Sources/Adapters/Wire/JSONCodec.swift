@@ -143,7 +143,8 @@ package enum JSONCodec {
         case .pong:
             line(["type": "pong"])
         case .nothing:
-            break
+            // A `pong` needs no answer; one that carries an `id` is answered, as every request is.
+            if re != nil { line(["type": "ok"]) }
         case .identity(let conversation, let handler, let gateway):
             var object: [String: JSONValue] = ["type": "whoami", "role": gateway != nil ? "gateway" : handler == nil ? "asker" : "handler"]
             if let gateway {

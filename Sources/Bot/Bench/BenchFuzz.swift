@@ -40,6 +40,8 @@ struct BenchFuzz: AsyncParsableCommand {
         }
         let handler = try await add("Cán bộ thử", admin: false)
         let admin = try await add("Quản trị thử", admin: true)
+        let (gatewayID, gateway, gatewayHash) = HandlerTokens.make(prefix: HandlerTokens.gatewayPrefix)
+        try await store.addGateway(Gateway(id: gatewayID, channel: "zalo", name: "Cổng thử", createdAt: Date()), secretHash: gatewayHash)
         var logger = Logger(label: "motcua.fuzz")
         logger.logLevel = .warning
         let service = try await options.openDaemon(logger: logger, ticketsPerConversation: 0, ticketsPerAddress: 0)
@@ -52,7 +54,8 @@ struct BenchFuzz: AsyncParsableCommand {
         var total = SessionFuzzer.Report()
         var round: UInt64 = 0
         while Date().timeIntervalSince(start) < seconds.value {
-            var fuzzer = SessionFuzzer(seed: seed &+ round, handlerToken: handler, adminToken: admin, tickets: Array(1...6),
+            var fuzzer = SessionFuzzer(seed: seed &+ round, handlerToken: handler, adminToken: admin, gatewayToken: gateway,
+                                       tickets: Array(1...6),
                                        entries: entries)
             let report = await fuzzer.run(service: service, lines: batch)
             total.lines += report.lines
