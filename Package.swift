@@ -139,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "MotcuaBench",
             dependencies: [
-                "CommandOptions", "Daemon", "Server", "Clients", "Wire", "Fuzzing", "ReportFormats", "Storage", "Dialogue", "Retrieval",
+                "CommandOptions", "Daemon", "Server", "Clients", "Gateways", "Wire", "Fuzzing", "ReportFormats", "Storage", "Dialogue", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
