@@ -183,33 +183,38 @@ package final class EscalationService: Sendable {
     /// The handler a token belongs to; nil for a wrong, malformed or revoked token. Failures
     /// from one `source` (the client's address) are answered more and more slowly.
     package func login(token: String, source: String) async -> Handler? {
-        guard let (id, secret) = HandlerTokens.parse(token),
-            let (handler, stored) = try? await store.handler(id), handler.isActive(at: now()),
-            HandlerTokens.equalInConstantTime(HandlerTokens.hash(secret), stored)
-        else {
-            // A failure is answered late, later each time: a good token from the same address
-            // (a NAT, the gateway's machine) is not held up by someone else's mistakes.
-            await throttle.waitIfNeeded(source)
-            throttle.failed(source)
-            return nil
+        await throttled(source) {
+            guard let (id, secret) = HandlerTokens.parse(token),
+                let (handler, stored) = try? await store.handler(id), handler.isActive(at: now()),
+                HandlerTokens.equalInConstantTime(HandlerTokens.hash(secret), stored)
+            else { return nil }
+            return handler
         }
-        throttle.succeeded(source)
-        return handler
     }
 
     /// The gateway a token belongs to; nil for a wrong, malformed or revoked token (failures
     /// slowed down per source like handlers').
     package func loginGateway(token: String, source: String) async -> Gateway? {
-        guard let (id, secret) = HandlerTokens.parse(token, prefix: HandlerTokens.gatewayPrefix),
-            let (gateway, stored) = try? await store.gateway(id), !gateway.revoked,
-            HandlerTokens.equalInConstantTime(HandlerTokens.hash(secret), stored)
-        else {
+        await throttled(source) {
+            guard let (id, secret) = HandlerTokens.parse(token, prefix: HandlerTokens.gatewayPrefix),
+                let (gateway, stored) = try? await store.gateway(id), !gateway.revoked,
+                HandlerTokens.equalInConstantTime(HandlerTokens.hash(secret), stored)
+            else { return nil }
+            return gateway
+        }
+    }
+
+    /// A credential check whose failures from one `source` (the client's address) are answered
+    /// late, later each time: a good token from the same address (a NAT, the gateway's machine)
+    /// is checked first and not held up by someone else's mistakes.
+    func throttled<Holder>(_ source: String, _ check: () async -> Holder?) async -> Holder? {
+        guard let holder = await check() else {
             await throttle.waitIfNeeded(source)
             throttle.failed(source)
             return nil
         }
         throttle.succeeded(source)
-        return gateway
+        return holder
     }
 
     /// Whether a gateway's token still works (a live link checks it now and then).

@@ -342,8 +342,13 @@ extension SQLiteStore: EscalationStore {
     }
 
     package func revokeHandler(_ id: String) async throws -> Bool {
+        try await revoke(id, in: HandlerRow.databaseTableName)
+    }
+
+    /// Marks the token of a handler or gateway revoked; false when there is no such id.
+    func revoke(_ id: String, in table: String) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE handler SET revoked = 1 WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE \(table) SET revoked = 1 WHERE id = ?", arguments: [id])
             return db.changesCount == 1
         }
     }
@@ -373,10 +378,7 @@ extension SQLiteStore: EscalationStore {
     }
 
     package func revokeGateway(_ id: String) async throws -> Bool {
-        try await writer.write { db in
-            try db.execute(sql: "UPDATE gateway SET revoked = 1 WHERE id = ?", arguments: [id])
-            return db.changesCount == 1
-        }
+        try await revoke(id, in: GatewayRow.databaseTableName)
     }
 
     // MARK: - Knowledge
