@@ -167,6 +167,18 @@ package final class DialogueService: Sendable {
         }
     }
 
+    /// The unit answered, closed, transferred or reopened a ticket: its asker's messages go to
+    /// the bot again (a handler who needs details asks again).
+    package func endDetails(of ticket: Ticket) async throws {
+        try await locks.withLock(ticket.conversation) {
+            var state = try await currentState(of: ticket.conversation)
+            guard state.detailsFor == ticket.number else { return }
+            state.detailsFor = nil
+            try await store.record([], state: state, of: ticket.conversation)
+            cacheState(state, of: ticket.conversation)
+        }
+    }
+
     func cacheState(_ state: ConversationState, of conversation: String) {
         states.withLock { cache in
             if cache.count >= Self.cachedStates { cache.removeAll(keepingCapacity: true) }

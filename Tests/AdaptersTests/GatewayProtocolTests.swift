@@ -77,6 +77,15 @@ import Testing
             #expect(try await gateway.ask(["type": "say", "user": "", "text": "x"])["code"] == "bad-request")
             #expect(try await gateway.ask(["type": "say", "user": .string(String(repeating: "9", count: 200)), "text": "x"])["code"]
                 == "bad-request")
+            for odd in ["a\u{85}b", "\u{202E}849", "84\u{2028}9", "84\u{200B}9"] {
+                #expect(try await gateway.ask(["type": "say", "user": .string(odd), "text": "x"])["code"] == "bad-request", "\(odd)")
+            }
+            // What a gateway may not do is said before a missing user.
+            #expect(try await gateway.ask(["type": "queue"])["code"] == "not-allowed")
+            // One user id typed composed and decomposed is two users, here as in the store.
+            _ = try await gateway.ask(["type": "escalate", "user": "Nguy\u{1EC5}n", "text": .string(DeskTests.unanswerable)])
+            #expect(try await gateway.ask(["type": "tickets", "user": "Nguy\u{EA}\u{303}n"])["tickets"]?.array?.isEmpty == true)
+            #expect(try await gateway.ask(["type": "tickets", "user": "Nguy\u{1EC5}n"])["tickets"]?.array?.count == 1)
             #expect(try await gateway.ask(["type": "queue", "user": "C"])["code"] == "not-allowed")
             let hello = try await gateway.ask(["type": "hello", "user": "D", "conversation": "x"])
             #expect(hello["code"] == "not-allowed", "\(hello)")
@@ -158,17 +167,67 @@ import Testing
             try await desk.endStaleSessions()  // the daemon's upkeep does this every second
             let told = try await gateway.next()
             #expect(told["type"] == "signed-out" && told["role"] == "gateway")
+            // Closed without waiting for its next request.
+            _ = try? await gateway.client.next(within: 0.5)
+            #expect(await gateway.client.closed)
             let handler = try await JSONClient(port: port)
             _ = try await handler.ask(["type": "login", "token": .string(attt)])
             _ = try await handler.ask(["type": "reply", "ticket": .int(number), "text": "Trả lời sau khi thu hồi."])
-            let refused = try await gateway.ask(["type": "say", "user": "9", "text": "còn đó không?"])
-            #expect(refused["code"] == "bad-token" && refused["message"]?.string?.contains("đã kết thúc") == true)
-            _ = try? await gateway.client.next(within: 0.5)
-            #expect(await gateway.client.closed)
+            // A link that races the revocation: its next request is refused, and it is closed.
+            let (racer, _) = try await JSONClient.gateway(port: port, token: token)
+            _ = racer
             let (again, welcome) = try await JSONClient.gateway(port: port, token: token)
             #expect(welcome["code"] == "bad-token")
             await again.close()
+            // In text mode a gateway token is refused before it is looked at.
+            let text = try await ServerTests.exchange(port: port, send: ["/login mcg1.00000000." + String(repeating: "0", count: 64)],
+                                                      replies: 1, countingDotsOnly: true)
+            #expect(text.contains { $0.hasPrefix("Lỗi (bad-request)") })
             await handler.close()
+        }
+    }
+
+    /// A long backlog comes a page at a time: the login brings the first 200 replies, `pending`
+    /// the next pages; a user's message brings at most 20 of theirs.
+    @Test func backlogInPages() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let (_, token) = try await daemon.addGateway(channel: "zalo")
+        var limits = SessionLimits()
+        limits.burst = 100_000
+        try await daemon.run(limits: limits) { port in
+            let (gateway, _) = try await JSONClient.gateway(port: port, token: token)
+            var numbers: [Int] = []
+            for user in 0..<3 {
+                let escalated = try await gateway.ask(["type": "escalate", "user": .string("u\(user)"), "text": .string(DeskTests.unanswerable)])
+                numbers.append(try #require(escalated["ticket"]?.int))
+            }
+            await gateway.close()
+            let handler = try await JSONClient(port: port)
+            _ = try await handler.ask(["type": "login", "token": .string(attt)])
+            for index in 0..<450 {
+                _ = try await handler.ask(["type": "update", "ticket": .int(numbers[index % 3]), "text": .string("Tin số \(index)")])
+            }
+            await handler.close()
+            let (linked, welcome) = try await JSONClient.gateway(port: port, token: token)
+            #expect(welcome["pending"] == 200 && welcome["more"] == true)
+            var seen = 0
+            var last = try #require(welcome["last"]?.int)
+            while let line = try await linked.client.next(within: 0.3) { if line["type"] == "reply" { seen += 1 } }
+            #expect(seen == 200)
+            let second = try await linked.ask(["type": "pending", "after": .int(last)])
+            #expect(second["count"] == 200 && second["more"] == true, "\(second)")
+            last = try #require(second["last"]?.int)
+            let third = try await linked.ask(["type": "pending", "after": .int(last)])
+            #expect(third["count"] == 50 && third["more"] == false)
+            while let line = try await linked.client.next(within: 0.3) { if line["type"] == "reply" { seen += 1 } }
+            #expect(seen == 450, "every page's replies came before its answer")
+            let said = try await linked.ask(["type": "say", "user": "u0", "text": "xin chào"])
+            #expect(said["user"] == "u0")
+            var riding = 0
+            while let line = try await linked.client.next(within: 0.3) { if line["type"] == "reply" { riding += 1 } }
+            #expect(riding <= 20 && riding > 0, "\(riding)")
+            await linked.close()
         }
     }
 
@@ -191,6 +250,14 @@ import Testing
             let listed = try await asker.ask(["type": "tickets"])
             #expect(listed["tickets"]?.array?.first?["status"] == "assigned")
             #expect(listed["tickets"]?.array?.first?["handler"] == nil, "the asker does not see who holds it")
+            // Answered, then reopened: the asker's messages go to the bot again.
+            _ = try await ServerTests.exchange(port: port, send: ["/login \(attt)", "/reply \(number) Đã rõ, xin cảm ơn.",
+                                                                  "/reopen \(number)"], replies: 3, countingDotsOnly: true)
+            _ = try await asker.next()  // the answer
+            let after = try await asker.ask(["type": "say", "text": "Hệ thống thông tin có mấy cấp độ an toàn?"])
+            let fresh = try await JSONClient(port: port)
+            let control = try await fresh.ask(["type": "say", "text": "Hệ thống thông tin có mấy cấp độ an toàn?"])
+            #expect(after["type"] == "answer", "\(after) vs \(control)")
             await asker.close()
             let text = try await ServerTests.exchange(port: port, send: ["/tickets"], replies: 1, countingDotsOnly: true)
             #expect(text.contains("Anh/chị chưa có phiếu nào."), "a new connection has no tickets")

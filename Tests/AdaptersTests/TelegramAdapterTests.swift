@@ -45,7 +45,7 @@ import Testing
             fake.receive(chat: 42, text: "Hệ thống thông tin có mấy cấp độ an toàn?")
             fake.receive(chat: 42, text: nil)
             try await fake.wait { sent in sent.count >= 2 }
-            #expect(fake.sent(to: 42).first?.contains("Có 5 cấp độ") == true)
+            #expect(fake.sent(to: 42).first?.contains("Có 5 cấp độ") == true, "\(fake.sent(to: 42))")
             #expect(fake.sent(to: 42).last == TelegramAdapter.textOnly)
             // The offset is saved past the last update handled (give a busy machine a few seconds).
             for _ in 0..<50 where (try? String(contentsOfFile: state, encoding: .utf8)) != "103" {
@@ -127,6 +127,40 @@ import Testing
         await fake.stop()
     }
 
+    /// More replies waited than one page of the backlog (250, for five users): the adapter,
+    /// linking, pages through them all, and each reaches Telegram once.
+    @Test func longBacklogAfterAnOutage() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let (_, token) = try await daemon.addGateway(channel: "telegram")
+        let fake = try await FakeTelegram.start()
+        var limits = SessionLimits()
+        limits.burst = 100_000
+        try await daemon.run(limits: limits) { port in
+            let (gateway, _) = try await JSONClient.gateway(port: port, token: token)
+            var numbers: [Int] = []
+            for chat in 1...5 {
+                let escalated = try await gateway.ask(["type": "escalate", "user": .string("\(500 + chat)"), "text": .string(DeskTests.unanswerable)])
+                numbers.append(try #require(escalated["ticket"]?.int))
+            }
+            await gateway.close()
+            let handler = try await JSONClient(port: port)
+            _ = try await handler.ask(["type": "login", "token": .string(attt)])
+            for index in 0..<250 {
+                _ = try await handler.ask(["type": "update", "ticket": .int(numbers[index % 5]), "text": .string("Tiến độ số \(index)")])
+            }
+            await handler.close()
+            let adapter = Self.adapter(fake: fake, port: port, token: token, state: daemon.directory + "/telegram.offset")
+            let running = Task { try await adapter.run() }
+            defer { running.cancel() }
+            try await fake.wait(30) { sent in sent.filter { $0.text.contains("Tiến độ số") }.count >= 250 }
+            try await Task.sleep(for: .milliseconds(300))
+            let texts = fake.state.withLock { $0.sent.map(\.text) }.filter { $0.contains("Tiến độ số") }
+            #expect(texts.count == 250 && Set(texts).count == 250, "each once")
+        }
+        await fake.stop()
+    }
+
     /// A burst of 50 messages from one user does not hold up another user's answer by more than
     /// a second (against the same answer without the burst).
     @Test func burstFromOneUserDoesNotDelayAnother() async throws {
@@ -157,6 +191,11 @@ import Testing
             fake.receive(chat: 61, text: "/human")
             try await fake.wait { sent in sent.filter { $0.chat == 61 && $0.text.contains("phiếu số") }.count >= 2 }
             #expect(fake.sent(to: 61).last?.contains("phiếu số \(number)") == true)
+            #expect(try await JSONClient.newestTicket(port: port, token: attt) == number)
+            // A command the gateway does not know gets the help, never a ticket.
+            fake.receive(chat: 61, text: "/login mc1.00000000." + String(repeating: "0", count: 64))
+            try await fake.wait { sent in sent.contains { $0.chat == 61 && $0.text.contains("/tickets — xem các phiếu") } }
+            #expect(!fake.sent(to: 61).last!.contains("/resume"), "no conversation ids on a messaging app")
             #expect(try await JSONClient.newestTicket(port: port, token: attt) == number)
         }
     }

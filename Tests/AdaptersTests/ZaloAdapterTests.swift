@@ -174,7 +174,10 @@ import Testing
     /// endpoint's shape), the new pair saved owner-only, and the messages go out with the new one.
     @Test func accessTokenRenewedBeforeItExpires() async throws {
         try await withAdapter(expiresIn: 30 * 60, refreshEvery: 0.05) { webhook, sent, _, _, renewals, tokenState in
-            for _ in 0..<100 where renewals.refreshTokens.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
+            // Renewed and saved (the pair is written once the endpoint answered).
+            for _ in 0..<200 where (try? String(contentsOfFile: tokenState, encoding: .utf8))?.contains("token-2") != true {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(renewals.refreshTokens.withLock { $0 } == ["refresh-1"], "renewed once, with the refresh token")
             let saved = try String(contentsOfFile: tokenState, encoding: .utf8)
             #expect(saved.contains("token-2") && saved.contains("refresh-2"))

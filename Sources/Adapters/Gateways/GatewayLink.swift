@@ -47,7 +47,8 @@ package actor GatewayLink {
         var ready = false
         var waiting: [Int: CheckedContinuation<JSONValue, any Error>] = [:]
         var readyWaiters: [CheckedContinuation<Void, Never>] = []
-        var lastPong = ContinuousClock.now
+        /// When the daemon last sent anything (an answer, a push, a pong): it is alive.
+        var lastHeard = ContinuousClock.now
     }
 
     let settings: Settings
@@ -55,15 +56,22 @@ package actor GatewayLink {
     /// Everything the daemon sends on its own (replies, questions to users): called on the
     /// link's reader, so it must not wait long (adapters queue the work).
     let onEvent: @Sendable (JSONValue) -> Void
+    /// Waits until the adapter can take another page of the backlog.
+    let pace: @Sendable () async -> Void
     private var slots: [Slot] = []
     private var supervisors: [Task<Void, Never>] = []
     private var nextID = 0
     private var closed = false
 
     /// Creates a link; `start()` connects it.
-    package init(settings: Settings, logger: Logger, onEvent: @escaping @Sendable (JSONValue) -> Void) {
+    /// - Parameter pace: waited for before each page of the backlog after a login (the adapter
+    ///   returns once it has room for more).
+    package init(settings: Settings, logger: Logger, pace: @escaping @Sendable () async -> Void = {},
+                 onEvent: @escaping @Sendable (JSONValue) -> Void)
+    {
         self.settings = settings
         self.logger = logger
+        self.pace = pace
         self.onEvent = onEvent
     }
 
@@ -107,7 +115,7 @@ package actor GatewayLink {
                 let connection = try await DaemonConnection.connect(host: settings.host, port: settings.port)
                 let slot = slots[index]
                 slot.connection = connection
-                slot.lastPong = .now
+                slot.lastHeard = .now
                 let pinger = Task { await self.ping(index) }
                 let loggedIn = await read(index, connection)
                 pinger.cancel()
@@ -138,6 +146,11 @@ package actor GatewayLink {
                     }
                     loggedIn = true
                     becomeReady(index)
+                    // A long backlog comes a page at a time, as the adapter takes it.
+                    if value["more"] == true {
+                        let after = value["last"]?.int ?? 0
+                        Task { await self.fetchBacklog(index, after: after) }
+                    }
                     logger.info("linked to the daemon", metadata: ["link": "\(index)", "channel": "\(value["channel"]?.string ?? "-")",
                                                                   "pending": "\(value["pending"]?.int ?? 0)"])
                     continue
@@ -152,8 +165,8 @@ package actor GatewayLink {
 
     private func received(_ index: Int, _ value: JSONValue, _ connection: NIOAsyncChannel<InputLine, ByteBuffer>) {
         let slot = slots[index]
+        slot.lastHeard = .now
         if let id = value["re"]?.int, let continuation = slot.waiting.removeValue(forKey: id) {
-            if value["type"] == "pong" { slot.lastPong = .now }
             continuation.resume(returning: value)
             return
         }
@@ -167,8 +180,23 @@ package actor GatewayLink {
         }
     }
 
-    /// Pings the daemon; a connection without an answer for two intervals is dropped (the
-    /// supervisor reconnects).
+    /// Asks for the next pages of the channel's backlog on connection `index`, one after the
+    /// other, while more wait (a lost connection stops it: the next login starts again).
+    private func fetchBacklog(_ index: Int, after first: Int) async {
+        var after = first
+        while !closed {
+            await pace()
+            guard let page = try? await send(["type": "pending", "after": .int(after)], user: nil, on: index),
+                page["type"] == "pending", let last = page["last"]?.int
+            else { return }
+            after = last
+            guard page["more"] == true else { return }
+        }
+    }
+
+    /// Pings the daemon; a connection that brought nothing at all for three intervals — no
+    /// answer, no push, no pong — is dropped (the supervisor reconnects). A busy link is alive:
+    /// any line counts, so a pong queued behind many answers does not end it.
     private func ping(_ index: Int) async {
         let interval = Duration.milliseconds(Int(settings.pingInterval * 1000))
         while !Task.isCancelled {
@@ -176,7 +204,7 @@ package actor GatewayLink {
             if Task.isCancelled { return }
             let slot = slots[index]
             guard slot.ready else { continue }
-            if ContinuousClock.now - slot.lastPong > interval * 2 {
+            if ContinuousClock.now - slot.lastHeard > interval * 3 {
                 logger.notice("the daemon stopped answering pings; reconnecting", metadata: ["link": "\(index)"])
                 slot.connection?.channel.close(promise: nil)
                 return
@@ -210,6 +238,8 @@ package actor GatewayLink {
     private func becomeReady(_ index: Int) {
         let slot = slots[index]
         slot.ready = true
+        // Quiet is counted from the login (a slow one is not a dead daemon).
+        slot.lastHeard = .now
         let waiters = slot.readyWaiters
         slot.readyWaiters.removeAll()
         for waiter in waiters { waiter.resume() }

@@ -42,7 +42,10 @@ package final class GatewayRelay: Sendable {
         // Events wait here (a bounded buffer: what falls out is sent again by the daemon).
         let (stream, continuation) = AsyncStream.makeStream(of: JSONValue.self, bufferingPolicy: .bufferingOldest(50_000))
         events = stream
-        link = GatewayLink(settings: settings, logger: logger) { continuation.yield($0) }
+        // The next page of a backlog only once the lanes have room for it.
+        link = GatewayLink(settings: settings, logger: logger, pace: { await lanes.waitUntil(below: lanes.total / 4) }) {
+            continuation.yield($0)
+        }
         self.network = network
         self.lanes = lanes
         self.logger = logger

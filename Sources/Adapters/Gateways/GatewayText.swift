@@ -56,7 +56,8 @@ package enum GatewayText {
 
 /// What a gateway user types, as a daemon request: a few commands (`/human`, `/yes`, `/no`,
 /// `/more`, `/tickets`, `/rate N S`, `/docs …`, `/help`, Telegram's `/start`), anything else a
-/// message. Telegram may add the bot's name to a command (`/human@motcua_bot`).
+/// message. Telegram may add the bot's name to a command (`/human@motcua_bot`). Any other
+/// `/command`, or one typed wrongly, gets the help: it is never a question (nor a ticket).
 package enum GatewayCommands {
     /// The request for a text a user sent.
     package static func request(for text: String) -> [String: JSONValue] {
@@ -79,8 +80,8 @@ package enum GatewayCommands {
                 if words.count == 3 { request["comment"] = .string(words[2]) }
                 return request
             }
-            return ["type": "say", "text": .string(text)]
-        default: return ["type": "say", "text": .string(text)]
+            return ["type": "help"]
+        default: return ["type": "help"]
         }
     }
 }

@@ -38,6 +38,13 @@ package actor UserLanes {
     /// Jobs waiting or running.
     package var waiting: Int { pending }
 
+    /// Returns once fewer than `count` jobs wait or run (looked at every 50 ms).
+    package func waitUntil(below count: Int) async {
+        while pending >= count, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Returns once no job waits or runs.
     package func idle() async {
         guard pending > 0 else { return }

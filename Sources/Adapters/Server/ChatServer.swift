@@ -109,7 +109,11 @@ package final class ChatServer: Service, Sendable {
                 let session = ChatSession(
                     service: service, limits: configuration.limits,
                     source: connection.channel.remoteAddress?.ipAddress ?? "unknown",
-                    push: Self.pushWriter(connection.channel, limits: configuration.limits))
+                    push: Self.pushWriter(connection.channel, limits: configuration.limits),
+                    end: { [channel = connection.channel] in
+                        // After the writes already queued on the loop.
+                        channel.eventLoop.execute { channel.close(promise: nil) }
+                    })
                 try await loop.run(session, limits: configuration.limits)
             }
         } catch {

@@ -20,13 +20,15 @@ extension ChatSession {
         }
         let mode = self.mode
         let link = self.link
+        let end = self.end
         subscription = hub.subscribe(interest) { event in
             // A text-mode client cannot acknowledge: a reply counts as delivered once written to it.
             var delivered: (@Sendable () -> Void)?
             if mode != .json, case .reply(let delivery) = event {
                 delivered = { Task { try? await desk.acknowledge(delivery: delivery.id, conversation: delivery.conversation) } }
             }
-            if case .gatewayRevoked = event { link.revoked.store(true, ordering: .relaxed) }
+            let revokedLink = if case .gatewayRevoked = event { true } else { false }
+            if revokedLink { link.revoked.store(true, ordering: .relaxed) }
             var event = event
             // Only a gateway is told which of a channel's users a reply is for.
             if case .reply(var delivery) = event, !link.isGateway.load(ordering: .relaxed) {
@@ -34,6 +36,8 @@ extension ChatSession {
                 event = .reply(delivery)
             }
             push(Self.render(event, mode: mode, now: desk.now()), delivered)
+            // A revoked gateway's link speaks for no one: told, then closed.
+            if revokedLink { end?() }
         }
     }
 

@@ -36,7 +36,7 @@ extension ChatSession {
             return .resumed(conversation: record.id, pending: await pending())
         case .help:
             // Not a message of the conversation: the same text whenever it is asked.
-            return .help(handler == nil ? SmallTalk.helpText : Self.handlerHelp)
+            return .help(handler != nil ? Self.handlerHelp : gateway != nil ? SmallTalk.gatewayHelpText : SmallTalk.helpText)
         case .say, .pick, .more, .feedback, .escalate:
             return try await converse(request)
         case .docs(let query, let filter, let limit):
@@ -85,16 +85,22 @@ extension ChatSession {
     func executeDesk(_ request: Request, desk: EscalationService) async throws -> Response {
         switch request {
         case .login(let token) where HandlerTokens.parse(token, prefix: HandlerTokens.gatewayPrefix) != nil:
-            guard let gateway = await desk.loginGateway(token: token, source: source) else { throw ProtocolError.badToken }
+            // Said before the token is looked at: the answer tells nothing about the token.
             guard mode == .json else {
                 throw ProtocolError.badRequest("Cổng nhắn tin đăng nhập ở chế độ JSON (dòng đầu tiên là một đối tượng JSON).")
             }
+            guard let gateway = await desk.loginGateway(token: token, source: source) else { throw ProtocolError.badToken }
             guard handler == nil, conversation == nil else { throw ProtocolError.notAllowed }
             self.gateway = gateway
             gatewayCheckedAt = desk.now()
-            // Every reply of the channel not yet acknowledged, oldest first: what was written
-            // while the adapter was down or its link gone reaches its user now.
-            return .gatewayLoggedIn(gateway, pending: try await desk.pending(channel: gateway.channel))
+            // The channel's replies not yet acknowledged, oldest first, a page at a time: what
+            // was written while the adapter was down or its link gone reaches its user now.
+            let page = try await desk.pending(channel: gateway.channel, after: 0)
+            return .gatewayLoggedIn(gateway, pending: page, more: page.count == EscalationService.backlogPage)
+        case .backlog(let after):
+            guard let gateway else { throw ProtocolError.notAllowed }
+            let page = try await desk.pending(channel: gateway.channel, after: after)
+            return .backlog(page, more: page.count == EscalationService.backlogPage)
         case .login(let token):
             guard let handler = await desk.login(token: token, source: source) else { throw ProtocolError.badToken }
             self.handler = handler
@@ -127,6 +133,7 @@ extension ChatSession {
             return .ticket(try await desk.claim(ticket, by: handler), delivery: nil)
         case .reply(let ticket, let text, let reusable):
             let (answered, delivery) = try await desk.reply(ticket, by: handler, text: text, reusable: reusable)
+            try await service.endDetails(of: answered)
             return .ticket(answered, delivery: delivery.id)
         case .update(let ticket, let text):
             let (updated, delivery) = try await desk.update(ticket, by: handler, text: text)
@@ -137,13 +144,19 @@ extension ChatSession {
         case .note(let ticket, let text):
             return .ticket(try await desk.note(ticket, by: handler, text: text), delivery: nil)
         case .transfer(let ticket, let unit):
-            return .ticket(try await desk.transfer(ticket, by: handler, to: unit), delivery: nil)
+            let transferred = try await desk.transfer(ticket, by: handler, to: unit)
+            try await service.endDetails(of: transferred)
+            return .ticket(transferred, delivery: nil)
         case .setKind(let ticket, let kind):
             return .ticket(try await desk.setKind(ticket, by: handler, to: kind), delivery: nil)
         case .close(let ticket):
-            return .ticket(try await desk.close(ticket, by: handler), delivery: nil)
+            let closed = try await desk.close(ticket, by: handler)
+            try await service.endDetails(of: closed)
+            return .ticket(closed, delivery: nil)
         case .reopen(let ticket):
-            return .ticket(try await desk.reopen(ticket, by: handler), delivery: nil)
+            let reopened = try await desk.reopen(ticket, by: handler)
+            try await service.endDetails(of: reopened)
+            return .ticket(reopened, delivery: nil)
         case .editEntry(let kb, let question, let answer):
             return .entry(kb: try await desk.editEntry(kb, by: handler, question: question, answer: answer).id)
         case .retireEntry(let kb):
@@ -183,7 +196,9 @@ extension ChatSession {
     /// message of its user: a reply Zalo could not take goes out when the user writes again).
     func pending() async -> [Delivery] {
         guard let desk, let conversation = activeConversation else { return [] }
-        let pending = (try? await desk.pending(conversation: conversation)) ?? []
+        // To a gateway, with each message: a few (the oldest), so that a long backlog does not
+        // ride on every answer; its login pages through the rest.
+        let pending = (try? await desk.pending(conversation: conversation, limit: gateway != nil ? 20 : 1_000)) ?? []
         // Only a gateway is told which of a channel's users a reply is for.
         return gateway != nil ? pending : pending.map { delivery in
             var delivery = delivery

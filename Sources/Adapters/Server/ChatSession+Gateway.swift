@@ -15,8 +15,12 @@ extension ChatSession {
     /// - Throws: `bad-request` for a user that is not a short printable string.
     func gatewayUser(_ object: JSONValue?) throws(ProtocolError) -> String? {
         guard gateway != nil, let value = object?["user"] else { return nil }
+        // No control, format (bidi, zero-width) or separator characters: an id shows as what it is.
         guard let user = value.string, user.hasVisibleText, user.utf8.count <= Self.maximumUserBytes,
-            !user.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
+            !user.unicodeScalars.contains(where: {
+                [.control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned]
+                    .contains($0.properties.generalCategory)
+            })
         else {
             throw .badRequest("\"user\" phải là chuỗi từ 1 đến \(Self.maximumUserBytes) byte, không có ký tự điều khiển.")
         }
@@ -50,7 +54,7 @@ extension ChatSession {
     func enterGatewayUser(for request: Request) async throws {
         guard let gateway else { return }
         switch request {
-        case .ping, .pong, .whoami, .quit, .help: return
+        case .ping, .pong, .whoami, .quit, .help, .backlog: return
         default: break
         }
         guard let user = speaking?.user else { throw ProtocolError.missingField("user") }

@@ -48,6 +48,9 @@ package final class ChatSession {
     /// Writes lines the desk pushes (replies, new tickets) to this connection; set by the
     /// transport.
     let push: PushWriter?
+    /// Closes the connection once what was pushed is out (a revoked gateway's link); set by the
+    /// transport.
+    let end: (@Sendable () -> Void)?
     /// This connection's key in the desk's event hub.
     var subscription: Int?
 
@@ -57,9 +60,11 @@ package final class ChatSession {
     ///     nil: stdin, which has no address).
     ///   - push: how the transport writes pushed lines; nil: nothing is pushed (replies wait in
     ///     the outbox for the next resume).
+    ///   - end: how the transport closes the connection after the pushed lines (nil: it cannot).
     package init(service: DialogueService, limits: SessionLimits = SessionLimits(), mode: Mode = .undecided,
-                 source: String? = nil, push: PushWriter? = nil)
+                 source: String? = nil, push: PushWriter? = nil, end: (@Sendable () -> Void)? = nil)
     {
+        self.end = end
         self.service = service
         self.limits = limits
         self.mode = mode
@@ -133,7 +138,11 @@ package final class ChatSession {
                     // Only a gateway speaks for a channel's user.
                     throw ProtocolError.notAllowed
                 }
-                if gateway != nil { try await enterGatewayUser(for: request) }
+                if gateway != nil {
+                    // What a gateway may not do is said before a missing user.
+                    if let refusal = refusal(for: request) { throw refusal }
+                    try await enterGatewayUser(for: request)
+                }
                 return encode(try await execute(request), to: request, re: re)
             } catch let failure as ProtocolError {
                 return error(failure, re: re)

@@ -4,13 +4,21 @@ import Dialogue
 /// message does not look it up again) and each user's rate limit (a gateway's limits apply to
 /// every user it carries, not to the link). Bounded: past `capacity` users, the buckets that
 /// have filled up again are dropped — a full bucket is what a new one would be, so nothing is
-/// forgiven — and the conversation ids are forgotten (they are looked up again).
+/// forgiven — and the conversation ids are forgotten (they are looked up again). Users are told
+/// apart by their bytes, as the store tells them apart (Swift's `String` equality would make
+/// "Nguyễn" typed composed and decomposed one user here and two in the store).
 struct GatewayUsers {
+    /// A user id by its UTF-8 bytes.
+    struct Key: Hashable {
+        let bytes: [UInt8]
+        init(_ user: String) { bytes = Array(user.utf8) }
+    }
+
     /// Users remembered at most.
     static let capacity = 20_000
 
-    private var conversations: [String: String] = [:]
-    private var limiters: [String: RateLimiter] = [:]
+    private var conversations: [Key: String] = [:]
+    private var limiters: [Key: RateLimiter] = [:]
     private let burst: Int
     private let perSecond: Double
 
@@ -20,20 +28,24 @@ struct GatewayUsers {
     }
 
     /// The user's conversation, if remembered.
-    func conversation(of user: String) -> String? { conversations[user] }
+    func conversation(of user: String) -> String? { conversations[Key(user)] }
 
     /// Remembers the user's conversation.
     mutating func remember(_ conversation: String, of user: String) {
         if conversations.count >= Self.capacity { conversations.removeAll(keepingCapacity: true) }
-        conversations[user] = conversation
+        conversations[Key(user)] = conversation
     }
 
     /// Whether the user may make another request now.
     mutating func allow(_ user: String, now: ContinuousClock.Instant = .now) -> Bool {
-        if limiters[user] == nil, limiters.count >= Self.capacity {
+        let key = Key(user)
+        if limiters[key] == nil, limiters.count >= Self.capacity {
             limiters = limiters.filter { !$0.value.isFull(now: now) }
+            // Buckets that barely refill (a tiny --rate) stay; rather than look through them for
+            // every new user, all are forgiven at once.
+            if limiters.count >= Self.capacity / 2 { limiters.removeAll(keepingCapacity: true) }
         }
-        return limiters[user, default: RateLimiter(burst: burst, perSecond: perSecond, now: now)].allow(now: now)
+        return limiters[key, default: RateLimiter(burst: burst, perSecond: perSecond, now: now)].allow(now: now)
     }
 
     /// Users with a rate limit remembered.

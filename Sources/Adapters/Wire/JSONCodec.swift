@@ -47,6 +47,7 @@ package enum JSONCodec {
             return .undeliverable(delivery: try fields.number("delivery"), reason: try fields.string("reason", maximumLength: 300),
                                   attempts: try fields.int("attempts", in: 0...1_000_000) ?? 1)
         case "tickets": return .tickets
+        case "pending": return .backlog(after: try fields.int("after", in: 0...Int.max) ?? 0)
         case "ping": return .ping
         case "pong": return .pong
         case "rate":
@@ -133,11 +134,19 @@ package enum JSONCodec {
         case .loggedIn(let handler):
             line(["type": "welcome", "role": "handler", "unit": .string(handler.unit), "name": .string(handler.name),
                   "admin": .bool(handler.admin), "reviewer": .bool(handler.reviewer)])
-        case .gatewayLoggedIn(let gateway, let pending):
-            line(["type": "welcome", "role": "gateway", "channel": .string(gateway.channel), "name": .string(gateway.name),
-                  "pending": .int(pending.count)])
-            // Every reply of the channel not yet acknowledged, whoever it is for.
+        case .gatewayLoggedIn(let gateway, let pending, let more):
+            var welcome: [String: JSONValue] = ["type": "welcome", "role": "gateway", "channel": .string(gateway.channel),
+                                                "name": .string(gateway.name), "pending": .int(pending.count), "more": .bool(more)]
+            if let last = pending.last { welcome["last"] = .int(last.id) }
+            line(welcome)
+            // The channel's replies not yet acknowledged, whoever they are for: the first page.
             output.lines += pending.map { JSONValue.object(DeskWire.reply($0)).encoded() }
+        case .backlog(let pending, let more):
+            // The page's replies, then the answer that says whether another page waits.
+            output.lines += pending.map { JSONValue.object(DeskWire.reply($0)).encoded() }
+            var page: [String: JSONValue] = ["type": "pending", "count": .int(pending.count), "more": .bool(more)]
+            if let last = pending.last { page["last"] = .int(last.id) }
+            line(page)
         case .tickets(let tickets):
             line(["type": "tickets", "tickets": .array(tickets.map { .object(DeskWire.askerSummary($0)) })])
         case .pong:

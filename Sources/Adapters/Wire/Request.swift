@@ -33,6 +33,8 @@ package enum Request: Sendable, Hashable {
     case undeliverable(delivery: Int, reason: String?, attempts: Int)
     /// The asker's tickets and their statuses.
     case tickets
+    /// A gateway's next page of its channel's unacknowledged replies, after delivery `after`.
+    case backlog(after: Int)
     /// Is the other end alive? (answered with `pong`; either end may ask)
     case ping
     /// The answer to the daemon's `ping`: nothing is answered, the link is alive.
@@ -82,7 +84,7 @@ package enum Request: Sendable, Hashable {
     /// It needs the escalation desk (refused with `not-available` by a server without it).
     package var needsDesk: Bool {
         switch self {
-        case .login, .ack, .undeliverable, .rate, .tickets: true
+        case .login, .ack, .undeliverable, .rate, .tickets, .backlog: true
         default: needsHandler
         }
     }
@@ -118,8 +120,11 @@ package enum Response: Sendable {
     case bye
     /// A handler logged in.
     case loggedIn(Handler)
-    /// A gateway logged in, with every reply of its channel not yet acknowledged, oldest first.
-    case gatewayLoggedIn(Gateway, pending: [Delivery])
+    /// A gateway logged in, with the first page of its channel's replies not yet acknowledged,
+    /// oldest first; `more`: another page waits (`backlog`).
+    case gatewayLoggedIn(Gateway, pending: [Delivery], more: Bool)
+    /// A page of a gateway channel's unacknowledged replies.
+    case backlog([Delivery], more: Bool)
     /// Who the connection is.
     case identity(conversation: String?, handler: Handler?, gateway: Gateway?)
     /// The asker's tickets, newest first.

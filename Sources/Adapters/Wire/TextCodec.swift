@@ -141,7 +141,9 @@ package enum TextCodec {
         case .loggedIn(let handler):
             return text(["Đã đăng nhập: \(handler.name), đơn vị \(handler.unit)\(handler.admin ? " (quản trị)" : "")"
                 + "\(handler.reviewer ? " (duyệt câu trả lời)" : "").", "Gõ /queue để xem phiếu, /help để xem các lệnh."])
-        case .gatewayLoggedIn(let gateway, _):
+        case .backlog(let pending, _):
+            return text(["\(pending.count) tin trả lời đang chờ."])
+        case .gatewayLoggedIn(let gateway, _, _):
             return text(["Cổng \(gateway.name) (\(gateway.channel)) đã đăng nhập; cổng dùng chế độ JSON."])
         case .tickets(let tickets):
             return text(tickets.isEmpty ? ["Anh/chị chưa có phiếu nào."] : ["Các phiếu của anh/chị:"] + tickets.map(DeskText.askerSummary))

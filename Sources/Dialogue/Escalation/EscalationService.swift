@@ -140,13 +140,19 @@ package final class EscalationService: Sendable {
     }
 
     /// Replies waiting for the conversation's client.
-    package func pending(conversation: String) async throws -> [Delivery] {
-        try await store.pendingDeliveries(conversation: conversation)
+    /// - Parameter limit: at most this many, the oldest.
+    package func pending(conversation: String, limit: Int = 1_000) async throws -> [Delivery] {
+        try await store.pendingDeliveries(conversation: conversation, limit: limit)
     }
 
-    /// Replies waiting for the users of a gateway channel, oldest first (a gateway's login).
-    package func pending(channel: String) async throws -> [Delivery] {
-        try await store.pendingDeliveries(channel: channel, limit: 100_000)
+    /// Replies a gateway channel's login sends in one page (each up to a 16 KiB line: a page is
+    /// a few megabytes at most, whatever the backlog).
+    package static let backlogPage = 200
+
+    /// A page of the replies waiting for the users of a gateway channel: those after delivery
+    /// `after`, oldest first (a gateway's login, then its `pending` requests).
+    package func pending(channel: String, after: Int) async throws -> [Delivery] {
+        try await store.pendingDeliveries(channel: channel, after: after, limit: Self.backlogPage)
     }
 
     /// The client got a reply: it is not sent again.

@@ -207,21 +207,21 @@ extension SQLiteStore: EscalationStore {
 
     // MARK: - Outbox
 
-    package func pendingDeliveries(conversation: String) async throws -> [Delivery] {
+    package func pendingDeliveries(conversation: String, limit: Int) async throws -> [Delivery] {
         try await writer.read { db in
             try pendingDeliveries(db, sql: """
                 SELECT d.*, c.channel, c.user FROM delivery d JOIN conversation c ON c.id = d.conversationId
-                WHERE d.conversationId = ? AND d.ackedAt IS NULL ORDER BY d.id
-                """, arguments: [conversation])
+                WHERE d.conversationId = ? AND d.ackedAt IS NULL ORDER BY d.id LIMIT ?
+                """, arguments: [conversation, limit])
         }
     }
 
-    package func pendingDeliveries(channel: String, limit: Int) async throws -> [Delivery] {
+    package func pendingDeliveries(channel: String, after: Int, limit: Int) async throws -> [Delivery] {
         try await writer.read { db in
             try pendingDeliveries(db, sql: """
                 SELECT d.*, c.channel, c.user FROM delivery d JOIN conversation c ON c.id = d.conversationId
-                WHERE d.ackedAt IS NULL AND c.channel = ? ORDER BY d.id LIMIT ?
-                """, arguments: [channel, limit])
+                WHERE d.ackedAt IS NULL AND d.id > ? AND c.channel = ? ORDER BY d.id LIMIT ?
+                """, arguments: [after, channel, limit])
         }
     }
 
@@ -246,7 +246,8 @@ extension SQLiteStore: EscalationStore {
                 db, sql: "SELECT ticket FROM delivery WHERE id = ? AND conversationId = ? AND ackedAt IS NULL",
                 arguments: [delivery, conversation])
             else { return false }
-            try db.execute(sql: "UPDATE delivery SET attempts = attempts + ?, failure = ?, failedAt = ? WHERE id = ?",
+            // A report without a reason keeps the one given before.
+            try db.execute(sql: "UPDATE delivery SET attempts = attempts + ?, failure = COALESCE(?, failure), failedAt = ? WHERE id = ?",
                            arguments: [max(attempts, 0), reason, StoredDate.text(date), delivery])
             try db.execute(sql: "UPDATE ticket SET undelivered = 1 WHERE number = ?", arguments: [ticket])
             let detail = "\(delivery)" + (reason.map { ": \($0)" } ?? "")

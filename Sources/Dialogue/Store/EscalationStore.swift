@@ -73,12 +73,12 @@ package protocol EscalationStore: Sendable {
 
     // MARK: Outbox
 
-    /// Replies not yet acknowledged by the conversation's client, oldest first.
-    func pendingDeliveries(conversation: String) async throws -> [Delivery]
+    /// Replies not yet acknowledged by the conversation's client, oldest first, at most `limit`.
+    func pendingDeliveries(conversation: String, limit: Int) async throws -> [Delivery]
 
-    /// Replies not yet acknowledged to any conversation of a gateway channel, oldest first, at
-    /// most `limit` (each with its `user`).
-    func pendingDeliveries(channel: String, limit: Int) async throws -> [Delivery]
+    /// Replies not yet acknowledged to any conversation of a gateway channel with an id above
+    /// `after`, oldest first, at most `limit` (each with its `user`): a page of the backlog.
+    func pendingDeliveries(channel: String, after: Int, limit: Int) async throws -> [Delivery]
 
     /// A gateway could not deliver a reply (Zalo's 48-hour window, the network refusing it
     /// after retries): its ticket shows it to handlers, with `reason` and the `attempts` added
