@@ -134,4 +134,17 @@ final class FakeSearch: Sendable {
         #expect(asked[1].contains("kế hoạch chuyển đổi số cấp bộ"))
         #expect(!asked[2].contains("cấp tỉnh"), "a full question stands on its own")
     }
+
+    /// A pointing word is matched as typed: "cấp độ" does not point back ("độ" is not "đó"),
+    /// while "van ban do", typed without diacritics, may mean "văn bản đó".
+    @Test func followUpMarkersMatchAsTyped() {
+        let fake = FakeSearch()
+        var state = ConversationState()
+        _ = fake.dialogue.respond(to: .say("kế hoạch chuyển đổi số cấp bộ gồm những gì"), state: &state)
+        _ = fake.dialogue.respond(to: .say("Hệ thống thông tin có mấy cấp độ an toàn?"), state: &state)
+        _ = fake.dialogue.respond(to: .say("van ban do ban hanh khi nao"), state: &state)
+        let asked = fake.asked.withLock { $0 }
+        #expect(asked[1] == "Hệ thống thông tin có mấy cấp độ an toàn?", "not a follow-up")
+        #expect(asked[2].hasPrefix("van ban do ban hanh khi nao\n"), "a follow-up typed without diacritics")
+    }
 }
