@@ -224,6 +224,28 @@ import Testing
         }
     }
 
+    /// Negative feedback that runs out of answers while the question's ticket is open gives that
+    /// ticket back too.
+    @Test func negativeFeedbackGivesTheOpenTicketBack() async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        try await daemon.run { port in
+            let asker = try await JSONClient(port: port)
+            let answer = try await asker.ask(["type": "say", "text": "Hệ thống thông tin có mấy cấp độ an toàn?"])
+            #expect(answer["type"] == "answer")
+            let raised = try await asker.ask(["type": "escalate"])
+            let number = try #require(raised["ticket"]?.int)
+            var last = JSONValue.null
+            for _ in 0..<6 {
+                last = try await asker.ask(["type": "feedback", "helpful": false])
+                if last["type"] == "escalated" { break }
+            }
+            #expect(last["type"] == "escalated" && last["ticket"]?.int == number, "\(last)")
+            #expect(try await JSONClient.newestTicket(port: port, token: attt) == number, "one ticket for one question")
+            await asker.close()
+        }
+    }
+
     /// Messages are dated by the daemon's clock, as tickets are: a question asked while the
     /// clock says 3 March 2025 counts in that week's report and in no later one.
     @Test func messagesAreDatedByTheDaemonsClock() async throws {
