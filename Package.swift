@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // System ICU (libicu-dev), reached only through the C bridge below: a Swift module
@@ -101,6 +103,18 @@ let package = Package(
             ],
             path: "Sources/Adapters/Gateways"
         ),
+        // HTTP and the WebSocket at /ws (the same JSON protocol, a frame a line), on Hummingbird.
+        .target(
+            name: "Web",
+            dependencies: [
+                "Server", "Wire", "Dialogue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Adapters/Web"
+        ),
         .target(name: "ReportFormats", dependencies: ["Wire", "Dialogue"], path: "Sources/Adapters/Reports"),
         // The session fuzzer: run by the tests and by `motcua-bench fuzz`, never by the daemon.
         .target(name: "Fuzzing", dependencies: ["Server", "Wire", "Dialogue"], path: "Sources/Adapters/Fuzzing"),
@@ -128,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "Bot",
             dependencies: [
-                "CommandOptions", "Daemon", "Server", "Clients", "Gateways", "ReportFormats", "Storage", "Wire",
+                "CommandOptions", "Daemon", "Server", "Web", "Clients", "Gateways", "ReportFormats", "Storage", "Wire",
                 "Dialogue", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -156,8 +170,11 @@ let package = Package(
         .testTarget(
             name: "AdaptersTests",
             dependencies: [
-                "Wire", "Server", "Clients", "Gateways", "ReportFormats", "Fuzzing", "Daemon", "Storage",
+                "Wire", "Server", "Web", "Clients", "Gateways", "ReportFormats", "Fuzzing", "Daemon", "Storage",
                 "Dialogue", "Retrieval",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

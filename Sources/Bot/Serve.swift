@@ -7,6 +7,7 @@ import Logging
 import Retrieval
 import Server
 import ServiceLifecycle
+import Web
 
 /// `motcua serve`: the daemon.
 struct Serve: AsyncParsableCommand {
@@ -49,6 +50,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Số phiếu một địa chỉ IP được tạo trong một giờ (0: không giới hạn; mặc định: desk.json).")
     var ticketsPerAddress: Int?
 
+    @Option(name: .long, help: "Cũng phục vụ HTTP và WebSocket (/ws) tại HOST:PORT (vd: 127.0.0.1:8080; bỏ trống: không).")
+    var http: HostPort?
+
+    @Option(name: .long, help: "Trang web được mở WebSocket, dạng http://máy:cổng (lặp lại được; mặc định: chính địa chỉ --http).")
+    var httpOrigin: [String] = []
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -85,6 +92,10 @@ struct Serve: AsyncParsableCommand {
             service = ChatServer(configuration: configuration, service: daemon, logger: logger)
             terminate = .cancelGroup
         }
+        var limits = SessionLimits()
+        limits.messagesPerSecond = rate
+        limits.burst = burst
+        limits.idleTimeout = idleTimeout.value
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: StoreUpkeep(store: daemon.store), successTerminationBehavior: .ignore)
         ]
@@ -93,6 +104,15 @@ struct Serve: AsyncParsableCommand {
         }
         services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                               failureTerminationBehavior: terminate))
+        if let http, !stdio {
+            var configuration = WebServer.Configuration()
+            configuration.host = http.host
+            configuration.port = http.port
+            configuration.limits = limits
+            configuration.origins = httpOrigin
+            services.append(.init(service: WebServer(configuration: configuration, service: daemon, logger: logger),
+                                  successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup))
+        }
         var groupConfiguration = ServiceGroupConfiguration(
             // Shut down in reverse order: the server first, the desk's and the store's upkeep after it.
             services: services,

@@ -1,0 +1,125 @@
+import Dialogue
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Server
+import Synchronization
+import Wire
+
+/// The daemon's HTTP face (`motcua serve --http HOST:PORT`), on Hummingbird: the WebSocket at
+/// `/ws` carries exactly the JSON protocol of docs/PROTOCOL.md, one JSON object per text frame —
+/// no second API — through the same `ChatSession` as TCP (rate limits, roles, the desk), and
+/// `/health` says it is up. A browser's upgrade is accepted only from the configured site
+/// (`Origin`, by default the listener's own address): another site's page cannot speak for its
+/// visitor. A `Service`: it stops with the daemon's group.
+package final class WebServer: Service, Sendable {
+    /// Where to listen and whom to let in.
+    package struct Configuration: Sendable {
+        package var host = "127.0.0.1"
+        /// 0: any free port, reported through `onBound`.
+        package var port = 8080
+        /// Per-connection limits, as on TCP (a frame is a line).
+        package var limits = SessionLimits()
+        /// Origins a browser's WebSocket may come from (`http://host:port`); empty: the
+        /// listener's own address (and `localhost` for a loopback listener).
+        package var origins: [String] = []
+
+        /// The defaults.
+        package init() {}
+    }
+
+    let configuration: Configuration
+    let service: DialogueService
+    let logger: Logger
+    let onBound: @Sendable (Int) -> Void
+    private let bound = BoundPort()
+
+    /// Creates the server.
+    /// - Parameter onBound: called with the port once listening (tests bind port 0).
+    package init(configuration: Configuration, service: DialogueService, logger: Logger,
+                 onBound: @escaping @Sendable (Int) -> Void = { _ in })
+    {
+        self.configuration = configuration
+        self.service = service
+        self.logger = logger
+        self.onBound = onBound
+    }
+
+    /// Serves until the group shuts down.
+    package func run() async throws {
+        try await application().run()
+    }
+
+    /// The Hummingbird application (tests run it with `HummingbirdTesting`).
+    package func application() -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/health") { _, _ in "ok" }
+        let limits = configuration.limits
+        let service = self.service
+        let logger = self.logger
+        let origins = OriginCheck(configured: configuration.origins, host: configuration.host,
+                                  port: { [bound] in bound.port.load(ordering: .relaxed) })
+        // Frames up to 1 MiB are read, so that one over the line limit is answered as a long line
+        // is (the connection stays); beyond that the WebSocket layer closes it.
+        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 20)) {
+            request, channel, _ in
+            guard request.path == "/ws" else { return .dontUpgrade }
+            guard origins.allows(request.headerFields[.origin]) else {
+                logger.notice("websocket from another site refused")
+                return .dontUpgrade
+            }
+            let source = channel.remoteAddress?.ipAddress ?? "unknown"
+            return .upgrade([:]) { inbound, outbound, _ in
+                try await WebSocketSession.serve(inbound: inbound, outbound: outbound, service: service, limits: limits,
+                                                 source: source)
+            }
+        }
+        return Application(
+            router: router, server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "motcua"),
+            onServerRunning: { [bound, onBound] channel in
+                let port = channel.localAddress?.port ?? 0
+                bound.port.store(port, ordering: .relaxed)
+                onBound(port)
+            }, logger: logger)
+    }
+}
+
+/// Which browser pages may open the WebSocket: a request without a web page's `Origin` (not a
+/// browser: a script, a gateway, a WebSocket library that names its own `ws://` origin) is let
+/// in; a browser's page (`http://`, `https://`, or `null` from a sandboxed or local file) only
+/// from the configured site.
+struct OriginCheck: Sendable {
+    let configured: [String]
+    let host: String
+    let port: @Sendable () -> Int
+
+    /// Whether every origin the request names (one header, or several joined) may come in.
+    func allows(_ origin: String?) -> Bool {
+        guard let origin else { return true }
+        return origin.split(separator: ",").allSatisfy { allowsOne(String($0).trimmingCharacters(in: .whitespaces)) }
+    }
+
+    func allowsOne(_ origin: String) -> Bool {
+        let given = origin.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        guard given == "null" || given.hasPrefix("http://") || given.hasPrefix("https://") else { return true }
+        if !configured.isEmpty {
+            return configured.contains { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) == given }
+        }
+        let port = port()
+        var own = ["http://\(host):\(port)", "https://\(host):\(port)"]
+        if host == "127.0.0.1" || host == "::1" || host == "localhost" {
+            own += ["http://localhost:\(port)", "http://127.0.0.1:\(port)", "http://[::1]:\(port)"]
+        }
+        return own.contains(given)
+    }
+}
+
+/// The port the server listens on, once it does.
+final class BoundPort: Sendable {
+    let port = Atomic<Int>(0)
+}
