@@ -58,6 +58,7 @@ package final class WebServer: Service, Sendable {
     package func application() -> some ApplicationProtocol {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
+        StaticPages.add(to: router)
         let limits = configuration.limits
         let service = self.service
         let logger = self.logger

@@ -1,0 +1,31 @@
+import Hummingbird
+import NIOCore
+
+/// The pages the daemon serves from its binary (no files to deploy, nothing fetched from the
+/// internet: agencies' networks are often closed), each with its type and a strict policy:
+/// scripts and styles only from the daemon itself, the WebSocket only to it.
+enum StaticPages {
+    static let index = """
+        <!doctype html>
+        <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>motcua — một cửa</title><link rel="stylesheet" href="/app.css"></head>
+        <body><header><h1>Một cửa — hỗ trợ chính phủ điện tử</h1></header>
+        <main><p><a href="/chat">Hỏi đáp</a> — đặt câu hỏi, xem câu trả lời và phiếu của anh/chị.</p></main></body></html>
+        """
+
+    /// Adds the pages to a router.
+    static func add(to router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ in page(index, type: "text/html; charset=utf-8") }
+        router.get("/chat") { _, _ in page(ChatPage.html, type: "text/html; charset=utf-8") }
+        router.get("/chat.js") { _, _ in page(ChatPage.script, type: "text/javascript; charset=utf-8") }
+        router.get("/app.css") { _, _ in page(AppStyle.css, type: "text/css; charset=utf-8") }
+    }
+
+    static func page(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [
+            .contentType: type, .cacheControl: "no-cache",
+            .init("X-Content-Type-Options")!: "nosniff",
+            .init("Content-Security-Policy")!: "default-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'",
+        ], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
