@@ -31,6 +31,9 @@ struct BenchLoad: AsyncParsableCommand {
     @Option(name: .long, help: "Thư mục corpus (câu hỏi để gửi).")
     var corpus: String?
 
+    @Option(name: .long, help: "Cổng HTTP của máy chủ (serve --http): đo thêm WebSocket /ws bên cạnh TCP, cùng lượt.")
+    var wsPort: Int?
+
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
@@ -53,6 +56,15 @@ struct BenchLoad: AsyncParsableCommand {
                          cpu / Double(max(daemon.replies, 1)) * 1e6, Double(memory) / 1e6,
                          ceiling.perSecond, ceiling.p50 * 1e3, ceiling.p99 * 1e3,
                          daemon.perSecond / max(ceiling.perSecond, 1e-9)))
+            if let wsPort {
+                let wsCPUBefore = pid.map { Machine.cpuSeconds(pid: $0) } ?? 0
+                let ws = try await LoadGenerator(host: server.host, port: wsPort, webSocket: true).run(
+                    connections: count, duration: duration, lines: questions, rate: rate)
+                let wsCPU = pid.map { Machine.cpuSeconds(pid: $0) - wsCPUBefore } ?? 0
+                print(String(format: "%d WebSocket connections: daemon %.0f answers/s, p50 %.2f ms, p99 %.2f ms, %d error replies, %d failed; daemon CPU %.0f µs an answer | WebSocket/TCP %.2f",
+                             count, ws.perSecond, ws.p50 * 1e3, ws.p99 * 1e3, ws.errors, ws.failures,
+                             wsCPU / Double(max(ws.replies, 1)) * 1e6, ws.perSecond / max(daemon.perSecond, 1e-9)))
+            }
         }
         if idle > 0 {
             let before = pid.map { Machine.residentBytes(pid: $0) } ?? 0

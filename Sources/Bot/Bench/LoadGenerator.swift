@@ -29,11 +29,14 @@ package struct LoadGenerator: Sendable {
 
     let host: String
     let port: Int
+    /// Speak to the daemon's `/ws` (a frame a line) instead of TCP lines.
+    let webSocket: Bool
 
     /// Creates a generator for a server.
-    package init(host: String, port: Int) {
+    package init(host: String, port: Int, webSocket: Bool = false) {
         self.host = host
         self.port = port
+        self.webSocket = webSocket
     }
 
     /// Runs `connections` clients for `duration` seconds, each sending `lines` in turn.
@@ -53,6 +56,10 @@ package struct LoadGenerator: Sendable {
         for number in 0..<connections {
             let client = LoadClient(lines: payloads, first: number, interval: interval)
             do {
+                if webSocket {
+                    clients.append((try await WebSocketLoad.connect(host: host, port: port, client: client), client))
+                    continue
+                }
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connectTimeout(.seconds(30))
                     .channelInitializer { channel in
