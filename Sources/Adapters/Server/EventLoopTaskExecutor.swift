@@ -7,14 +7,14 @@ import NIOCore
 /// a commit finished — runs on the loop instead: one `execute` on that loop (no wake-up at all
 /// when already on it), where the global pool meant waking a worker thread only for it to hop
 /// back to the loop. NIO 2.101 has no such executor of its own; this is the whole of it.
-final class EventLoopTaskExecutor: TaskExecutor {
+package final class EventLoopTaskExecutor: TaskExecutor {
     let eventLoop: any EventLoop
 
-    init(_ eventLoop: any EventLoop) {
+    package init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }

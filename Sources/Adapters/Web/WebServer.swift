@@ -74,9 +74,10 @@ package final class WebServer: Service, Sendable {
                 return .dontUpgrade
             }
             let source = channel.remoteAddress?.ipAddress ?? "unknown"
+            let eventLoop = channel.eventLoop
             return .upgrade([:]) { inbound, outbound, _ in
                 try await WebSocketSession.serve(inbound: inbound, outbound: outbound, service: service, limits: limits,
-                                                 source: source)
+                                                 source: source, eventLoop: eventLoop)
             }
         }
         return Application(

@@ -1,6 +1,7 @@
 import Dialogue
 import Foundation
 import HummingbirdWebSocket
+import NIOCore
 import Server
 import Synchronization
 import Wire
@@ -15,8 +16,10 @@ enum WebSocketSession {
     /// Lines waiting to go out at most (a client that does not read is let go beyond).
     static let outboxLimit = 4_096
 
+    /// - Parameter eventLoop: the connection's loop: the session's task prefers it, as a TCP
+    ///   connection's does, so a line and its answer do not hop between threads.
     static func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, service: DialogueService,
-                      limits: SessionLimits, source: String) async throws
+                      limits: SessionLimits, source: String, eventLoop: any EventLoop) async throws
     {
         let (lines, continuation) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .bufferingOldest(outboxLimit))
         let outbox = Outbox(continuation: continuation)
@@ -48,7 +51,7 @@ enum WebSocketSession {
                     }
                 }
             }
-            group.addTask {
+            group.addTask(executorPreference: EventLoopTaskExecutor(eventLoop)) {
                 let session = ChatSession(
                     service: service, limits: limits, mode: .json, source: source,
                     push: { pushed, written in
