@@ -115,6 +115,32 @@ import Testing
         }
     }
 
+    /// Past the connection limit a WebSocket is refused; one that closed frees its place.
+    @Test func connectionLimit() async throws {
+        var limits = SessionLimits()
+        limits.maximumConnections = 1
+        try await withServer(limits: limits) { client, _, _ in
+            let holding = Received()
+            let held = Task {
+                try await client.ws("/ws") { inbound, outbound, _ in
+                    try await outbound.write(.text(#"{"type":"help","id":1}"#))
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        if case .text(let text) = message { holding.add(text) }
+                        if holding.frames.withLock({ $0.count }) >= 1 { try await Task.sleep(for: .milliseconds(600)); return }
+                    }
+                }
+            }
+            try await holding.wait { !$0.isEmpty }
+            await #expect(throws: (any Error).self) {
+                _ = try await Self.talk(client, lines: [#"{"type":"help","id":1}"#]) { !$0.isEmpty }
+            }
+            _ = try await held.value
+            try await Task.sleep(for: .milliseconds(100))
+            let after = try await Self.talk(client, lines: [#"{"type":"help","id":1}"#]) { !$0.isEmpty }
+            #expect(after.first?["type"] == "chat", "the place was freed")
+        }
+    }
+
     @Test func originRules() {
         let check = OriginCheck(configured: [], host: "127.0.0.1", port: { 8080 })
         #expect(check.allows(nil) && check.allows("ws://localhost"), "not a browser's page")

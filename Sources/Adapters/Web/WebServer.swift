@@ -62,6 +62,7 @@ package final class WebServer: Service, Sendable {
         let limits = configuration.limits
         let service = self.service
         let logger = self.logger
+        let live = bound
         let origins = OriginCheck(configured: configuration.origins, host: configuration.host,
                                   port: { [bound] in bound.port.load(ordering: .relaxed) })
         // Frames up to 1 MiB are read, so that one over the line limit is answered as a long line
@@ -73,9 +74,16 @@ package final class WebServer: Service, Sendable {
                 logger.notice("websocket from another site refused")
                 return .dontUpgrade
             }
+            // At most `maximumConnections` WebSockets at once (each holds a descriptor and a session).
+            guard live.sessions.wrappingAdd(1, ordering: .relaxed).newValue <= limits.maximumConnections else {
+                live.sessions.wrappingSubtract(1, ordering: .relaxed)
+                logger.notice("websocket refused: at the connection limit")
+                return .dontUpgrade
+            }
             let source = channel.remoteAddress?.ipAddress ?? "unknown"
             let eventLoop = channel.eventLoop
             return .upgrade([:]) { inbound, outbound, _ in
+                defer { live.sessions.wrappingSubtract(1, ordering: .relaxed) }
                 try await WebSocketSession.serve(inbound: inbound, outbound: outbound, service: service, limits: limits,
                                                  source: source, eventLoop: eventLoop)
             }
@@ -121,7 +129,8 @@ struct OriginCheck: Sendable {
     }
 }
 
-/// The port the server listens on, once it does.
+/// The port the server listens on, once it does, and the WebSockets open now.
 final class BoundPort: Sendable {
     let port = Atomic<Int>(0)
+    let sessions = Atomic<Int>(0)
 }

@@ -63,26 +63,26 @@ package struct SmallTalk: Sendable {
         }
     }
 
-    /// How to use the desk, in Vietnamese.
-    package static let helpText = """
+    /// What every asker can do, wherever they write from.
+    static let commonHelp = """
         Anh/chị gõ câu hỏi về chính phủ điện tử, dịch vụ công, dữ liệu, an toàn thông tin… (có dấu hay không dấu đều được).
         Khi có gợi ý, gõ số thứ tự để chọn.
         /more — xem câu trả lời khác cho câu hỏi vừa rồi
         /yes, /no — câu trả lời có giúp ích không
         /human — chuyển câu hỏi cho cán bộ phụ trách
         /tickets — xem các phiếu của anh/chị và trạng thái
+        """
+
+    /// How to use the desk, in Vietnamese.
+    package static let helpText = commonHelp + """
+
         /resume MÃ — tiếp tục một cuộc trò chuyện cũ
         /quit — kết thúc
         """
 
     /// How to use the desk from a messaging app (no conversation ids, nothing to quit).
-    package static let gatewayHelpText = """
-        Anh/chị gõ câu hỏi về chính phủ điện tử, dịch vụ công, dữ liệu, an toàn thông tin… (có dấu hay không dấu đều được).
-        Khi có gợi ý, gõ số thứ tự để chọn.
-        /more — xem câu trả lời khác cho câu hỏi vừa rồi
-        /yes, /no — câu trả lời có giúp ích không
-        /human — chuyển câu hỏi cho cán bộ phụ trách
-        /tickets — xem các phiếu của anh/chị và trạng thái
+    package static let gatewayHelpText = commonHelp + """
+
         /rate SỐ_PHIẾU ĐIỂM — đánh giá câu trả lời của đơn vị (1–5)
         """
 }
