@@ -141,6 +141,36 @@ import Testing
         }
     }
 
+    /// The pages come from the binary with a strict policy: only the configured sites may frame
+    /// the chat (the portal snippet), nobody may frame the rest.
+    @Test func pagesAndTheirPolicy() async throws {
+        let (daemon, _, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        var configuration = WebServer.Configuration()
+        configuration.port = 0
+        configuration.origins = ["https://portal.example.gov.vn"]
+        let server = WebServer(configuration: configuration, service: try await daemon.service(), logger: Logger(label: "test"))
+        try await server.application().test(.router) { client in
+            try await client.execute(uri: "/chat", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains(#"data-testid="message-input""#))
+                let policy = response.headers[.init("Content-Security-Policy")!] ?? ""
+                #expect(policy.contains("frame-ancestors 'self' https://portal.example.gov.vn"), "\(policy)")
+                #expect(policy.contains("default-src 'self'"))
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.headers[.init("Content-Security-Policy")!]?.contains("frame-ancestors 'none'") == true)
+            }
+            try await client.execute(uri: "/embed.js", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/javascript") == true)
+                #expect(String(buffer: response.body).contains("/chat"))
+            }
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(String(buffer: response.body) == "ok")
+            }
+        }
+    }
+
     @Test func originRules() {
         let check = OriginCheck(configured: [], host: "127.0.0.1", port: { 8080 })
         #expect(check.allows(nil) && check.allows("ws://localhost"), "not a browser's page")

@@ -58,7 +58,7 @@ package final class WebServer: Service, Sendable {
     package func application() -> some ApplicationProtocol {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
-        StaticPages.add(to: router)
+        StaticPages.add(to: router, embedders: configuration.origins)
         let limits = configuration.limits
         let service = self.service
         let logger = self.logger

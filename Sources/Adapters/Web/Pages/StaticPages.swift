@@ -14,18 +14,24 @@ enum StaticPages {
         """
 
     /// Adds the pages to a router.
-    static func add(to router: Router<BasicRequestContext>) {
+    /// - Parameter embedders: the sites (`--http-origin`) whose pages may show the chat in a
+    ///   frame (`/embed.js`); nobody else may frame any page.
+    static func add(to router: Router<BasicRequestContext>, embedders: [String]) {
+        let framing = (["'self'"] + embedders.filter { $0.allSatisfy { !$0.isWhitespace && $0 != ";" && $0 != "," } })
+            .joined(separator: " ")
         router.get("/") { _, _ in page(index, type: "text/html; charset=utf-8") }
-        router.get("/chat") { _, _ in page(ChatPage.html, type: "text/html; charset=utf-8") }
+        router.get("/chat") { _, _ in page(ChatPage.html, type: "text/html; charset=utf-8", frameAncestors: framing) }
         router.get("/chat.js") { _, _ in page(ChatPage.script, type: "text/javascript; charset=utf-8") }
+        router.get("/embed.js") { _, _ in page(EmbedSnippet.script, type: "text/javascript; charset=utf-8") }
         router.get("/app.css") { _, _ in page(AppStyle.css, type: "text/css; charset=utf-8") }
     }
 
-    static func page(_ text: String, type: String) -> Response {
+    static func page(_ text: String, type: String, frameAncestors: String = "'none'") -> Response {
         Response(status: .ok, headers: [
             .contentType: type, .cacheControl: "no-cache",
             .init("X-Content-Type-Options")!: "nosniff",
-            .init("Content-Security-Policy")!: "default-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'",
+            .init("Content-Security-Policy")!: "default-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+                + "form-action 'self'; frame-ancestors \(frameAncestors)",
         ], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
