@@ -27,7 +27,7 @@ struct BenchGateway: AsyncParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Số người dùng mô phỏng của mỗi vòng (vd: 1000 10000).")
     var users: [Int] = [1_000, 10_000]
 
-    @Option(name: .long, help: "Tin nhắn mỗi giây mà các người dùng cùng gửi.")
+    @Option(name: .long, help: "Số tin nhắn mỗi giây, tính chung mọi người dùng.")
     var rate = 400.0
 
     @Option(name: .long, help: "Số kết nối của cổng tới máy chủ.")
