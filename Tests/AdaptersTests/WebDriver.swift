@@ -52,10 +52,13 @@ final class WebDriver: Sendable {
         return WebDriver(process: process, base: base, session: session)
     }
 
-    /// Ends the session and the driver.
+    /// Ends the session and the driver (killed outright if it does not stop on its own: no
+    /// driver outlives the test).
     func quit() async {
         _ = try? await Self.call("DELETE", "\(base)/session/\(session)", nil)
         process.terminate()
+        for _ in 0..<20 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     func open(_ url: String) async throws {
