@@ -108,6 +108,8 @@ let package = Package(
             name: "Web",
             dependencies: [
                 "Server", "Wire", "Dialogue",
+                // SHA-256 of the console's session ids (only the hash is kept).
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

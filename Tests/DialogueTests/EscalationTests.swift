@@ -141,6 +141,7 @@ import Testing
                 case .reply(let delivery): "reply \(delivery.ticket)"
                 case .draft(let draft): "draft \(draft.kb)"
                 case .signedOut(let handler, _): "signed out \(handler)"
+                case .presence(let change): "presence \(change.ticket)"
                 case .gatewayRevoked(let gateway): "gateway revoked \(gateway)"
                 }
                 heard.withLock { $0.append("\(name): \(what)") }

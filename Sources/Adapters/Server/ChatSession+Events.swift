@@ -59,6 +59,11 @@ extension ChatSession {
             var object = DeskWire.draft(draft)
             object["type"] = "draft"
             return [JSONValue.object(object).encoded()]
+        case (.presence(let change), .json):
+            return [JSONValue.object(DeskWire.presence(ticket: change.ticket, viewers: change.viewers)).encoded()]
+        case (.presence, _):
+            // A terminal has no page to show it on.
+            return []
         case (.signedOut(_, let reason), .json):
             return [JSONValue.object(["type": "signed-out", "reason": .string(reason.rawValue)]).encoded()]
         case (.reply(let delivery), _):

@@ -162,9 +162,18 @@ extension ChatSession {
         case .retireEntry(let kb):
             try await desk.retireEntry(kb, by: handler)
             return .entry(kb: kb)
-        case .stats(let since, let until):
+        case .stats(let since, let until, let unit):
             let period = try ReportPeriod.resolve(since: since, until: until, now: desk.now())
-            return .stats(try await desk.report(for: handler, period: period))
+            return .stats(try await desk.report(for: handler, period: period, unit: unit))
+        case .search(let query):
+            return .found(try await desk.search(tickets: query, for: handler), query: query)
+        case .presence(let ticket, let state):
+            // The hub key names the page; a connection that cannot hear pushes has none.
+            guard let subscription else { throw ProtocolError.notAvailable }
+            return .presence(ticket: ticket,
+                             viewers: try await desk.presence(state, ticket: ticket, by: handler, connection: subscription))
+        case .proposeEntry(let ticket, let question, let answer):
+            return .entry(kb: try await desk.proposeDraft(fromTicket: ticket, by: handler, question: question, answer: answer).kb)
         case .review:
             let drafts = try await desk.drafts(for: handler)
             // The oldest first, as many as fit in half a megabyte (each may hold a whole
@@ -221,6 +230,7 @@ extension ChatSession {
           /transfer N ĐƠN_VỊ       chuyển phiếu sang đơn vị khác
           /kind N loại             đổi loại: câu hỏi, kiến nghị, phản ánh, xin ý kiến
           /close N, /reopen N      đóng, mở lại phiếu
+          /search từ hoặc số phiếu  tìm trong mọi phiếu của đơn vị
           /review                  câu trả lời chờ duyệt (người duyệt, quản trị)
           /review approve MÃ [nội dung sửa lại], /review reject MÃ
           /kb edit MÃ nội dung, /kb retire MÃ   sửa, gỡ một mục của cơ sở tri thức

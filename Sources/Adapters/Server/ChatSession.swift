@@ -78,13 +78,14 @@ package final class ChatSession {
     /// The client's address for the ticket caps (nil: none applies).
     let origin: String?
 
-    deinit {
-        if let subscription, let hub = service.escalation?.hub { hub.unsubscribe(subscription) }
-    }
+    deinit { close() }
 
     /// Stops listening for pushed events (the connection is closing).
     package func close() {
-        if let subscription, let hub = service.escalation?.hub { hub.unsubscribe(subscription) }
+        if let subscription, let desk = service.escalation {
+            desk.hub.unsubscribe(subscription)
+            desk.leavePresence(connection: subscription)
+        }
         subscription = nil
     }
 

@@ -37,6 +37,8 @@ package final class WebServer: Service, Sendable {
     let logger: Logger
     let onBound: @Sendable (Int) -> Void
     private let bound = BoundPort()
+    /// The console's and dashboard's signed-in browsers.
+    package let consoleSessions: ConsoleSessions
 
     /// Creates the server.
     /// - Parameter onBound: called with the port once listening (tests bind port 0).
@@ -47,16 +49,28 @@ package final class WebServer: Service, Sendable {
         self.service = service
         self.logger = logger
         self.onBound = onBound
+        consoleSessions = ConsoleSessions(clock: service.clock)
     }
 
     /// Serves until the group shuts down.
     package func run() async throws {
-        try await application().run()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.application().run() }
+            // Sessions past their time end on their own: their pages are told and let go.
+            group.addTask { [consoleSessions] in
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    consoleSessions.expire()
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 
     /// The Hummingbird application (tests run it with `HummingbirdTesting`).
     package func application() -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: WebRequestContext.self)
         router.get("/health") { _, _ in "ok" }
         StaticPages.add(to: router, embedders: configuration.origins)
         let limits = configuration.limits
@@ -65,11 +79,26 @@ package final class WebServer: Service, Sendable {
         let live = bound
         let origins = OriginCheck(configured: configuration.origins, host: configuration.host,
                                   port: { [bound] in bound.port.load(ordering: .relaxed) })
+        let consoleSessions = self.consoleSessions
+        ConsoleRoutes.add(to: router, sessions: consoleSessions, service: service, origins: origins)
         // Frames up to 1 MiB are read, so that one over the line limit is answered as a long line
         // is (the connection stays); beyond that the WebSocket layer closes it.
-        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 20)) {
+        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 20), shouldUpgrade: {
             request, channel, _ in
-            guard request.path == "/ws" else { return .dontUpgrade }
+            let (path, query) = Self.split(request.path ?? "")
+            guard path == "/ws" else { return .dontUpgrade }
+            // `/ws?console=1`: the console's and dashboard's socket, signed in by the session
+            // cookie (an asker's page in the same browser opens `/ws` and stays an asker).
+            var console: WebSocketSession.Console?
+            if query.contains("console=1") {
+                guard let id = ConsoleSessions.id(fromCookieHeader: request.headerFields[.cookie]),
+                    let handler = consoleSessions.handler(for: id)
+                else {
+                    logger.notice("console websocket without a live session refused")
+                    return .dontUpgrade
+                }
+                console = WebSocketSession.Console(sessions: consoleSessions, id: id, handler: handler)
+            }
             guard origins.allows(request.headerFields[.origin]) else {
                 logger.notice("websocket from another site refused")
                 return .dontUpgrade
@@ -82,12 +111,13 @@ package final class WebServer: Service, Sendable {
             }
             let source = channel.remoteAddress?.ipAddress ?? "unknown"
             let eventLoop = channel.eventLoop
+            let signedIn = console
             return .upgrade([:]) { inbound, outbound, _ in
                 defer { live.sessions.wrappingSubtract(1, ordering: .relaxed) }
                 try await WebSocketSession.serve(inbound: inbound, outbound: outbound, service: service, limits: limits,
-                                                 source: source, eventLoop: eventLoop)
+                                                 source: source, eventLoop: eventLoop, console: signedIn)
             }
-        }
+        })
         return Application(
             router: router, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "motcua"),
@@ -96,6 +126,14 @@ package final class WebServer: Service, Sendable {
                 bound.port.store(port, ordering: .relaxed)
                 onBound(port)
             }, logger: logger)
+    }
+}
+
+extension WebServer {
+    /// A request target's path and query (`/ws?console=1` → `/ws`, `console=1`).
+    static func split(_ target: String) -> (path: String, query: String) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, "") }
+        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
     }
 }
 

@@ -16,10 +16,17 @@ enum WebSocketSession {
     /// Lines waiting to go out at most (a client that does not read is let go beyond).
     static let outboxLimit = 4_096
 
+    /// A console page's socket: signed in by its browser session, and let go when it ends.
+    struct Console: Sendable {
+        let sessions: ConsoleSessions
+        let id: String
+        let handler: Handler
+    }
+
     /// - Parameter eventLoop: the connection's loop: the session's task prefers it, as a TCP
     ///   connection's does, so a line and its answer do not hop between threads.
     static func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, service: DialogueService,
-                      limits: SessionLimits, source: String, eventLoop: any EventLoop) async throws
+                      limits: SessionLimits, source: String, eventLoop: any EventLoop, console: Console? = nil) async throws
     {
         let (lines, continuation) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .bufferingOldest(outboxLimit))
         let outbox = Outbox(continuation: continuation)
@@ -63,6 +70,50 @@ enum WebSocketSession {
                     session.close()
                     outbox.finish()
                 }
+                if let console {
+                    guard let page = await signIn(session, service: service, console: console, outbox: outbox) else {
+                        outbox.send(.close)
+                        return
+                    }
+                    activity.touch()
+                    defer { console.sessions.detach(console.id, page: page) }
+                    try await read(inbound, into: session, limits: limits, outbox: outbox, activity: activity)
+                    return
+                }
+                try await read(inbound, into: session, limits: limits, outbox: outbox, activity: activity)
+            }
+            // The first task to end (the client left, idle, closed) ends the connection.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Signs a console page's session in as its handler (if the token still works): the page
+    /// is told `welcome` as after a `login`, and `signed-out` when the browser session ends.
+    /// - Returns: the page's key in the sessions (nil: not signed in; told why).
+    static func signIn(_ session: ChatSession, service: DialogueService, console: Console, outbox: Outbox) async -> Int? {
+        let ended: @Sendable (String) -> Void = { reason in
+            outbox.send(.line(JSONValue.object(["type": "signed-out", "reason": .string(reason)]).encoded()))
+        }
+        guard let desk = service.escalation, let current = try? await desk.stillActive(console.handler) else {
+            ended("revoked")
+            return nil
+        }
+        guard let page = console.sessions.attach(console.id, end: { why in
+            ended(why.rawValue)
+            outbox.send(.close)
+        }) else {
+            ended("expired")
+            return nil
+        }
+        for line in session.adopt(current).lines { outbox.send(.line(line)) }
+        return page
+    }
+
+    /// Hands each text frame to the session as a line and queues what it answers.
+    static func read(_ inbound: WebSocketInboundStream, into session: ChatSession, limits: SessionLimits, outbox: Outbox,
+                     activity: Activity) async throws
+    {
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     let line: InputLine
                     switch message {
@@ -81,11 +132,6 @@ enum WebSocketSession {
                         return
                     }
                 }
-            }
-            // The first task to end (the client left, idle, closed) ends the connection.
-            try await group.next()
-            group.cancelAll()
-        }
     }
 
     /// Where lines wait for the writer; past its bound the client is a slow reader.

@@ -73,16 +73,29 @@ package enum JSONCodec {
             guard let kind = try fields.kind("kind") ?? (lenient ? .question : nil) else { throw .missingField("kind") }
             return .setKind(ticket: ticket, kind: kind)
         case "kb":
+            if try fields.string("action", maximumLength: short) == "draft" {
+                return .proposeEntry(ticket: try fields.number("ticket"), question: try fields.requiredString("question"),
+                                     answer: try fields.requiredString("answer"))
+            }
             let kb = try fields.requiredString("kb", maximumLength: short)
             switch try fields.string("action", maximumLength: short) {
             case "edit": return .editEntry(kb: kb, question: try fields.string("question"), answer: try fields.string("answer"))
             case "retire": return .retireEntry(kb: kb)
             case _ where lenient: return .retireEntry(kb: kb)
             case nil: throw .missingField("action")
-            case let action?: throw .badRequest("Thao tác \"\(action.prefix(40))\" không có; dùng edit hoặc retire.")
+            case let action?: throw .badRequest("Thao tác \"\(action.prefix(40))\" không có; dùng edit, retire hoặc draft.")
             }
         case "stats":
-            return .stats(since: try fields.string("since", maximumLength: 40), until: try fields.string("until", maximumLength: 40))
+            return .stats(since: try fields.string("since", maximumLength: 40), until: try fields.string("until", maximumLength: 40),
+                          unit: try fields.string("unit", maximumLength: short))
+        case "search": return .search(query: try fields.requiredString("query", maximumLength: 1000))
+        case "presence":
+            let ticket = try fields.number("ticket")
+            let state = try fields.string("state", maximumLength: short)
+            guard let parsed = PresenceState(rawValue: state ?? "viewing") ?? (lenient ? .viewing : nil) else {
+                throw .badRequest("\"state\" là viewing, typing hoặc left.")
+            }
+            return .presence(ticket: ticket, state: parsed)
         case "review":
             switch try fields.string("action", maximumLength: short) {
             case nil: return .review
@@ -188,6 +201,10 @@ package enum JSONCodec {
             line(["type": "stats", "report": ReportJSON.object(report)])
         case .review(let drafts, let remaining):
             line(["type": "review", "drafts": .array(drafts.map { .object(DeskWire.draft($0)) }), "remaining": .int(remaining)])
+        case .found(let tickets, let query):
+            line(["type": "search", "query": .string(query), "tickets": .array(tickets.map { .object(DeskWire.summary($0, now: now)) })])
+        case .presence(let ticket, let viewers):
+            line(DeskWire.presence(ticket: ticket, viewers: viewers))
         }
         return output
     }

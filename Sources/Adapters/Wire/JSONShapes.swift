@@ -90,6 +90,12 @@ package enum DeskWire {
         return object
     }
 
+    /// Who is on a ticket's page now (`presence`, answered and pushed).
+    package static func presence(ticket: Int, viewers: [Viewer]) -> [String: JSONValue] {
+        ["type": "presence", "ticket": .int(ticket),
+         "viewers": .array(viewers.map { ["handler": .string($0.handler), "name": .string($0.name), "typing": .bool($0.typing)] })]
+    }
+
     /// A ticket as its asker sees it (`tickets`): no handler, no internal flags.
     package static func askerSummary(_ ticket: Ticket) -> [String: JSONValue] {
         ["ticket": .int(ticket.number), "status": .string(ticket.status.rawValue), "statusText": .string(ticket.status.label),

@@ -63,8 +63,14 @@ package enum Request: Sendable, Hashable {
     case reopen(ticket: Int)
     case editEntry(kb: String, question: String?, answer: String?)
     case retireEntry(kb: String)
-    /// The report for the handler's unit (all for an admin).
-    case stats(since: String?, until: String?)
+    /// The report for the handler's unit (all units for an admin, or the one an admin names).
+    case stats(since: String?, until: String?, unit: String?)
+    /// Searches all the unit's tickets (words, or a ticket number).
+    case search(query: String)
+    /// What the handler's page is doing on a ticket (the console's "who else is here").
+    case presence(ticket: Int, state: PresenceState)
+    /// Proposes a knowledge-base entry for a group of questions (named by one of its tickets).
+    case proposeEntry(ticket: Int, question: String, answer: String)
     /// The drafts waiting for review.
     case review
     case approve(kb: String, question: String?, answer: String?)
@@ -74,7 +80,7 @@ package enum Request: Sendable, Hashable {
     package var needsHandler: Bool {
         switch self {
         case .queue, .show, .claim, .reply, .update, .ask, .note, .transfer, .setKind, .close, .reopen, .editEntry, .retireEntry,
-             .stats, .review, .approve, .reject:
+             .stats, .review, .approve, .reject, .search, .presence, .proposeEntry:
             true
         default:
             false
@@ -146,4 +152,8 @@ package enum Response: Sendable {
     case stats(Report)
     /// Drafts waiting for review, and how many more wait.
     case review([DraftEntry], remaining: Int)
+    /// Tickets a search found, newest first.
+    case found([Ticket], query: String)
+    /// Who is on a ticket's page now.
+    case presence(ticket: Int, viewers: [Viewer])
 }

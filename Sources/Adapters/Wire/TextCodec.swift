@@ -69,6 +69,9 @@ package enum TextCodec {
                 if lenient { return .review }
                 throw .usage("Cú pháp: /review, /review approve <mã> [câu trả lời sửa lại], /review reject <mã>")
             }
+        case "/search":
+            guard !argument.isEmpty || lenient else { throw .usage("Cú pháp: /search <từ cần tìm hoặc số phiếu>") }
+            return .search(query: argument)
         case "/show": return .show(ticket: try ticket())
         case "/claim": return .claim(ticket: try ticket())
         case "/reply", "/replyonce": return .reply(ticket: try ticket(), text: rest, reusable: command == "/reply")
@@ -179,6 +182,7 @@ package enum TextCodec {
             case .retireEntry: return text(["Đã gỡ mục \(kb) khỏi cơ sở tri thức."])
             case .approve: return text(["Đã duyệt \(kb): từ giờ bot dùng câu trả lời này cho người hỏi sau."])
             case .reject: return text(["Đã từ chối \(kb): câu trả lời này không vào cơ sở tri thức."])
+            case .proposeEntry: return text(["Đã đề xuất mục \(kb); mục chờ người duyệt của đơn vị (/review)."])
             default: return text(["Đã sửa câu trả lời của mục \(kb)."])
             }
         case .queue(let tickets):
@@ -187,6 +191,11 @@ package enum TextCodec {
             return text(DeskText.detail(detail, now: now))
         case .stats(let report):
             return text([ReportText.render(report)])
+        case .found(let tickets, let query):
+            return text(tickets.isEmpty ? ["Không tìm thấy phiếu nào với \"\(query)\"."] : tickets.map { DeskText.summary($0, now: now) })
+        case .presence(let ticket, let viewers):
+            return text(viewers.isEmpty ? ["Không ai đang xem phiếu số \(ticket)."]
+                : ["Đang xem phiếu số \(ticket): " + viewers.map { $0.name + ($0.typing ? " (đang soạn)" : "") }.joined(separator: ", ")])
         case .review(let drafts, let remaining):
             guard !drafts.isEmpty else { return text(["Không có câu trả lời nào chờ duyệt."]) }
             return text(drafts.flatMap(DeskText.draft) + (remaining > 0 ? ["(Còn \(remaining) câu trả lời khác chờ duyệt.)"] : [])

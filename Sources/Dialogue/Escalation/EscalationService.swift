@@ -55,6 +55,8 @@ package final class EscalationService: Sendable {
     /// Caps on tickets per conversation and address.
     package let quota: TicketQuota
     let masker = PersonalDataMasker()
+    /// Who has which ticket open now.
+    package let presence = PresenceBoard()
     /// Unit code → name, filled from the store on a miss (units are few and change rarely).
     private let unitNames = Mutex<[String: String]>([:])
 
@@ -274,13 +276,14 @@ package final class EscalationService: Sendable {
         }
     }
 
-    /// The desk's upkeep until cancelled: revoked and expired sessions ended every second,
-    /// reminders of owed updates every minute.
+    /// The desk's upkeep until cancelled: revoked and expired sessions ended and stale
+    /// presence let go every second, reminders of owed updates every minute.
     package func maintain() async {
         var tick = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             try? await endStaleSessions()
+            for change in presence.expire(now: now()) { hub.publish(.presence(change)) }
             if tick % 60 == 0 { try? await remindUpdates() }
             tick += 1
         }
@@ -568,8 +571,7 @@ package final class EscalationService: Sendable {
 
     /// The report a handler may read: their unit's (all units for an admin).
     package func report(for handler: Handler, period: ReportPeriod) async throws -> Report {
-        try await ReportBuilder(store: store, topics: configuration.topics)
-            .build(since: period.since, until: period.until, unit: handler.admin ? nil : handler.unit, now: now())
+        try await report(for: handler, period: period, unit: nil)
     }
 
     // MARK: - Helpers

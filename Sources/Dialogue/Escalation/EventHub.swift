@@ -13,6 +13,8 @@ package enum DeskEvent: Sendable, Hashable {
     case signedOut(handler: String, reason: SignOutReason)
     /// A gateway's token was revoked: its live links speak for no one any more.
     case gatewayRevoked(gateway: String)
+    /// Who is on a ticket's page now, for the handlers of its unit (and admins).
+    case presence(PresenceChange)
 }
 
 /// Why a handler's live session ended.
@@ -63,6 +65,7 @@ package final class EventHub: Sendable {
             case .draft(let draft): handler != nil && (admin || (reviewer && unit == draft.unit))
             case .signedOut(let id, _): handler == id
             case .gatewayRevoked(let id): gateway == id
+            case .presence(let change): handler != nil && (admin || unit == change.unit)
             }
         }
     }
@@ -123,7 +126,7 @@ package final class EventHub: Sendable {
                     keys.append(links[Int(UInt(bitPattern: hasher.finalize()) % UInt(links.count))])
                 }
                 return keys
-            case .ticket, .draft, .signedOut: return Array(handlers)
+            case .ticket, .draft, .signedOut, .presence: return Array(handlers)
             case .gatewayRevoked: return byChannel.values.flatMap { $0 }
             }
         }

@@ -66,6 +66,23 @@ extension SQLiteStore: EscalationStore {
         }
     }
 
+    package func searchTickets(unit: String?, words: [String], limit: Int) async throws -> [Ticket] {
+        try await writer.read { db in
+            // instr, not LIKE: a word with % or _ is looked for as it is.
+            var sql = "SELECT * FROM ticket WHERE 1"
+            var arguments: StatementArguments = []
+            for word in words {
+                sql += " AND instr(motcua_folded(question), ?) > 0"
+                arguments += [word]
+            }
+            if let unit {
+                sql += " AND unit = ?"
+                arguments += [unit]
+            }
+            return tickets(try Row.fetchAll(db, sql: sql + " ORDER BY number DESC LIMIT ?", arguments: arguments + [limit]))
+        }
+    }
+
     package func tickets(conversation: String) async throws -> [Ticket] {
         try await writer.read { db in
             tickets(try Row.fetchAll(db, sql: "SELECT * FROM ticket WHERE conversationId = ? ORDER BY number DESC",

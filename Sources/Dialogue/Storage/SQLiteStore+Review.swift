@@ -22,6 +22,10 @@ extension SQLiteStore {
                         StoredDate.text(draft.createdAt)])
     }
 
+    package func proposeDraft(_ draft: DraftEntry) async throws {
+        try await writer.write { db in try Self.saveDraft(draft, in: db) }
+    }
+
     package func drafts(unit: String?, limit: Int) async throws -> [DraftEntry] {
         try await writer.read { db in
             var sql = "SELECT * FROM draft WHERE status = 'pending'"

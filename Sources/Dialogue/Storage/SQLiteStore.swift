@@ -28,6 +28,8 @@ package struct SQLiteStore: ConversationStore {
     /// A store over any GRDB writer (tests use an in-memory `DatabaseQueue`).
     package init(_ writer: any DatabaseWriter) throws {
         try self.init(writer, checkpointer: nil)
+        // A writer opened by the caller lacks what `configuration` prepares on every connection.
+        try writer.writeWithoutTransaction { db in db.add(function: Self.foldedFunction) }
         try Migrations.migrator.migrate(writer)
     }
 
@@ -65,6 +67,12 @@ package struct SQLiteStore: ConversationStore {
         _ = try? queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
+    /// `motcua_folded(text)`: the text as `Diacritics.foldedKey` folds it (SQL has no
+    /// Vietnamese-aware comparison; the search reads it once a ticket, in the engine).
+    static let foldedFunction = DatabaseFunction("motcua_folded", argumentCount: 1, pure: true) { values in
+        String.fromDatabaseValue(values[0]).map(Diacritics.foldedKey)
+    }
+
     static func configuration(autoCheckpoint: Bool = true) -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -76,6 +84,8 @@ package struct SQLiteStore: ConversationStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // The daemon's writer leaves checkpoints to `maintain()`.
             if !autoCheckpoint { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+            // Ticket search compares questions without case and diacritics ("ky so" finds "ký số").
+            db.add(function: foldedFunction)
         }
         return configuration
     }

@@ -27,6 +27,11 @@ package protocol EscalationStore: Sendable {
     /// `limit`.
     func tickets(unit: String?, statuses: [TicketStatus], limit: Int) async throws -> [Ticket]
 
+    /// Tickets of a unit (nil: all units), any status, whose question holds every one of
+    /// `words` (compared without case and diacritics: `words` come folded by
+    /// `Diacritics.foldedKey`), newest first, at most `limit`.
+    func searchTickets(unit: String?, words: [String], limit: Int) async throws -> [Ticket]
+
     /// The tickets raised in a conversation, newest first.
     func tickets(conversation: String) async throws -> [Ticket]
 
@@ -63,6 +68,10 @@ package protocol EscalationStore: Sendable {
 
     /// Drafts waiting for review, of a unit (nil: all), oldest first, at most `limit`.
     func drafts(unit: String?, limit: Int) async throws -> [DraftEntry]
+
+    /// Stores a draft someone proposed (not a reply's: from a group of questions the bot
+    /// could not answer), pending review; one of the same id is replaced and waits again.
+    func proposeDraft(_ draft: DraftEntry) async throws
 
     /// Decides a waiting draft in one transaction: `decide` sees it (and may refuse by
     /// throwing) and returns the entry to publish, or nil to reject it; the decision is

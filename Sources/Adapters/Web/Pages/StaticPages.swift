@@ -16,7 +16,7 @@ enum StaticPages {
     /// Adds the pages to a router.
     /// - Parameter embedders: the sites (`--http-origin`) whose pages may show the chat in a
     ///   frame (`/embed.js`); nobody else may frame any page.
-    static func add(to router: Router<BasicRequestContext>, embedders: [String]) {
+    static func add(to router: Router<WebRequestContext>, embedders: [String]) {
         let framing = (["'self'"] + embedders.filter { $0.allSatisfy { !$0.isWhitespace && $0 != ";" && $0 != "," } })
             .joined(separator: " ")
         router.get("/") { _, _ in page(index, type: "text/html; charset=utf-8") }

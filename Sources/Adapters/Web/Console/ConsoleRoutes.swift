@@ -1,0 +1,67 @@
+import Dialogue
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Wire
+
+/// Signing in and out of the console (and the dashboard) from a browser:
+/// - `POST /console/session` with `{"token":"mch1.…"}` checks the handler token as `login`
+///   does (failures slowed per address) and answers `{"name","unit","admin","reviewer",
+///   "expires"}` with the session cookie (HttpOnly, SameSite=Strict, expiring);
+/// - `GET /console/session` says who the cookie signs in (401 without a live one);
+/// - `DELETE /console/session` signs out: the session is ended, every page on it is told
+///   `signed-out` and closed, the cookie is taken away.
+/// A browser page of another site is refused (its `Origin` is checked like the WebSocket's).
+enum ConsoleRoutes {
+    static let path = "/console/session"
+
+    static func add(to router: Router<WebRequestContext>, sessions: ConsoleSessions, service: DialogueService,
+                    origins: OriginCheck)
+    {
+        router.post(RouterPath(path)) { request, context -> Response in
+            guard origins.allows(request.headers[.origin]) else { return problem(.forbidden, "not-allowed", "Trang này không được phép đăng nhập.") }
+            guard let desk = service.escalation else { return problem(.serviceUnavailable, "not-available", "Máy chủ không có bàn xử lý phiếu.") }
+            let body = try? await request.body.collect(upTo: 4096)
+            guard let body, let object = try? JSONValue.parse(String(buffer: body)), let token = object["token"]?.string,
+                token.utf8.count <= 200
+            else { return problem(.badRequest, "bad-request", "Cần gửi {\"token\": mã đăng nhập}.") }
+            let source = context.remoteAddress?.ipAddress ?? "unknown"
+            guard let handler = await desk.login(token: token.trimmingCharacters(in: .whitespacesAndNewlines), source: source)
+            else { return problem(.unauthorized, "bad-token", ProtocolError.badToken.message) }
+            let (id, expires) = sessions.start(for: handler)
+            let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
+            var response = json(.ok, who(handler, expires: expires))
+            response.headers[.setCookie] = ConsoleSessions.cookie(id, expires: expires, now: desk.now(), secure: secure)
+            return response
+        }
+        router.get(RouterPath(path)) { request, _ -> Response in
+            let id = ConsoleSessions.id(fromCookieHeader: request.headers[.cookie])
+            guard let id, let handler = sessions.handler(for: id), let desk = service.escalation,
+                let current = try? await desk.stillActive(handler), let expires = sessions.expiry(of: id)
+            else { return problem(.unauthorized, "session-ended", "Chưa đăng nhập hoặc phiên đã hết hạn.") }
+            return json(.ok, who(current, expires: expires))
+        }
+        router.delete(RouterPath(path)) { request, _ -> Response in
+            guard origins.allows(request.headers[.origin]) else { return problem(.forbidden, "not-allowed", "Trang này không được phép đăng xuất.") }
+            if let id = ConsoleSessions.id(fromCookieHeader: request.headers[.cookie]) { sessions.end(id) }
+            var response = Response(status: .noContent)
+            response.headers[.setCookie] = ConsoleSessions.clearedCookie
+            return response
+        }
+    }
+
+    static func who(_ handler: Handler, expires: Date) -> JSONValue {
+        ["handler": .string(handler.id), "name": .string(handler.name), "unit": .string(handler.unit),
+         "admin": .bool(handler.admin), "reviewer": .bool(handler.reviewer), "expires": DeskWire.date(expires)]
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: value.encoded())))
+    }
+
+    static func problem(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
+        json(status, ["error": .string(code), "message": .string(message)])
+    }
+}

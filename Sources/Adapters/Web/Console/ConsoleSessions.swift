@@ -1,0 +1,141 @@
+import Crypto
+import Dialogue
+import Foundation
+import Synchronization
+
+/// The browser sessions of the units' console and the dashboard: a handler signs in once with
+/// their token (`POST /console/session`) and the browser holds a random session id in an
+/// HttpOnly, SameSite=Strict cookie — the token itself never stays in the page, where a script
+/// could read it. A session ends when it expires (at the latest when the token does), when its
+/// handler signs out (every page of it is told and let go), or when the token is revoked (the
+/// desk's own check, on every request). Kept in memory: a restarted daemon asks everyone to
+/// sign in again; only the SHA-256 of an id is kept, as with tokens.
+package final class ConsoleSessions: Sendable {
+    /// How long a session lasts (a working day).
+    package static let lifetime: TimeInterval = 8 * 3600
+    /// Sessions at most (the oldest go first beyond).
+    static let capacity = 10_000
+    /// The cookie's name.
+    package static let cookieName = "motcua_console"
+
+    /// One signed-in browser.
+    struct Session {
+        var handler: Handler
+        var expires: Date
+        /// The pages open on it now: told and closed when it ends.
+        var pages: [Int: @Sendable (SignedOutWhy) -> Void] = [:]
+    }
+
+    /// Why a page's session ended.
+    package enum SignedOutWhy: String, Sendable {
+        case signedOut = "signed-out"
+        case expired
+    }
+
+    private let sessions = Mutex<(byHash: [Data: Session], nextPage: Int)>(([:], 0))
+    private let clock: any WallClock
+
+    /// Creates an empty table.
+    package init(clock: any WallClock = SystemClock()) { self.clock = clock }
+
+    /// Starts a session for a handler whose token was just checked.
+    /// - Returns: the id for the cookie, and when it expires.
+    package func start(for handler: Handler) -> (id: String, expires: Date) {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        let id = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let now = clock.now
+        let expires = min(now.addingTimeInterval(Self.lifetime), handler.expiresAt ?? .distantFuture)
+        sessions.withLock { state in
+            if state.byHash.count >= Self.capacity {
+                state.byHash = state.byHash.filter { $0.value.expires > now }
+                while state.byHash.count >= Self.capacity, let oldest = state.byHash.min(by: { $0.value.expires < $1.value.expires }) {
+                    state.byHash[oldest.key] = nil
+                }
+            }
+            state.byHash[Self.hash(id)] = Session(handler: handler, expires: expires)
+        }
+        return (id, expires)
+    }
+
+    /// The handler of a live session (nil: unknown, signed out or expired).
+    package func handler(for id: String?) -> Handler? {
+        guard let id, !id.isEmpty, id.utf8.count <= 100 else { return nil }
+        let now = clock.now
+        return sessions.withLock { state in
+            guard let session = state.byHash[Self.hash(id)] else { return nil }
+            guard session.expires > now else {
+                state.byHash[Self.hash(id)] = nil
+                return nil
+            }
+            return session.handler
+        }
+    }
+
+    /// When a live session ends.
+    package func expiry(of id: String) -> Date? {
+        sessions.withLock { $0.byHash[Self.hash(id)]?.expires }
+    }
+
+    /// Registers a page open on a session: `end` is called once if the session ends first.
+    /// - Returns: the page's key for `close` (nil: the session is not live).
+    package func attach(_ id: String, end: @escaping @Sendable (SignedOutWhy) -> Void) -> Int? {
+        sessions.withLock { state in
+            guard state.byHash[Self.hash(id)] != nil else { return nil }
+            state.nextPage += 1
+            state.byHash[Self.hash(id)]?.pages[state.nextPage] = end
+            return state.nextPage
+        }
+    }
+
+    /// A page closed.
+    package func detach(_ id: String, page: Int) {
+        sessions.withLock { state in _ = state.byHash[Self.hash(id)]?.pages.removeValue(forKey: page) }
+    }
+
+    /// Ends a session (signing out): its pages are told and let go.
+    package func end(_ id: String, why: SignedOutWhy = .signedOut) {
+        let pages = sessions.withLock { state in state.byHash.removeValue(forKey: Self.hash(id))?.pages.values.map { $0 } ?? [] }
+        for page in pages { page(why) }
+    }
+
+    /// Ends the sessions past their time, telling their pages (the daemon calls it every few
+    /// seconds).
+    package func expire() {
+        let now = clock.now
+        let pages = sessions.withLock { state -> [@Sendable (SignedOutWhy) -> Void] in
+            let ended = state.byHash.filter { $0.value.expires <= now }
+            for key in ended.keys { state.byHash[key] = nil }
+            return ended.values.flatMap { $0.pages.values }
+        }
+        for page in pages { page(.expired) }
+    }
+
+    /// Sessions live now.
+    package var count: Int { sessions.withLock { $0.byHash.count } }
+
+    static func hash(_ id: String) -> Data { Data(SHA256.hash(data: Data(id.utf8))) }
+
+    /// The session id a `Cookie` header carries (nil: none).
+    package static func id(fromCookieHeader header: String?) -> String? {
+        guard let header else { return nil }
+        for pair in header.split(separator: ";") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookieName {
+                return parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+
+    /// The `Set-Cookie` value that gives a browser its session.
+    package static func cookie(_ id: String, expires: Date, now: Date, secure: Bool) -> String {
+        let seconds = max(0, Int(expires.timeIntervalSince(now)))
+        return "\(cookieName)=\(id); Path=/; Max-Age=\(seconds); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+
+    /// The `Set-Cookie` value that takes it away.
+    package static let clearedCookie = "\(cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+}
