@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Server", "Wire", "Dialogue",
+                "Server", "Wire", "Dialogue", "ReportFormats",
                 // SHA-256 of the console's session ids (only the hash is kept).
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

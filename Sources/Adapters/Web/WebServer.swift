@@ -81,6 +81,7 @@ package final class WebServer: Service, Sendable {
                                   port: { [bound] in bound.port.load(ordering: .relaxed) })
         let consoleSessions = self.consoleSessions
         ConsoleRoutes.add(to: router, sessions: consoleSessions, service: service, origins: origins)
+        ConsoleRoutes.addReport(to: router, sessions: consoleSessions, service: service)
         // Frames up to 1 MiB are read, so that one over the line limit is answered as a long line
         // is (the connection stays); beyond that the WebSocket layer closes it.
         let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 20), shouldUpgrade: {

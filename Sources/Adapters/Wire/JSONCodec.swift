@@ -196,7 +196,9 @@ package enum JSONCodec {
         case .detail(let detail):
             line(["type": "show", "ticket": .object(DeskWire.detail(detail, now: now)),
                   "deliveries": .array(detail.deliveries.map { .object(DeskWire.deliveryState($0)) }),
-                  "similar": .array(detail.similar.map { ["kb": .string($0.kb), "question": .string($0.question)] })])
+                  "similar": .array(detail.similar.map {
+                      ["kb": .string($0.id), "question": .string($0.question), "answer": .string($0.answer)]
+                  })])
         case .stats(let report):
             line(["type": "stats", "report": ReportJSON.object(report)])
         case .review(let drafts, let remaining):

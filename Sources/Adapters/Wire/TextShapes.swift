@@ -127,7 +127,7 @@ package enum DeskText {
         }
         if !detail.similar.isEmpty {
             lines.append("Câu trả lời tương tự đã có:")
-            lines += detail.similar.map { "  [\($0.kb)] \($0.question)" }
+            lines += detail.similar.map { "  [\($0.id)] \($0.question)" }
         }
         return lines
     }

@@ -300,9 +300,7 @@ package final class EscalationService: Sendable {
     /// A ticket with its trail and similar earlier answers.
     package func show(_ number: Int, for handler: Handler) async throws -> TicketDetail {
         let ticket = try await visibleTicket(number, to: handler)
-        let similar = search(ticket.question).results.prefix(3).compactMap { result -> DialogueOption? in
-            classifier.entry(result.entryID).map { DialogueOption(kb: $0.id, question: $0.question) }
-        }
+        let similar = search(ticket.question).results.prefix(3).compactMap { classifier.entry($0.entryID) }
         return TicketDetail(ticket: ticket, events: try await store.events(of: number), similar: similar,
                             deliveries: try await store.deliveryStates(ticket: number))
     }

@@ -388,8 +388,8 @@ package struct TicketDetail: Sendable, Hashable {
     package var ticket: Ticket
     /// The audit trail, oldest first (replies and internal notes told apart by `action`).
     package var events: [TicketEvent]
-    /// Earlier answers to similar questions (knowledge-base entry id and question).
-    package var similar: [DialogueOption]
+    /// Earlier answers to similar questions (knowledge-base entries: id, question, answer).
+    package var similar: [KnowledgeEntry]
     /// Where each of its messages to the asker is, oldest first.
     package var deliveries: [DeliveryState] = []
 }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ReportFormats
 import Wire
 
 /// Signing in and out of the console (and the dashboard) from a browser:
@@ -48,6 +49,35 @@ enum ConsoleRoutes {
             var response = Response(status: .noContent)
             response.headers[.setCookie] = ConsoleSessions.clearedCookie
             return response
+        }
+    }
+
+    /// `GET /console/report.csv?since&until&unit`: the dashboard's download, the file `motcua
+    /// report --format csv` writes, for what the session's handler may read.
+    static func addReport(to router: Router<WebRequestContext>, sessions: ConsoleSessions, service: DialogueService) {
+        router.get("/console/report.csv") { request, _ -> Response in
+            let id = ConsoleSessions.id(fromCookieHeader: request.headers[.cookie])
+            guard let id, let handler = sessions.handler(for: id), let desk = service.escalation,
+                let current = try? await desk.stillActive(handler)
+            else { return problem(.unauthorized, "session-ended", "Chưa đăng nhập hoặc phiên đã hết hạn.") }
+            let query = request.uri.queryParameters
+            let report: Report
+            do {
+                let period = try ReportPeriod.resolve(since: query.get("since"), until: query.get("until"), now: desk.now())
+                let unit = query.get("unit").flatMap { $0.isEmpty ? nil : $0 }
+                report = try await desk.report(for: current, period: period, unit: unit)
+            } catch let invalid as ReportPeriod.Invalid {
+                return problem(.badRequest, "bad-request", invalid.description)
+            } catch let refused as EscalationError {
+                return problem(.forbidden, refused.code, refused.description)
+            } catch {
+                return problem(.serviceUnavailable, "unavailable", "Chưa lập được báo cáo; anh/chị thử lại sau.")
+            }
+            let name = "bao-cao-\(ReportNumbers.day(report.since))-\(ReportNumbers.day(report.until)).csv"
+            return Response(status: .ok, headers: [
+                .contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
+                .contentDisposition: "attachment; filename=\"\(name)\"",
+            ], body: .init(byteBuffer: ByteBuffer(string: ReportFormat.csv.render(report))))
         }
     }
 
