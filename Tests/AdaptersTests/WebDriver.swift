@@ -67,13 +67,30 @@ final class WebDriver: Sendable {
 
     /// The element with this `data-testid` (waiting up to 10 s for it).
     func element(_ testID: String) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(10)
+        try await element(css: "[data-testid=\"\(testID)\"]")
+    }
+
+    /// The first element a CSS selector finds (waiting up to `seconds` for it).
+    func element(css selector: String, seconds: Int = 10) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(seconds)
         while true {
-            let found = try await command("POST", "element", ["using": "css selector", "value": .string("[data-testid=\"\(testID)\"]")])
+            let found = try await command("POST", "element", ["using": "css selector", "value": .string(selector)])
             if let id = found["value"]?["element-6066-11e4-a52e-4f735466cecf"]?.string { return id }
-            guard ContinuousClock.now < deadline else { throw WebDriverError(description: "no element \(testID): \(found)") }
+            guard ContinuousClock.now < deadline else { throw WebDriverError(description: "no element \(selector): \(found)") }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    /// Clicks the first element a CSS selector finds.
+    func click(css selector: String, seconds: Int = 10) async throws {
+        let id = try await element(css: selector, seconds: seconds)
+        _ = try await command("POST", "element/\(id)/click", [:])
+    }
+
+    /// Empties an input.
+    func clear(_ testID: String) async throws {
+        let id = try await element(testID)
+        _ = try await command("POST", "element/\(id)/clear", [:])
     }
 
     func type(_ text: String, into testID: String) async throws {
