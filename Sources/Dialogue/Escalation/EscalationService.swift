@@ -570,7 +570,7 @@ package final class EscalationService: Sendable {
 
     /// The report a handler may read: their unit's (all units for an admin).
     package func report(for handler: Handler, period: ReportPeriod) async throws -> Report {
-        try await ReportBuilder(store: store, topics: configuration.topics)
+        try await ReportBuilder(store: store, topics: configuration.topics, provinces: configuration.provinces)
             .build(since: period.since, until: period.until, unit: handler.admin ? nil : handler.unit, now: now())
     }
 
