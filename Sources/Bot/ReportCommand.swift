@@ -43,7 +43,7 @@ struct ReportCommand: AsyncParsableCommand {
             let units = try await database.units().map(\.id) + corpus.unitRecords.map(\.id)
             guard units.contains(unit) else { throw ValidationError("không có đơn vị \(unit) (xem: motcua units list)") }
         }
-        let report = try await ReportBuilder(store: database, topics: corpus.topics)
+        let report = try await ReportBuilder(store: database, topics: corpus.topics, provinces: corpus.provinces)
             .build(since: period.since, until: period.until, unit: unit, now: Date())
         let text = format.render(report)
         if let out {

@@ -20,7 +20,15 @@ import Testing
         times: [.init(unit: "ATTT", tickets: 20, firstResponseMedian: 5, firstResponseP90: 30, resolutionMedian: 20,
                       resolutionP90: 70, pastDue: 2)],
         backlog: [.init(unit: "ATTT", underOneDay: 1, oneToThreeDays: 2, threeToSevenDays: 0, overSevenDays: 1)],
-        frequentEscalations: [.init(question: "Chi phí đánh giá an toàn cấp độ 3 <tính> thế nào?", count: 6, tickets: [1, 2])])
+        frequentEscalations: [.init(question: "Chi phí đánh giá an toàn cấp độ 3 <tính> thế nào?", count: 6, tickets: [1, 2])],
+        provinces: [
+            .init(province: "nghe-an", name: "Nghệ An", questions: 12, tickets: 3, openTickets: 1, pastDue: 0,
+                  waitMedianHours: 5.5, waitMaxHours: 30, topics: [.init(topic: "an-toan", name: "An toàn thông tin", count: 4),
+                                                                  .init(topic: "nen-tang", name: "Nền tảng, hạ tầng kỹ thuật", count: 3)]),
+            .init(province: "ho-chi-minh", name: "Thành phố Hồ Chí Minh", questions: 5, tickets: 0, openTickets: 0, pastDue: 0,
+                  waitMedianHours: nil, waitMaxHours: nil, topics: [.init(topic: "du-lieu", name: "Dữ liệu <mở>", count: 5)]),
+        ],
+        unplacedQuestions: 7, unplacedTickets: 2)
 
     /// JSON carries the figures for programs; CSV and text carry the same.
     @Test func formatsCarryTheFigures() throws {
@@ -35,6 +43,43 @@ import Testing
         let html = ReportFormat.html.render(Self.report)
         #expect(html.contains("<svg") && html.contains("&lt;tính&gt;"))
         #expect(!html.contains("<script") && !html.contains("src=\"http"))
+    }
+
+    /// The figures by province in every format; the JSON keys are what the dashboard reads.
+    @Test func provincesInEveryFormat() throws {
+        let json = try JSONValue.parse(ReportFormat.json.render(Self.report))
+        let provinces = try #require(json["provinces"]?.array)
+        #expect(provinces.count == 2)
+        guard case .object(let nghean) = provinces[0] else { Issue.record("not an object"); return }
+        #expect(Set(nghean.keys) == ["province", "name", "questions", "tickets", "openTickets", "pastDue", "waitMedianHours",
+                                     "waitMaxHours", "topics"])
+        #expect(nghean["province"] == "nghe-an" && nghean["name"] == "Nghệ An" && nghean["questions"] == 12)
+        #expect(nghean["tickets"] == 3 && nghean["openTickets"] == 1 && nghean["pastDue"] == 0)
+        #expect(nghean["waitMedianHours"] == 5.5 && nghean["waitMaxHours"]?.int == 30)
+        #expect(nghean["topics"]?.array?.first == ["topic": "an-toan", "name": "An toàn thông tin", "count": 4])
+        #expect(provinces[1]["waitMedianHours"] == .null && provinces[1]["waitMaxHours"] == .null)
+        #expect(json["unplacedQuestions"] == 7 && json["unplacedTickets"] == 2)
+
+        let text = ReportFormat.text.render(Self.report)
+        #expect(text.contains("Theo tỉnh, thành phố (câu hỏi, phiếu, đang chờ, quá hạn, chờ trung vị/lâu nhất giờ; chủ đề hỏi nhiều):\n"
+            + "  Nghệ An: 12, 3, 1, 0, 5,5/30,0; An toàn thông tin (4); Nền tảng, hạ tầng kỹ thuật (3)\n"
+            + "  Thành phố Hồ Chí Minh: 5, 0, 0, 0, —/—; Dữ liệu <mở> (5)\n"))
+        #expect(text.contains("Chưa rõ tỉnh (không ghi cơ quan, hoặc cơ quan trung ương): 7 câu hỏi, 2 phiếu"))
+
+        let csv = ReportFormat.csv.render(Self.report)
+        for row in ["province,nghe-an questions,12,,", "province,nghe-an tickets,3,,", "province,nghe-an openTickets,1,,",
+                    "province,nghe-an pastDue,0,,", "province,nghe-an waitMedianHours,,,5.500", "province,nghe-an waitMaxHours,,,30.000",
+                    "province,nghe-an topic an-toan,4,,", "province,ho-chi-minh waitMedianHours,,,",
+                    "province,unplacedQuestions,7,,", "province,unplacedTickets,2,,"] {
+            #expect(csv.split(separator: "\n").contains(Substring(row)), "\(row)")
+        }
+
+        let html = ReportFormat.html.render(Self.report)
+        #expect(html.contains("<h2>Theo tỉnh, thành phố</h2>") && html.contains("aria-label=\"Câu hỏi theo tỉnh, thành phố\""))
+        #expect(html.contains("<tr><td>Nghệ An</td><td class=\"n\">12</td><td class=\"n\">3</td><td class=\"n\">1</td>"
+            + "<td class=\"n\">0</td><td class=\"n\">5,5 / 30,0</td>"))
+        #expect(html.contains("Dữ liệu &lt;mở&gt; (5)") && !html.contains("<mở>"))
+        #expect(html.contains("7 câu hỏi, 2 phiếu"))
     }
 
     /// A CSV cell a spreadsheet would run as a formula is neutralised with a leading `'`; the

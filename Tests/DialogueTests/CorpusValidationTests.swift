@@ -72,6 +72,7 @@ import Testing
         failures += Self.unparsableLines(AnsweringUnit.self, in: "units.jsonl")
         failures += Self.unparsableLines(CatalogueDocument.self, in: "docs.jsonl")
         failures += Self.unparsableLines(EvaluationQuery.self, in: "eval/queries.jsonl")
+        failures += Self.unparsableLines(Province.self, in: "provinces.jsonl")
         #expect(failures.isEmpty, "unparsable lines:\n\(failures.joined(separator: "\n"))")
     }
 
@@ -84,6 +85,7 @@ import Testing
         #expect(Self.duplicates(corpus.units.map(\.id)).isEmpty, "duplicate unit ids")
         #expect(Self.duplicates(corpus.documents.map(\.id)).isEmpty, "duplicate document ids")
         #expect(Self.duplicates(queries.map(\.id)).isEmpty, "duplicate query ids")
+        #expect(Self.duplicates(corpus.provinces.provinces.map(\.id)).isEmpty, "duplicate province ids")
     }
 
     /// Every topic, unit, document and entry that something refers to exists.
@@ -159,7 +161,8 @@ import Testing
     @Test func allTextIsNFC() throws {
         let corpus = try Self.loadCorpus()
         let queries = try Self.loadQueries()
-        func isNFC(_ text: String) -> Bool { text.precomposedStringWithCanonicalMapping == text }
+        // Scalar by scalar: `String`'s `==` holds any two canonically equivalent texts equal.
+        func isNFC(_ text: String) -> Bool { text.unicodeScalars.elementsEqual(text.precomposedStringWithCanonicalMapping.unicodeScalars) }
         var offenders: [String] = []
         for entry in corpus.entries {
             if !isNFC(entry.question) { offenders.append("\(entry.id) question") }
@@ -169,7 +172,27 @@ import Testing
             }
         }
         offenders += queries.filter { !isNFC($0.query) }.map { "\($0.id) query" }
+        for province in corpus.provinces.provinces {
+            for name in [province.name, province.kind] + province.aliases + province.merged where !isNFC(name) {
+                offenders.append("province \(province.id): \(name)")
+            }
+        }
         #expect(offenders.isEmpty, "text not in NFC: \(offenders)")
+    }
+
+    /// The 34 provinces and cities of the 2025 reorganisation, each of the 63 before it named
+    /// once (kept or merged), with ids derived from the names like the other codes.
+    @Test func provincesAreTheReorganisedThirtyFour() throws {
+        let provinces = try Self.loadCorpus().provinces.provinces
+        #expect(provinces.count == 34)
+        let oldNames = provinces.flatMap { [$0.name] + $0.merged }
+        #expect(oldNames.count == 63 && Set(oldNames).count == 63)
+        for province in provinces {
+            let expected = Diacritics.foldedKey(province.name.replacingOccurrences(of: "Thành phố ", with: ""))
+                .replacingOccurrences(of: " ", with: "-")
+            #expect(province.id == expected, "\(province.name) → \(province.id)")
+            #expect(["tỉnh", "thành phố"].contains(province.kind))
+        }
     }
 
     /// The lexicon lists load with enough abbreviations, chat words, synonyms, stop words and words.

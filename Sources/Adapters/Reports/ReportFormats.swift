@@ -54,6 +54,19 @@ enum ReportCSV {
             rows.append(["pastDue", row.unit, "\(row.pastDue)", "", ""])
         }
         for row in report.backlog { rows.append(["backlog", row.unit, "\(row.total)", "", "\(row.overSevenDays)"]) }
+        for row in report.provinces {
+            // One row a figure, keyed "<province> <figure>" like the weeks' "<week> <topic>".
+            for (figure, count) in [("questions", row.questions), ("tickets", row.tickets), ("openTickets", row.openTickets),
+                                    ("pastDue", row.pastDue)]
+            {
+                rows.append(["province", "\(row.province) \(figure)", "\(count)", "", ""])
+            }
+            rows.append(["province", "\(row.province) waitMedianHours", "", "", number(row.waitMedianHours)])
+            rows.append(["province", "\(row.province) waitMaxHours", "", "", number(row.waitMaxHours)])
+            for topic in row.topics { rows.append(["province", "\(row.province) topic \(topic.topic)", "\(topic.count)", "", ""]) }
+        }
+        rows.append(["province", "unplacedQuestions", "\(report.unplacedQuestions)", "", ""])
+        rows.append(["province", "unplacedTickets", "\(report.unplacedTickets)", "", ""])
         for group in report.frequentEscalations { rows.append(["escalated", group.question, "\(group.count)", "", ""]) }
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }

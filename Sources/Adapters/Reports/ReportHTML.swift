@@ -43,7 +43,8 @@ enum ReportHTML {
             html += "<tr><td>\(escape(report.topicName(row.key)))</td><td class=\"n\">\(ReportNumbers.decimal(row.mean))</td>"
                 + "<td class=\"n\">\(ReportNumbers.percent(row.shareAtLeast4))</td><td class=\"n\">\(row.count)</td></tr>\n"
         }
-        html += "</table>\n<h2>Câu hỏi hay phải chuyển đơn vị</h2>\n<table><tr><th>Số lần</th><th>Câu hỏi</th></tr>\n"
+        html += "</table>\n<h2>Theo tỉnh, thành phố</h2>\n" + provinceSection(report)
+        html += "<h2>Câu hỏi hay phải chuyển đơn vị</h2>\n<table><tr><th>Số lần</th><th>Câu hỏi</th></tr>\n"
         for group in report.frequentEscalations {
             html += "<tr><td class=\"n\">\(group.count)</td><td>\(escape(group.question))</td></tr>\n"
         }
@@ -52,11 +53,15 @@ enum ReportHTML {
 
     /// Horizontal bars, one a topic, with the count at the end.
     static func topicBars(_ topics: [Report.TopicVolume]) -> String {
-        let shown = Array(topics.prefix(12))
+        bars(topics.prefix(12).map { ($0.name, $0.count) }, label: "Chủ đề")
+    }
+
+    /// Horizontal bars, one a row, with the count at the end.
+    static func bars(_ shown: [(name: String, count: Int)], label: String) -> String {
         let maximum = max(shown.map(\.count).max() ?? 1, 1)
         let rowHeight = 26
         let height = max(shown.count, 1) * rowHeight + 10
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"860\" height=\"\(height)\" role=\"img\" aria-label=\"Chủ đề\">\n"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"860\" height=\"\(height)\" role=\"img\" aria-label=\"\(escape(label))\">\n"
         for (index, volume) in shown.enumerated() {
             let y = index * rowHeight + 5
             let width = Int(Double(volume.count) / Double(maximum) * 420)
@@ -88,6 +93,23 @@ enum ReportHTML {
                 + escape(point.week.period) + "</text>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    /// Questions by province as bars (the 15 with most), then a row a province: questions,
+    /// tickets, open, past due, waits, the topics asked most; then what could not be placed.
+    static func provinceSection(_ report: Report) -> String {
+        var html = report.provinces.isEmpty ? ""
+            : bars(report.provinces.prefix(15).map { ($0.name, $0.questions) }, label: "Câu hỏi theo tỉnh, thành phố")
+        html += "<table><tr><th>Tỉnh, thành phố</th><th>Câu hỏi</th><th>Phiếu</th><th>Đang chờ</th><th>Quá hạn</th>"
+            + "<th>Chờ (giờ, trung vị / lâu nhất)</th><th>Chủ đề hỏi nhiều</th></tr>\n"
+        for row in report.provinces {
+            let cells = [String(row.questions), String(row.tickets), String(row.openTickets), String(row.pastDue),
+                         ReportNumbers.decimal(row.waitMedianHours) + " / " + ReportNumbers.decimal(row.waitMaxHours)]
+            html += "<tr><td>\(escape(row.name))</td>" + cells.map { "<td class=\"n\">\($0)</td>" }.joined()
+                + "<td>\(escape(ReportNumbers.topics(row.topics)))</td></tr>\n"
+        }
+        return html + "</table>\n<p>Chưa rõ tỉnh (không ghi cơ quan, hoặc cơ quan trung ương): "
+            + "\(report.unplacedQuestions) câu hỏi, \(report.unplacedTickets) phiếu.</p>\n"
     }
 
     /// One row a unit: answering times, what is past due, the backlog, satisfaction.

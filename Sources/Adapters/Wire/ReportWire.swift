@@ -17,6 +17,11 @@ package enum ReportNumbers {
         String(DeskText.date(date).prefix(10))
     }
 
+    /// A province's most asked topics: "An toàn thông tin (4); Nền tảng (2)".
+    package static func topics(_ topics: [Report.TopicCount]) -> String {
+        topics.map { "\($0.name) (\($0.count))" }.joined(separator: "; ")
+    }
+
     package static func change(_ volume: Report.TopicVolume) -> String {
         guard let change = volume.change else { return volume.count > 0 ? "mới" : "—" }
         return (change >= 0 ? "+" : "") + percent(change)
@@ -68,6 +73,13 @@ package enum ReportJSON {
             "frequentEscalations": .array(report.frequentEscalations.map {
                 ["question": .string($0.question), "count": .int($0.count), "tickets": .array($0.tickets.map(JSONValue.int))]
             }),
+            "provinces": .array(report.provinces.map { row in
+                ["province": .string(row.province), "name": .string(row.name), "questions": .int(row.questions),
+                 "tickets": .int(row.tickets), "openTickets": .int(row.openTickets), "pastDue": .int(row.pastDue),
+                 "waitMedianHours": number(row.waitMedianHours), "waitMaxHours": number(row.waitMaxHours),
+                 "topics": .array(row.topics.map { ["topic": .string($0.topic), "name": .string($0.name), "count": .int($0.count)] })]
+            }),
+            "unplacedQuestions": .int(report.unplacedQuestions), "unplacedTickets": .int(report.unplacedTickets),
         ]
         if let unit = report.unit { object["unit"] = .string(unit) }
         return .object(object)
@@ -109,9 +121,24 @@ package enum ReportText {
             lines.append("  \(row.unit): \(row.underOneDay), \(row.oneToThreeDays), \(row.threeToSevenDays), \(row.overSevenDays)")
         }
         lines.append("")
+        lines += provinceLines(report)
+        lines.append("")
         lines.append("Câu hỏi hay phải chuyển đơn vị (nên bổ sung vào cơ sở tri thức):")
         for group in report.frequentEscalations { lines.append("  \(group.count) × \(group.question)") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Where the askers are: one line a province, then what could not be placed.
+    static func provinceLines(_ report: Report) -> [String] {
+        var lines = ["Theo tỉnh, thành phố (câu hỏi, phiếu, đang chờ, quá hạn, chờ trung vị/lâu nhất giờ; chủ đề hỏi nhiều):"]
+        for row in report.provinces {
+            lines.append("  \(row.name): \(row.questions), \(row.tickets), \(row.openTickets), \(row.pastDue), "
+                + "\(ReportNumbers.decimal(row.waitMedianHours))/\(ReportNumbers.decimal(row.waitMaxHours))"
+                + (row.topics.isEmpty ? "" : "; " + ReportNumbers.topics(row.topics)))
+        }
+        lines.append("  Chưa rõ tỉnh (không ghi cơ quan, hoặc cơ quan trung ương): \(report.unplacedQuestions) câu hỏi, "
+            + "\(report.unplacedTickets) phiếu")
+        return lines
     }
 }
 

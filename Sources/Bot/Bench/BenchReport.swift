@@ -36,7 +36,7 @@ struct BenchReport: AsyncParsableCommand {
             try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM message WHERE length(text) >= 0) + (SELECT COUNT(*) FROM ticket WHERE length(question) >= 0)") ?? 0
         }
         let scan = ContinuousClock.now - scanStart
-        let builder = ReportBuilder(store: store, topics: corpus.topics)
+        let builder = ReportBuilder(store: store, topics: corpus.topics, provinces: corpus.provinces)
         var report: Report?
         let buildStart = ContinuousClock.now
         report = try await builder.build(since: since, until: until, now: Date())

@@ -2,7 +2,7 @@ import Foundation
 import Retrieval
 
 /// Everything the bundled `corpus/` directory (or one of the same layout) holds: entries,
-/// topics, units, the document catalogue, the lexicon and the ranking configuration.
+/// topics, units, the provinces, the document catalogue, the lexicon and the ranking configuration.
 package struct Corpus: Sendable {
     /// The directory it was read from.
     package var directory: String
@@ -20,9 +20,11 @@ package struct Corpus: Sendable {
     package var ranking: RankingConfiguration
     /// The desk's settings (`desk.json`): due hours per ticket kind, the fallback unit.
     package var desk: DeskSettings = DeskSettings()
+    /// The 34 provinces and cities (`provinces.jsonl`), to place askers' agencies in reports.
+    package var provinces: ProvinceDirectory = .empty
 
     /// Reads a corpus directory. Missing optional files (lexicon lists, `ranking.json`,
-    /// `desk.json`, `docs.jsonl`) leave their part empty or at defaults.
+    /// `desk.json`, `docs.jsonl`, `provinces.jsonl`) leave their part empty or at defaults.
     package static func load(from directory: String) throws -> Corpus {
         let root = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { root.appendingPathComponent(name).path }
@@ -40,6 +42,10 @@ package struct Corpus: Sendable {
         if FileManager.default.fileExists(atPath: path("desk.json")) {
             corpus.desk = try JSONDecoder().decode(DeskSettings.self, from: Data(contentsOf: URL(fileURLWithPath: path("desk.json"))))
             try corpus.desk.validate(file: path("desk.json"))
+        }
+        if FileManager.default.fileExists(atPath: path("provinces.jsonl")) {
+            corpus.provinces = try ProvinceDirectory(JSONLines.read(Province.self, from: path("provinces.jsonl")),
+                                                     file: path("provinces.jsonl"))
         }
         return corpus
     }
@@ -75,6 +81,7 @@ package struct Corpus: Sendable {
     /// The escalation desk's configuration from this corpus.
     package var deskConfiguration: EscalationService.Configuration {
         var configuration = EscalationService.Configuration(topics: topics, fallbackUnit: desk.fallbackUnit)
+        configuration.provinces = provinces
         for (code, days) in desk.dueWorkingDays ?? [:] {
             if let kind = TicketKind(text: code) { configuration.dueWorkingDays[kind] = days }
         }

@@ -59,3 +59,27 @@ package struct CatalogueDocument: Sendable, Codable, Hashable {
     }
 }
 
+
+/// A province or centrally-run city of the 2025 reorganisation (`corpus/provinces.jsonl`):
+/// the 34 that Nghị quyết 202/2025/QH15 set from 1 July 2025.
+package struct Province: Sendable, Codable, Hashable {
+    /// Code, e.g. `nghe-an`.
+    package var id: String
+    /// Vietnamese name, e.g. `Nghệ An`, `Thành phố Hồ Chí Minh`.
+    package var name: String
+    /// `tỉnh` or `thành phố`.
+    package var kind: String
+    /// Other ways agencies write it (`Thanh Hoá`, `TP.HCM`, `Daklak`).
+    package var aliases: [String]
+    /// The provinces merged into it, still written in agencies' names (`Bình Dương`).
+    package var merged: [String]
+
+    /// Creates a province.
+    package init(id: String, name: String, kind: String, aliases: [String] = [], merged: [String] = []) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.aliases = aliases
+        self.merged = merged
+    }
+}

@@ -45,7 +45,7 @@ extension EscalationService {
     package func report(for handler: Handler, period: ReportPeriod, unit: String?) async throws -> Report {
         if let unit, !handler.admin, unit != handler.unit { throw EscalationError.notAllowed }
         let scope = handler.admin ? unit : handler.unit
-        return try await ReportBuilder(store: store, topics: configuration.topics)
+        return try await ReportBuilder(store: store, topics: configuration.topics, provinces: configuration.provinces)
             .build(since: period.since, until: period.until, unit: scope, now: now())
     }
 

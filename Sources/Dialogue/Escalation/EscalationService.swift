@@ -25,6 +25,8 @@ package final class EscalationService: Sendable {
         package var ticketLimits = TicketQuota.Limits()
         /// The unit that gets tickets whose topic has no owner.
         package var fallbackUnit: String?
+        /// The provinces askers' agencies are placed in (reports).
+        package var provinces: ProvinceDirectory = .empty
 
         /// Creates a configuration.
         package init(topics: [Topic], fallbackUnit: String? = nil) {

@@ -2,8 +2,8 @@ import Foundation
 
 /// What managers read to see where e-government support is stuck: how often each topic is
 /// asked and which are rising, how much the bot resolves alone, how satisfied askers are with
-/// each topic and unit, how fast units answer, what is waiting, and the questions that keep
-/// being escalated. Built from the store by `ReportBuilder`; written out by the Adapters.
+/// each topic and unit, how fast units answer, what is waiting, the questions that keep being
+/// escalated, and where (by the askers' provinces) deployment is stuck. Built from the store by `ReportBuilder`; written out by the Adapters.
 package struct Report: Sendable, Hashable {
     /// Questions on one topic in the period and in the period before it.
     package struct TopicVolume: Sendable, Hashable {
@@ -64,6 +64,34 @@ package struct Report: Sendable, Hashable {
         package var tickets: [Int]
     }
 
+    /// Questions of one topic in one province.
+    package struct TopicCount: Sendable, Hashable {
+        package var topic: String
+        package var name: String
+        package var count: Int
+    }
+
+    /// What askers of one province asked and how long they waited: the period's questions and
+    /// tickets whose conversation's agency names the province (or a province merged into it).
+    package struct ProvinceFigures: Sendable, Hashable {
+        /// The province's code (`nghe-an`).
+        package var province: String
+        package var name: String
+        package var questions: Int
+        /// Tickets raised in the period.
+        package var tickets: Int
+        /// Of them, still open now.
+        package var openTickets: Int
+        /// Of them, open and past their due time.
+        package var pastDue: Int
+        /// Hours from a ticket's creation to its first answer (to now for one still open,
+        /// to its close for one closed unanswered): the median and the longest (nil: no tickets).
+        package var waitMedianHours: Double?
+        package var waitMaxHours: Double?
+        /// The three topics asked most, most first.
+        package var topics: [TopicCount]
+    }
+
     package var since: Date
     package var until: Date
     /// The unit the report is restricted to (nil: all).
@@ -93,6 +121,13 @@ package struct Report: Sendable, Hashable {
     package var times: [UnitTimes]
     package var backlog: [Backlog]
     package var frequentEscalations: [QuestionGroup]
+    /// By the askers' province, most questions first (then most tickets); only provinces with
+    /// a question or a ticket.
+    package var provinces: [ProvinceFigures] = []
+    /// Questions and tickets whose asker gave no agency, or one that names no province (a
+    /// ministry, a national department).
+    package var unplacedQuestions = 0
+    package var unplacedTickets = 0
 
     /// Share of questions the bot answered without a ticket.
     package var autoResolution: Double { questions == 0 ? 0 : Double(botAnswered) / Double(questions) }

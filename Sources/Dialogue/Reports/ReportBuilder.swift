@@ -7,11 +7,14 @@ package struct ReportBuilder: Sendable {
     let store: any ReportStore
     /// Topics with their names and owning units.
     let topics: [Topic]
+    /// The provinces askers' agencies are placed in.
+    let provinces: ProvinceDirectory
 
     /// Creates a builder over a store.
-    package init(store: any ReportStore, topics: [Topic]) {
+    package init(store: any ReportStore, topics: [Topic], provinces: ProvinceDirectory = .empty) {
         self.store = store
         self.topics = topics
+        self.provinces = provinces
     }
 
     /// The report for `[since, until)`, for one unit (its topics and tickets) or all.
@@ -97,7 +100,7 @@ package struct ReportBuilder: Sendable {
         }
 
         let masker = PersonalDataMasker()
-        return Report(
+        var report = Report(
             since: since, until: until, unit: unit, questions: questions.values.reduce(0, +),
             previousQuestions: previous.values.reduce(0, +), topics: volumes,
             weekly: flat(weekly), monthly: flat(monthly), weeklyByTopic: flat(weeklyByTopic),
@@ -112,6 +115,56 @@ package struct ReportBuilder: Sendable {
                     group.question = masker.mask(group.question, askerNames: names)
                     return group
                 })
+        (report.provinces, report.unplacedQuestions, report.unplacedTickets) = byProvince(counts, names: names)
+        return report
+    }
+
+    /// The period's questions and tickets by the province their askers' agencies name, and
+    /// how many name none.
+    func byProvince(_ counts: ReportCounts, names: [String: String])
+        -> (provinces: [Report.ProvinceFigures], unplacedQuestions: Int, unplacedTickets: Int)
+    {
+        // Agencies repeat (every conversation of a department): each is read once.
+        var placed: [String: Province?] = [:]
+        func province(_ agency: String?) -> Province? {
+            guard let agency else { return nil }
+            if let known = placed[agency] { return known }
+            let found = provinces.province(forAgency: agency)
+            placed[agency] = found
+            return found
+        }
+        var figures: [String: (province: Province, topics: [String: Int], open: Int, late: Int, tickets: Int, waits: [Double])] = [:]
+        var unplacedQuestions = 0
+        var unplacedTickets = 0
+        for group in counts.questionsByAgency {
+            guard let found = province(group.agency) else {
+                unplacedQuestions += group.count
+                continue
+            }
+            figures[found.id, default: (found, [:], 0, 0, 0, [])].topics[group.topic, default: 0] += group.count
+        }
+        for ticket in counts.tickets {
+            guard let found = province(ticket.agency) else {
+                unplacedTickets += 1
+                continue
+            }
+            var entry = figures[found.id] ?? (found, [:], 0, 0, 0, [])
+            entry.tickets += 1
+            if ticket.open { entry.open += 1 }
+            if ticket.pastDue { entry.late += 1 }
+            if let hours = ticket.waitHours { entry.waits.append(hours) }
+            figures[found.id] = entry
+        }
+        let rows = figures.values.map { entry in
+            Report.ProvinceFigures(
+                province: entry.province.id, name: entry.province.name, questions: entry.topics.values.reduce(0, +),
+                tickets: entry.tickets, openTickets: entry.open, pastDue: entry.late,
+                waitMedianHours: Self.percentile(entry.waits, 0.5), waitMaxHours: entry.waits.max(),
+                topics: entry.topics.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map {
+                    Report.TopicCount(topic: $0.key, name: names[$0.key] ?? "Khác", count: $0.value)
+                })
+        }.sorted { ($0.questions, $0.tickets, $1.province) > ($1.questions, $1.tickets, $0.province) }
+        return (rows, unplacedQuestions, unplacedTickets)
     }
 
     /// Nearest-rank percentile (nil for no values).

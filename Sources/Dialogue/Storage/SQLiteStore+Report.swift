@@ -35,6 +35,16 @@ extension SQLiteStore: ReportStore {
                 ReportCounts.MessageGroup(topic: row["t"], kind: row["k"], week: row["w"], month: row["m"],
                                           helpful: row["good"], count: row["n"])
             }
+            // The same questions by the agency of their conversation (provinces are read from
+            // the agencies by the builder: only the distinct agencies and topics come here).
+            let byAgency = try Row.fetchAll(
+                db, sql: """
+                    SELECT c.agency AS a, COALESCE(m.topic, 'khac') AS t, COUNT(*) AS n
+                    FROM message m JOIN conversation c ON c.id = m.conversationId
+                    WHERE m.date >= ? AND m.date < ? AND m.direction = 'out' AND m.\(questionKinds)\(topicFilter)
+                    GROUP BY a, t
+                    """, arguments: [from, to] + topicArguments
+            ).map { ReportCounts.AgencyQuestions(agency: $0["a"], topic: $0["t"], count: $0["n"]) }
             var previous: [String: Int] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT COALESCE(topic, 'khac') AS t, COUNT(*) AS n FROM message WHERE direction = 'out' AND "
@@ -52,12 +62,19 @@ extension SQLiteStore: ReportStore {
                     SELECT t.unit, t.status IN (\(open)) AND t.due < ? AS late,
                            (julianday(t.answeredAt) - julianday(t.createdAt)) * 24 AS firstHours,
                            (julianday((SELECT MIN(e.date) FROM ticketEvent e WHERE e.ticket = t.number AND e.action = ?))
-                             - julianday(t.createdAt)) * 24 AS closeHours
-                    FROM ticket t WHERE t.createdAt >= ? AND t.createdAt < ?\(unitFilter)
-                    """, arguments: [nowText, TicketAction.closed.rawValue, from, to] + unitArgument
+                             - julianday(t.createdAt)) * 24 AS closeHours,
+                           c.agency, t.status IN (\(open)) AS isOpen, (julianday(?) - julianday(t.createdAt)) * 24 AS ageHours
+                    FROM ticket t LEFT JOIN conversation c ON c.id = t.conversationId
+                    WHERE t.createdAt >= ? AND t.createdAt < ?\(unitFilter)
+                    """, arguments: [nowText, TicketAction.closed.rawValue, nowText, from, to] + unitArgument
             ).map { row in
-                ReportCounts.TicketFigures(unit: row["unit"], pastDue: row["late"], firstResponseHours: row["firstHours"],
-                                           resolutionHours: row["closeHours"])
+                let first: Double? = row["firstHours"]
+                let close: Double? = row["closeHours"]
+                let isOpen: Bool = row["isOpen"]
+                let age: Double? = row["ageHours"]
+                return ReportCounts.TicketFigures(
+                    unit: row["unit"], pastDue: row["late"], firstResponseHours: first, resolutionHours: close,
+                    agency: row["agency"], open: isOpen, waitHours: first ?? (isOpen ? age : close))
             }
             let ratings = try Row.fetchAll(
                 db, sql: "SELECT t.topic, t.unit, r.score FROM rating r JOIN ticket t ON t.number = r.ticket "
@@ -80,7 +97,7 @@ extension SQLiteStore: ReportStore {
                     names: ((row["names"] as String?) ?? "").split(separator: ",").map(String.init))
             }
             return ReportCounts(messages: messages, previousQuestions: previous, tickets: tickets, ratings: ratings,
-                                openTickets: openTickets, escalated: escalated)
+                                openTickets: openTickets, escalated: escalated, questionsByAgency: byAgency)
         }
     }
 }

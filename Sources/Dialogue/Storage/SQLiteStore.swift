@@ -98,13 +98,13 @@ package struct SQLiteStore: ConversationStore {
             if let id = identity.conversation, ConversationID.isWellFormed(id),
                 let row = try ConversationRow.fetchOne(db, key: id)
             {
-                return (row.record(reporting: unreadable), true)
+                return (try Self.noting(identity.agency, on: row.record(reporting: unreadable), in: db), true)
             }
             if let channel = identity.channel, let user = identity.user,
                 let row = try ConversationRow.filter(ConversationRow.Columns.channel == channel && ConversationRow.Columns.user == user)
                     .fetchOne(db)
             {
-                return (row.record(reporting: unreadable), true)
+                return (try Self.noting(identity.agency, on: row.record(reporting: unreadable), in: db), true)
             }
             let record = ConversationRecord(
                 id: ConversationID.make(), channel: identity.channel.flatMap { identity.user == nil ? nil : $0 },
@@ -120,6 +120,17 @@ package struct SQLiteStore: ConversationStore {
                             try JSONEncoder().encode(record.state), now, now])
             return (record, false)
         }
+    }
+
+    /// A resumed conversation whose `hello` names an agency keeps the one named last (an asker
+    /// who gave none before, or moved): reports place its questions by it. A `hello` without
+    /// one leaves the stored agency as it was.
+    static func noting(_ agency: String?, on record: ConversationRecord, in db: Database) throws -> ConversationRecord {
+        guard let agency = agency?.trimmedWhitespace, agency.hasVisibleText, agency != record.agency else { return record }
+        try db.execute(sql: "UPDATE conversation SET agency = ? WHERE id = ?", arguments: [agency, record.id])
+        var record = record
+        record.agency = agency
+        return record
     }
 
     package func conversation(_ id: String) async throws -> ConversationRecord? {

@@ -62,6 +62,23 @@ package struct ReportCounts: Sendable {
         }
     }
 
+    /// Questions of one topic asked from conversations of one agency.
+    package struct AgencyQuestions: Sendable {
+        /// The conversation's agency as given (nil: none).
+        package var agency: String?
+        /// The topic (`khac` for none).
+        package var topic: String
+        /// How many.
+        package var count: Int
+
+        /// Creates a group.
+        package init(agency: String?, topic: String, count: Int) {
+            self.agency = agency
+            self.topic = topic
+            self.count = count
+        }
+    }
+
     /// One ticket raised in the period.
     package struct TicketFigures: Sendable {
         /// Its unit.
@@ -72,13 +89,25 @@ package struct ReportCounts: Sendable {
         package var firstResponseHours: Double?
         /// Hours to the first close (nil: never closed).
         package var resolutionHours: Double?
+        /// The agency of the conversation that raised it (nil: none given).
+        package var agency: String?
+        /// Still open (new, assigned, waiting for the asker).
+        package var open: Bool
+        /// Hours the asker waited: to the first answer, else to now while open, else to the
+        /// close (nil: none of these).
+        package var waitHours: Double?
 
         /// Creates a ticket's figures.
-        package init(unit: String, pastDue: Bool, firstResponseHours: Double?, resolutionHours: Double?) {
+        package init(unit: String, pastDue: Bool, firstResponseHours: Double?, resolutionHours: Double?,
+                     agency: String? = nil, open: Bool = false, waitHours: Double? = nil)
+        {
             self.unit = unit
             self.pastDue = pastDue
             self.firstResponseHours = firstResponseHours
             self.resolutionHours = resolutionHours
+            self.agency = agency
+            self.open = open
+            self.waitHours = waitHours
         }
     }
 
@@ -130,11 +159,15 @@ package struct ReportCounts: Sendable {
     package var openTickets: [(unit: String, days: Double)]
     /// The period's wordings, most asked first (at most 2,000).
     package var escalated: [EscalatedWording]
+    /// The period's questions by the asker's agency and topic.
+    package var questionsByAgency: [AgencyQuestions]
 
     /// Creates the counts.
     package init(messages: [MessageGroup], previousQuestions: [String: Int], tickets: [TicketFigures],
-                 ratings: [Rating], openTickets: [(unit: String, days: Double)], escalated: [EscalatedWording])
+                 ratings: [Rating], openTickets: [(unit: String, days: Double)], escalated: [EscalatedWording],
+                 questionsByAgency: [AgencyQuestions] = [])
     {
+        self.questionsByAgency = questionsByAgency
         self.messages = messages
         self.previousQuestions = previousQuestions
         self.tickets = tickets
