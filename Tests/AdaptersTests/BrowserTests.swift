@@ -12,8 +12,10 @@ import Testing
 @Suite(.serialized) struct BrowserTests {
     /// Runs the web server over a desk daemon for `body` (given the port and the service).
     func withWebServer(_ body: @Sendable (Int, DialogueService, String) async throws -> Void) async throws {
-        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        var (daemon, attt, _, _) = try await DeskDaemon.make()
         defer { daemon.remove() }
+        // The bundled 34 provinces, to place askers' agencies in the figures.
+        daemon.desk.provinces = try Corpus.load(from: BinaryStdioTests.corpus).provinces
         let service = try await daemon.service()
         let (ports, bound) = AsyncStream.makeStream(of: Int.self)
         var configuration = WebServer.Configuration()
@@ -69,6 +71,89 @@ import Testing
                 throw error
             }
             await browser.quit()
+        }
+    }
+
+    /// A handler signs in to `/console` with their token; an asker's question in `/chat` (from
+    /// an agency's portal) appears in the queue without reloading; the handler opens it and
+    /// replies; the asker's open page shows the reply; the dashboard, signed in by the same
+    /// browser session, counts the ticket for the period and the asker's province; signing out
+    /// ends the session.
+    @Test(.enabled(if: WebDriver.enabled, "chromedriver is needed for the browser tests (apt-get install chromium-driver)"))
+    func handlerAnswersInTheConsoleAndTheDashboardCountsIt() async throws {
+        try await withWebServer { port, _, attt in
+            let asker = try await WebDriver.start()
+            let handler: WebDriver
+            do { handler = try await WebDriver.start() } catch {
+                await asker.quit()
+                throw error
+            }
+            do {
+                let site = "http://127.0.0.1:\(port)"
+                try await handler.open(site + "/console")
+                try await handler.type("mch1.sai.ma", into: "token-input")
+                try await handler.click("login")
+                try await handler.wait(for: "không đúng", in: "login-error")
+                try await handler.clear("token-input")
+                try await handler.type(attt, into: "token-input")
+                try await handler.click("login")
+                try await handler.wait(for: "Đã kết nối", in: "status")
+                try await handler.wait(for: "Phiếu đang mở (0)", in: "list-title")
+                try await handler.screenshot("console-empty")
+
+                let agency = "Sở Thông tin và Truyền thông tỉnh Nghệ An".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+                try await asker.open(site + "/chat?agency=" + agency)
+                try await asker.wait(for: "Đã kết nối", in: "status")
+                try await asker.type(DeskTests.unanswerable, into: "message-input")
+                try await asker.click("send")
+                let receipt = try await asker.wait(for: "phiếu số", in: "transcript")
+                let number = try #require(receipt.components(separatedBy: "phiếu số ").last?.prefix { $0.isNumber }).description
+                #expect(!number.isEmpty)
+
+                // The ticket appears in the open console on its own.
+                try await handler.click(css: "[data-testid=\"ticket-row\"][data-ticket=\"\(number)\"]", seconds: 15)
+                try await handler.wait(for: DeskTests.unanswerable, in: "ticket-question")
+                try await handler.screenshot("console-ticket")
+                let reply = "Chi phí thuê chuyên gia tính theo định mức ngày công của dự án ứng dụng công nghệ thông tin."
+                try await handler.type(reply, into: "reply-input")
+                try await handler.click("reply-send")
+                try await asker.wait(for: reply, in: "transcript")
+                try await asker.screenshot("chat-reply-from-console")
+                try await handler.wait(for: "đã trả lời", in: "pane")
+
+                // The dashboard: same browser session, no second sign-in.
+                try await handler.open(site + "/dashboard")
+                try await handler.wait(for: "Cập nhật lúc", in: "status")
+                let day = DateFormatter()
+                day.dateFormat = "yyyy-MM-dd"
+                day.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+                let today = day.string(from: Date())
+                try await handler.clear("period-from")
+                try await handler.type(today, into: "period-from")
+                try await handler.clear("period-to")
+                try await handler.type(today, into: "period-to")
+                try await handler.click("apply")
+                try await handler.wait(for: "1", in: "tickets")
+                try await handler.wait(for: "Nghệ An", in: "provinces")
+                try await handler.screenshot("dashboard")
+
+                // Signing out ends the session: the console asks for the token again.
+                try await handler.click("logout")
+                try await handler.wait(for: "đã đăng xuất", in: "login-error")
+                try await handler.open(site + "/console")
+                _ = try await handler.element("token-input")
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(try await handler.displayed("token-input"))
+                #expect(try await !handler.displayed("queue"))
+            } catch {
+                try? await handler.screenshot("console-failure")
+                try? await asker.screenshot("console-asker-failure")
+                await handler.quit()
+                await asker.quit()
+                throw error
+            }
+            await handler.quit()
+            await asker.quit()
         }
     }
 }

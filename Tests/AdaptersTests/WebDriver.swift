@@ -87,6 +87,12 @@ final class WebDriver: Sendable {
         _ = try await command("POST", "element/\(id)/click", [:])
     }
 
+    /// Whether the element with this `data-testid` is shown (not hidden).
+    func displayed(_ testID: String) async throws -> Bool {
+        let id = try await element(testID)
+        return try await command("GET", "element/\(id)/displayed", nil)["value"] == true
+    }
+
     /// Empties an input.
     func clear(_ testID: String) async throws {
         let id = try await element(testID)

@@ -39,6 +39,9 @@ enum ChatPage {
           const input = document.getElementById("message");
           const statusLine = document.getElementById("status");
           const key = "motcua.conversation";
+          // The agency the portal names (`/chat?agency=…`, from the embedded snippet): told in
+          // `hello`, so that the figures by province know where the question came from.
+          const agency = (new URLSearchParams(location.search).get("agency") || "").trim().slice(0, 60);
           let socket = null, nextId = 1, delay = 500, docsMode = false;
           const seen = new Set();
 
@@ -114,7 +117,7 @@ enum ChatPage {
                 break;
               }
               case "error":
-                if (m.code === "unknown-conversation") { localStorage.removeItem(key); send({ type: "hello" }); break; }
+                if (m.code === "unknown-conversation") { localStorage.removeItem(key); send(agency ? { type: "hello", agency } : { type: "hello" }); break; }
                 add("note", m.message);
                 break;
             }
@@ -125,7 +128,9 @@ enum ChatPage {
             socket.addEventListener("open", () => {
               delay = 500;
               const conversation = localStorage.getItem(key);
-              send(conversation ? { type: "hello", conversation } : { type: "hello" });
+              const hello = conversation ? { type: "hello", conversation } : { type: "hello" };
+              if (agency) hello.agency = agency;
+              send(hello);
             });
             socket.addEventListener("message", e => { try { show(JSON.parse(e.data)); } catch (err) { add("note", "Không đọc được tin từ máy chủ."); } });
             socket.addEventListener("close", () => {

@@ -28,7 +28,7 @@ enum ConsolePage {
               <label for="token">Mã đăng nhập của cán bộ (do quản trị cấp bằng <code>motcua handlers add</code>)</label>
               <input type="password" id="token" data-testid="token-input" autocomplete="off" spellcheck="false">
               <button class="primary" type="submit" data-testid="login">Đăng nhập</button>
-              <p class="error" id="login-error" role="alert"></p>
+              <p class="error" id="login-error" data-testid="login-error" role="alert"></p>
             </form>
           </section>
           <section id="desk" hidden>
@@ -43,11 +43,11 @@ enum ConsolePage {
             </div>
             <div class="columns">
               <div class="list">
-                <h2 id="list-title">Phiếu đang mở</h2>
+                <h2 id="list-title" data-testid="list-title">Phiếu đang mở</h2>
                 <table id="queue" data-testid="queue"><thead><tr><th>Số</th><th>Trạng thái</th><th>Loại</th><th>Câu hỏi</th><th>Hạn</th><th>Lưu ý</th></tr></thead><tbody></tbody></table>
                 <p class="muted" id="queue-empty" hidden>Không có phiếu nào.</p>
               </div>
-              <div class="pane" id="pane" hidden></div>
+              <div class="pane" id="pane" data-testid="pane" hidden></div>
             </div>
           </section>
         </main>
@@ -157,7 +157,7 @@ enum ConsolePage {
             const clear = () => { reply.value = ""; };
             const unit = el("input", { id: "transfer-unit", placeholder: "Mã đơn vị", size: "8" });
             const kind = el("select", { id: "kind" }, ...Object.entries(kindLabels).map(([k, v]) => el("option", { value: k, text: v, selected: k === t.kind })));
-            pane.replaceChildren(
+            pane.replaceChildren(...[
               el("h2", { text: "Phiếu số " + t.ticket + " — " + (statusLabels[t.status] || t.status) }),
               el("p", { class: "muted", text: (kindLabels[t.kind] || t.kind) + " · đơn vị " + t.unit + " · chủ đề " + t.topic + " · nhận " + date(t.created) + " · hạn " + date(t.due)
                 + (t.handler ? " · cán bộ " + t.handler : "") }, " ", ...flags(t)),
@@ -183,7 +183,7 @@ enum ConsolePage {
               el("h3", { text: "Câu trả lời tương tự" }), similar,
               el("h3", { text: "Văn bản để dẫn" }), docsForm, docsResults,
               el("h3", { text: "Tin gửi người hỏi" }), deliveries || el("p", { class: "muted", text: "Chưa có." }),
-              el("h3", { text: "Lịch sử xử lý" }), trail);
+              el("h3", { text: "Lịch sử xử lý" }), trail].filter(Boolean));
             pane.hidden = false;
             showViewers();
           }

@@ -19,7 +19,7 @@ enum DashboardPage {
           <nav><a href="/console">Phiếu</a><a href="/dashboard">Báo cáo</a></nav>
           <span class="status" id="status" data-testid="status"></span>
           <span class="who" id="who"></span>
-          <button type="button" id="logout" hidden>Đăng xuất</button>
+          <button type="button" id="logout" data-testid="logout" hidden>Đăng xuất</button>
         </header>
         <main class="wide">
           <section id="signin" hidden>
@@ -27,7 +27,7 @@ enum DashboardPage {
               <label for="token">Mã đăng nhập của cán bộ</label>
               <input type="password" id="token" data-testid="token-input" autocomplete="off" spellcheck="false">
               <button class="primary" type="submit" data-testid="login">Đăng nhập</button>
-              <p class="error" id="login-error" role="alert"></p>
+              <p class="error" id="login-error" data-testid="login-error" role="alert"></p>
             </form>
           </section>
           <section id="board" hidden>
@@ -149,7 +149,7 @@ enum DashboardPage {
               select.replaceChildren(el("option", { value: "", text: "tất cả" }), ...[...knownUnits].sort().map(u => el("option", { value: u, text: u, selected: u === chosen })));
             }
             const provinces = r.provinces || [];
-            $("report").replaceChildren(
+            $("report").replaceChildren(...[
               el("div", { class: "cards" },
                 card("Câu hỏi", String(r.questions), "kỳ trước: " + r.previousQuestions, "questions"),
                 card("Bot tự trả lời", pct(r.autoResolution), r.botAnswered + " câu", "auto"),
@@ -175,7 +175,7 @@ enum DashboardPage {
               table("backlog", [["Đơn vị", b => b.unit], ["Dưới 1 ngày", b => b.underOneDay], ["1–3 ngày", b => b.oneToThreeDays], ["3–7 ngày", b => b.threeToSevenDays], ["Trên 7 ngày", b => b.overSevenDays], ["Tổng", b => b.total]], r.backlog || []),
               el("h2", { text: "Mức hài lòng" }),
               table("satisfaction", [["Đơn vị", s => s.key], ["Đánh giá", s => s.count], ["Điểm trung bình", s => s.mean, s => num(s.mean)], ["Tỷ lệ ≥ 4", s => s.shareAtLeast4, s => pct(s.shareAtLeast4)]], r.satisfactionByUnit || []),
-              el("h2", { text: "Câu hỏi bot chưa trả lời được (nên bổ sung vào cơ sở tri thức)" }), groups(r));
+              el("h2", { text: "Câu hỏi bot chưa trả lời được (nên bổ sung vào cơ sở tri thức)" }), groups(r)].filter(Boolean));
           }
           function period() {
             const from = $("from").value.trim(), to = $("to").value.trim();
