@@ -35,14 +35,14 @@ import Testing
 
     /// Runs a WebSocket client against the server: sends `lines` (one frame each), keeps every
     /// frame received, and stays until `until` holds.
-    static func talk(_ client: some TestClientProtocol, headers: HTTPFields = [:], lines: [String],
+    static func talk(_ client: some TestClientProtocol, path: String = "/ws", headers: HTTPFields = [:], lines: [String],
                      until: @escaping @Sendable ([JSONValue]) -> Bool) async throws -> [JSONValue]
     {
         let received = Received()
         var configuration = WebSocketClientConfiguration()
         configuration.additionalHeaders = headers
         configuration.maxFrameSize = 1 << 20
-        try await client.ws("/ws", configuration: configuration) { inbound, outbound, _ in
+        try await client.ws(path, configuration: configuration) { inbound, outbound, _ in
             let reader = Task {
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     if case .text(let text) = message { received.add(text) }

@@ -34,6 +34,7 @@ enum WebSocketSession {
         try await withThrowingTaskGroup(of: Void.self) { group in
             // The one writer: answers and pushes in the order they were queued.
             group.addTask {
+                defer { outbox.writerEnded.store(true, ordering: .relaxed) }
                 for await item in lines {
                     switch item {
                     case .line(let text): try await outbound.write(.text(text))
@@ -54,6 +55,9 @@ enum WebSocketSession {
                     if activity.keptAlive.load(ordering: .relaxed) { continue }
                     if ContinuousClock.now - activity.last > idle {
                         outbox.send(.close)
+                        // A writer stuck on a client that reads nothing is not waited for long.
+                        try await Task.sleep(for: .seconds(5))
+                        outbox.writerEnded.store(true, ordering: .relaxed)
                         return
                     }
                 }
@@ -82,8 +86,12 @@ enum WebSocketSession {
                 }
                 try await read(inbound, into: session, limits: limits, outbox: outbox, activity: activity)
             }
-            // The first task to end (the client left, idle, closed) ends the connection.
-            try await group.next()
+            // The connection ends with its writer: when the client left (the session finished the
+            // outbox), went idle or was closed (a close queued behind the last lines), the
+            // writer sends what is queued first, so that a `bye` or `signed-out` is not lost.
+            while try await group.next() != nil {
+                if outbox.writerEnded.load(ordering: .relaxed) { break }
+            }
             group.cancelAll()
         }
     }
@@ -138,6 +146,8 @@ enum WebSocketSession {
     final class Outbox: Sendable {
         let continuation: AsyncStream<Outgoing>.Continuation
         private let dropped = Atomic<Bool>(false)
+        /// The writer stopped: the connection ends.
+        let writerEnded = Atomic<Bool>(false)
 
         init(continuation: AsyncStream<Outgoing>.Continuation) { self.continuation = continuation }
 
