@@ -103,6 +103,31 @@ import Testing
         }
     }
 
+    /// A gateway that knows its user's agency (from the user's profile) names it with the
+    /// request: the figures by province count the user's questions and tickets there.
+    @Test func gatewayUsersAgencyCountsForTheirProvince() async throws {
+        let made = try await DeskDaemon.make()
+        var daemon = made.0
+        let attt = made.attt
+        defer { daemon.remove() }
+        daemon.desk.provinces = try Corpus.load(from: BinaryStdioTests.corpus).provinces
+        let (_, token) = try await daemon.addGateway(channel: "zalo")
+        try await daemon.run { port in
+            let (gateway, _) = try await JSONClient.gateway(port: port, token: token)
+            let escalated = try await gateway.ask(["type": "escalate", "user": "Z1", "agency": "Sở TT&TT tỉnh Bình Dương",
+                                                   "text": .string(DeskTests.unanswerable)])
+            #expect(escalated["type"] == "escalated")
+            let handler = try await JSONClient(port: port)
+            _ = try await handler.ask(["type": "login", "token": .string(attt)])
+            let report = try await handler.ask(["type": "stats"])["report"]
+            let provinces = report?["provinces"]?.array ?? []
+            // Bình Dương is part of Thành phố Hồ Chí Minh since the 2025 reorganisation.
+            #expect(provinces.first?["province"] == "ho-chi-minh" && provinces.first?["tickets"] == 1, "\(provinces)")
+            await gateway.close()
+            await handler.close()
+        }
+    }
+
     /// Two links of one channel (an adapter's pool): a reply goes to exactly one of them.
     @Test func oneLinkOfTheChannelCarriesEachReply() async throws {
         let (daemon, attt, _, _) = try await DeskDaemon.make()

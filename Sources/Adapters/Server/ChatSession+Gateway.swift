@@ -62,7 +62,13 @@ extension ChatSession {
             speaking = (user, known)
             return
         }
-        let (record, _) = try await service.open(ConversationIdentity(channel: gateway.channel, user: user))
+        // The user's agency, where the gateway's profile of them gives one (for the figures by
+        // province): recorded when the daemon first meets the user on this link.
+        let agency = speakingAgency.flatMap { agency in
+            agency.hasVisibleText && agency.utf8.count <= 200
+                && !agency.unicodeScalars.contains { $0.properties.generalCategory == .control } ? agency : nil
+        }
+        let (record, _) = try await service.open(ConversationIdentity(channel: gateway.channel, user: user, agency: agency))
         gatewayUsers.remember(record.id, of: user)
         speaking = (user, record.id)
     }

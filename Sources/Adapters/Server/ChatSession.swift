@@ -40,6 +40,8 @@ package final class ChatSession {
     var gatewayUsers: GatewayUsers
     /// The gateway user the line being handled is for, and their conversation once known.
     var speaking: (user: String, conversation: String?)?
+    /// The agency a gateway's request gives for its user (their profile's), if any.
+    var speakingAgency: String?
     let service: DialogueService
     let limits: SessionLimits
     var limiter: RateLimiter
@@ -93,6 +95,7 @@ package final class ChatSession {
     /// its response (or error) written by the same codec.
     package func handle(_ line: InputLine) async -> SessionOutput {
         speaking = nil
+        speakingAgency = nil
         switch line {
         case .tooLong: return error(.lineTooLong(limits.maximumLineBytes), re: nil)
         case .badUTF8: return error(.badUTF8, re: nil)
@@ -109,7 +112,10 @@ package final class ChatSession {
                     let parsed = try? JSONValue.parse(text)
                     re = parsed?["id"]
                     let user = try gatewayUser(parsed)
-                    if let user { speaking = (user, nil) }
+                    if let user {
+                        speaking = (user, nil)
+                        speakingAgency = parsed?["agency"]?.string
+                    }
                     guard user.map({ gatewayUsers.allow($0) }) ?? limiter.allow() else { throw .rateLimited }
                     guard let parsed, case .object = parsed else { throw ProtocolError.badJSON }
                     object = parsed
