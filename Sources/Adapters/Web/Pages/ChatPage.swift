@@ -4,33 +4,24 @@
 /// tickets, the document catalogue. Plain HTML and JavaScript, no build step, nothing fetched
 /// from elsewhere; the elements a test drives carry `data-testid`.
 enum ChatPage {
-    static let html = """
-        <!doctype html>
-        <html lang="vi">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Hỏi đáp chính phủ điện tử — một cửa</title>
-        <link rel="stylesheet" href="/app.css">
-        </head>
-        <body>
-        <header><h1>Hỏi đáp chính phủ điện tử</h1><span class="status" data-testid="status" id="status">Đang kết nối…</span></header>
-        <main>
-          <div class="toolbar">
-            <button type="button" id="human" data-testid="human">Gặp cán bộ</button>
-            <button type="button" id="tickets" data-testid="tickets">Phiếu của tôi</button>
-            <button type="button" id="docs" data-testid="docs">Tìm văn bản</button>
-          </div>
-          <div class="transcript" id="transcript" data-testid="transcript" aria-live="polite"></div>
-          <form class="ask" id="ask">
-            <textarea id="message" data-testid="message-input" rows="2" placeholder="Nhập câu hỏi (có dấu hay không dấu đều được)…" aria-label="Câu hỏi"></textarea>
-            <button class="primary" type="submit" data-testid="send">Gửi</button>
-          </form>
-        </main>
-        <script src="/chat.js"></script>
-        </body>
-        </html>
-        """
+    static let html = PageShell.document(
+        title: "Hỏi đáp chính phủ điện tử — một cửa",
+        header: """
+            <h1>Hỏi đáp chính phủ điện tử</h1><span class="status" data-testid="status" id="status">Đang kết nối…</span>
+            """,
+        main: """
+              <div class="toolbar">
+                <button type="button" id="human" data-testid="human">Gặp cán bộ</button>
+                <button type="button" id="tickets" data-testid="tickets">Phiếu của tôi</button>
+                <button type="button" id="docs" data-testid="docs">Tìm văn bản</button>
+              </div>
+              <div class="transcript" id="transcript" data-testid="transcript" aria-live="polite"></div>
+              <form class="ask" id="ask">
+                <textarea id="message" data-testid="message-input" rows="2" placeholder="Nhập câu hỏi (có dấu hay không dấu đều được)…" aria-label="Câu hỏi"></textarea>
+                <button class="primary" type="submit" data-testid="send">Gửi</button>
+              </form>
+            """,
+        scripts: ["/chat.js"])
 
     static let script = #"""
         "use strict";

@@ -6,31 +6,7 @@
 /// reopen; who else is viewing or writing on the ticket; the review queue; search over all the
 /// unit's tickets. A client of `/ws` like the others (docs/PROTOCOL.md).
 enum ConsolePage {
-    static let html = """
-        <!doctype html>
-        <html lang="vi">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Bàn xử lý phiếu — một cửa</title>
-        <link rel="stylesheet" href="/app.css">
-        </head>
-        <body>
-        <header><h1>Bàn xử lý phiếu</h1>
-          <nav><a href="/console">Phiếu</a><a href="/dashboard">Báo cáo</a></nav>
-          <span class="status" id="status" data-testid="status"></span>
-          <span class="who" id="who"></span>
-          <button type="button" id="logout" data-testid="logout" hidden>Đăng xuất</button>
-        </header>
-        <main class="wide">
-          <section id="signin" hidden>
-            <form id="login-form" class="signin">
-              <label for="token">Mã đăng nhập của cán bộ (do quản trị cấp bằng <code>motcua handlers add</code>)</label>
-              <input type="password" id="token" data-testid="token-input" autocomplete="off" spellcheck="false">
-              <button class="primary" type="submit" data-testid="login">Đăng nhập</button>
-              <p class="error" id="login-error" data-testid="login-error" role="alert"></p>
-            </form>
-          </section>
+    static let html = PageShell.desk(title: "Bàn xử lý phiếu — một cửa", heading: "Bàn xử lý phiếu", main: """
           <section id="desk" hidden>
             <div class="toolbar">
               <label>Trạng thái <select id="status-filter" data-testid="status-filter">
@@ -50,12 +26,7 @@ enum ConsolePage {
               <div class="pane" id="pane" data-testid="pane" hidden></div>
             </div>
           </section>
-        </main>
-        <script src="/desk.js"></script>
-        <script src="/console.js"></script>
-        </body>
-        </html>
-        """
+        """, script: "/console.js")
 
     static let script = #"""
         "use strict";

@@ -5,31 +5,7 @@
 /// click from a draft entry), and where deployment is stuck: questions and tickets by province.
 /// An admin sees every unit (or one); anyone else their own unit's figures.
 enum DashboardPage {
-    static let html = """
-        <!doctype html>
-        <html lang="vi">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Báo cáo hỏi đáp — một cửa</title>
-        <link rel="stylesheet" href="/app.css">
-        </head>
-        <body>
-        <header><h1>Báo cáo hỏi đáp</h1>
-          <nav><a href="/console">Phiếu</a><a href="/dashboard">Báo cáo</a></nav>
-          <span class="status" id="status" data-testid="status"></span>
-          <span class="who" id="who"></span>
-          <button type="button" id="logout" data-testid="logout" hidden>Đăng xuất</button>
-        </header>
-        <main class="wide">
-          <section id="signin" hidden>
-            <form id="login-form" class="signin">
-              <label for="token">Mã đăng nhập của cán bộ</label>
-              <input type="password" id="token" data-testid="token-input" autocomplete="off" spellcheck="false">
-              <button class="primary" type="submit" data-testid="login">Đăng nhập</button>
-              <p class="error" id="login-error" data-testid="login-error" role="alert"></p>
-            </form>
-          </section>
+    static let html = PageShell.desk(title: "Báo cáo hỏi đáp — một cửa", heading: "Báo cáo hỏi đáp", main: """
           <section id="board" hidden>
             <form id="filters" class="toolbar">
               <label>Từ ngày <input id="from" data-testid="period-from" placeholder="YYYY-MM-DD" size="11" inputmode="numeric"></label>
@@ -41,12 +17,7 @@ enum DashboardPage {
             <p class="error" id="board-error" role="alert"></p>
             <div id="report" data-testid="report"></div>
           </section>
-        </main>
-        <script src="/desk.js"></script>
-        <script src="/dashboard.js"></script>
-        </body>
-        </html>
-        """
+        """, script: "/dashboard.js")
 
     static let script = #"""
         "use strict";
