@@ -6,8 +6,9 @@ import ReportFormats
 import Storage
 
 /// `motcua-bench report`: the report over a store seeded with a year of synthetic traffic
-/// (1,000,000 messages and 100,000 tickets by default), beside a plain scan of the same rows
-/// in the same run (the floor any report over them pays).
+/// (1,000,000 messages and 100,000 tickets by default, askers of many agencies), beside a plain
+/// scan of the same rows in the same run (the floor any report over them pays), and the
+/// console's ticket search over the same tickets.
 struct BenchReport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Đo thời gian lập báo cáo trên kho dữ liệu lớn (dữ liệu tổng hợp).")
@@ -25,7 +26,13 @@ struct BenchReport: AsyncParsableCommand {
         let corpus = try Corpus.load(from: Corpus.defaultDirectory())
         let store = try SQLiteStore.open(directory: directory)
         let seeding = ContinuousClock.now
-        try await Self.seed(store, messages: messages, tickets: tickets, topics: corpus.topics)
+        // Askers' agencies: most a province's department (by its name, an old merged name or
+        // no diacritics), some a ministry's (no province).
+        let agencies = corpus.provinces.provinces.flatMap { province in
+            ["Sở Thông tin và Truyền thông \(province.kind) \(province.name)",
+             "UBND \(province.kind) " + (province.merged.first ?? province.name)]
+        } + ["Bộ Nội vụ", "Cục Chuyển đổi số quốc gia", "So Noi vu tinh Nghe An"]
+        try await Self.seed(store, messages: messages, tickets: tickets, topics: corpus.topics, agencies: agencies)
         print("# motcua-bench report — \(Machine.describe())")
         print("seeded \(messages) messages, \(tickets) tickets in \(ContinuousClock.now - seeding)")
 
@@ -51,17 +58,30 @@ struct BenchReport: AsyncParsableCommand {
         let unitStart = ContinuousClock.now
         _ = try await builder.build(since: since, until: until, unit: corpus.topics.first?.unit, now: Date())
         print("report for one unit: \(ContinuousClock.now - unitStart)")
+        // The console's search over every ticket (words without diacritics), common and rare.
+        for words in [["ket", "noi"], ["so", "499"]] {
+            let start = ContinuousClock.now
+            let found = try await store.searchTickets(unit: nil, words: words, limit: 100)
+            let unitStart = ContinuousClock.now
+            _ = try await store.searchTickets(unit: corpus.topics.first?.unit, words: words, limit: 100)
+            print("ticket search \(words.joined(separator: " ")): \(unitStart - start) all units (\(found.count) shown), "
+                + "\(ContinuousClock.now - unitStart) one unit")
+        }
     }
 
     /// A year of synthetic traffic: replies to questions over the topics (70 % answers, 10 %
     /// suggestions, 10 % tickets, 10 % small talk), feedback, tickets with answers, closings and
     /// ratings. Deterministic (a fixed generator), written in large transactions.
-    static func seed(_ store: SQLiteStore, messages: Int, tickets: Int, topics: [Topic]) async throws {
+    static func seed(_ store: SQLiteStore, messages: Int, tickets: Int, topics: [Topic], agencies: [String] = []) async throws {
         var generator = SplitMix(seed: 20_261_129)
         let now = Date().timeIntervalSince1970
         let conversations = 5_000
         var ids: [String] = []
-        for _ in 0..<conversations { ids.append(try await store.open(ConversationIdentity()).conversation.id) }
+        for index in 0..<conversations {
+            // Four askers in five name their agency.
+            let agency = agencies.isEmpty || index % 5 == 4 ? nil : agencies[Int(generator.next() % UInt64(agencies.count))]
+            ids.append(try await store.open(ConversationIdentity(agency: agency)).conversation.id)
+        }
         let batch = 100_000
         var written = 0
         while written < messages {
