@@ -35,11 +35,11 @@ extension SQLiteStore: EscalationStore {
         let now = draft.createdAt
         try db.cachedStatement(sql: """
                 INSERT INTO ticket (conversationId, kind, topic, unit, question, context, status, due, createdAt, updatedAt,
-                updateDue) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
+                updateDue, questionFolded) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [draft.conversation, draft.kind.rawValue, draft.topic, draft.unit, draft.question, context,
                               StoredDate.text(draft.due), StoredDate.text(now), StoredDate.text(now),
-                              StoredDate.text(draft.updateDue)])
+                              StoredDate.text(draft.updateDue), Diacritics.foldedKey(draft.question)])
         let number = Int(db.lastInsertedRowID)
         try append(TicketEvent(actor: "asker", action: .created, detail: draft.question, date: now), to: number, in: db)
         // Dates as stored (to the millisecond), so the ticket equals what a later read returns.
@@ -68,11 +68,12 @@ extension SQLiteStore: EscalationStore {
 
     package func searchTickets(unit: String?, words: [String], limit: Int) async throws -> [Ticket] {
         try await writer.read { db in
-            // instr, not LIKE: a word with % or _ is looked for as it is.
+            // instr, not LIKE: a word with % or _ is looked for as it is. The question was folded
+            // when the ticket was raised (a row written without it is folded here).
             var sql = "SELECT * FROM ticket WHERE 1"
             var arguments: StatementArguments = []
             for word in words {
-                sql += " AND instr(motcua_folded(question), ?) > 0"
+                sql += " AND instr(COALESCE(questionFolded, motcua_folded(question)), ?) > 0"
                 arguments += [word]
             }
             if let unit {

@@ -20,31 +20,8 @@ extension SQLiteStore: ReportStore {
                 topicArguments = StatementArguments(topics.isEmpty ? [""] : topics)
             }
             let questionKinds = "kind IN ('answer', 'suggest', 'escalate', 'escalated')"
-            // Feedback is stored canonically ('helpful', 'not helpful'); '/yes' is how text mode
-            // stored it before, in any case.
-            let messages = try Row.fetchAll(
-                db, sql: """
-                    SELECT COALESCE(topic, 'khac') AS t, kind AS k, strftime('%Y-W%W', date) AS w, strftime('%Y-%m', date) AS m,
-                           LOWER(text) IN ('helpful', '/yes') AS good, COUNT(*) AS n
-                    FROM message
-                    WHERE date >= ? AND date < ? AND ((direction = 'out' AND \(questionKinds)\(topicFilter))
-                          OR (direction = 'in' AND kind = 'feedback'))
-                    GROUP BY t, k, w, m, good
-                    """, arguments: [from, to] + topicArguments
-            ).map { row in
-                ReportCounts.MessageGroup(topic: row["t"], kind: row["k"], week: row["w"], month: row["m"],
-                                          helpful: row["good"], count: row["n"])
-            }
-            // The same questions by the agency of their conversation (provinces are read from
-            // the agencies by the builder: only the distinct agencies and topics come here).
-            let byAgency = try Row.fetchAll(
-                db, sql: """
-                    SELECT c.agency AS a, COALESCE(m.topic, 'khac') AS t, COUNT(*) AS n
-                    FROM message m JOIN conversation c ON c.id = m.conversationId
-                    WHERE m.date >= ? AND m.date < ? AND m.direction = 'out' AND m.\(questionKinds)\(topicFilter)
-                    GROUP BY a, t
-                    """, arguments: [from, to] + topicArguments
-            ).map { ReportCounts.AgencyQuestions(agency: $0["a"], topic: $0["t"], count: $0["n"]) }
+            let (messages, byAgency) = try Self.periodMessages(
+                db, from: from, to: to, questionKinds: questionKinds, topicFilter: topicFilter, topicArguments: topicArguments)
             var previous: [String: Int] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT COALESCE(topic, 'khac') AS t, COUNT(*) AS n FROM message WHERE direction = 'out' AND "
@@ -99,5 +76,89 @@ extension SQLiteStore: ReportStore {
             return ReportCounts(messages: messages, previousQuestions: previous, tickets: tickets, ratings: ratings,
                                 openTickets: openTickets, escalated: escalated, questionsByAgency: byAgency)
         }
+    }
+
+    /// The period's questions and feedback, grouped two ways in one pass over its messages: by
+    /// topic, kind, week, month and sign (the report's figures), and by conversation and topic,
+    /// turned into agency and topic (the figures by province).
+    ///
+    /// Counted in Swift over one cursor, not in two grouped queries: SQLite's two passes (each
+    /// a temporary B-tree over every message of the period, the second joined to the
+    /// conversations) took 60 % longer than the report without provinces; one pass that reads
+    /// each row once, with the week and month computed by SQLite once per day, measured faster
+    /// than the one grouped query alone.
+    static func periodMessages(_ db: Database, from: String, to: String, questionKinds: String, topicFilter: String,
+                               topicArguments: StatementArguments) throws
+        -> (messages: [ReportCounts.MessageGroup], byAgency: [ReportCounts.AgencyQuestions])
+    {
+        struct Key: Hashable {
+            var topic: String
+            var kind: String
+            var day: Substring
+            var good: Bool
+        }
+        var groups: [Key: Int] = [:]
+        var byConversation: [String: [String: Int]] = [:]
+        let cursor = try Row.fetchCursor(
+            db, sql: """
+                SELECT conversationId, COALESCE(topic, 'khac'), kind, substr(date, 1, 10),
+                       LOWER(text) IN ('helpful', '/yes'), direction = 'out'
+                FROM message
+                WHERE date >= ? AND date < ? AND ((direction = 'out' AND \(questionKinds)\(topicFilter))
+                      OR (direction = 'in' AND kind = 'feedback'))
+                """, arguments: [from, to] + topicArguments)
+        while let row = try cursor.next() {
+            let topic: String = row[1]
+            let kind: String = row[2]
+            let day: String = row[3]
+            groups[Key(topic: topic, kind: kind, day: Substring(day), good: row[4]), default: 0] += 1
+            if row[5] as Bool {
+                byConversation[row[0] as String, default: [:]][topic, default: 0] += 1
+            }
+        }
+        // Week (`%Y-W%W`) and month of each day, as SQLite's strftime names them.
+        var periods: [Substring: (week: String, month: String)] = [:]
+        for day in Set(groups.keys.map(\.day)) {
+            let row = try Row.fetchOne(db, sql: "SELECT strftime('%Y-W%W', ?), strftime('%Y-%m', ?)",
+                                       arguments: [String(day), String(day)])
+            periods[day] = (row?[0] ?? "", row?[1] ?? "")
+        }
+        var merged: [ReportCounts.MessageGroup] = []
+        var index: [String: Int] = [:]
+        for (key, count) in groups {
+            let period = periods[key.day] ?? ("", "")
+            let name = "\(key.topic)\u{1}\(key.kind)\u{1}\(period.week)\u{1}\(period.month)\u{1}\(key.good)"
+            if let at = index[name] {
+                merged[at].count += count
+            } else {
+                index[name] = merged.count
+                merged.append(ReportCounts.MessageGroup(topic: key.topic, kind: key.kind, week: period.week, month: period.month,
+                                                        helpful: key.good, count: count))
+            }
+        }
+        // The agencies of the period's conversations (those that named one).
+        var agencies: [String: String] = [:]
+        let ids = Array(byConversation.keys)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, agency FROM conversation WHERE agency IS NOT NULL AND id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                arguments: StatementArguments(chunk))
+            {
+                agencies[row[0]] = row[1]
+            }
+        }
+        var byAgency: [AgencyTopic: Int] = [:]
+        for (conversation, topics) in byConversation {
+            let agency = agencies[conversation]
+            for (topic, count) in topics { byAgency[AgencyTopic(agency: agency, topic: topic), default: 0] += count }
+        }
+        return (merged, byAgency.map { ReportCounts.AgencyQuestions(agency: $0.key.agency, topic: $0.key.topic, count: $0.value) })
+    }
+
+    /// A key of the figures by province.
+    private struct AgencyTopic: Hashable {
+        var agency: String?
+        var topic: String
     }
 }
