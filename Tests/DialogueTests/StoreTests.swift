@@ -12,6 +12,27 @@ import Testing
     func store() throws -> SQLiteStore { try SQLiteStore(DatabaseQueue()) }
 
     /// Conversation ids are 128 random bits and never repeat.
+    /// Tickets raised before their questions were kept folded (a data directory of an older
+    /// version) are found by the search once the store opens it.
+    @Test func olderTicketsAreSearchableAfterTheMigration() async throws {
+        let queue = try DatabaseQueue()
+        try await queue.writeWithoutTransaction { db in db.add(function: SQLiteStore.foldedFunction) }
+        try Migrations.migrator.migrate(queue, upTo: "v6: gateways, delivery attempts")
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO conversation (id, state, createdAt, updatedAt) VALUES ('c1', '{}', '2026-01-01', '2026-01-01')")
+            try db.execute(sql: """
+                INSERT INTO ticket (conversationId, kind, topic, unit, question, context, status, due, createdAt, updatedAt, updateDue)
+                VALUES ('c1', 'cau-hoi', 'an-toan', 'ATTT', 'Chữ ký số chuyên dùng cấp cho ai?', '[]', 'new',
+                        '2026-01-05', '2026-01-01', '2026-01-01', '2026-01-08')
+                """)
+        }
+        let store = try SQLiteStore(queue)
+        let found = try await store.searchTickets(unit: "ATTT", words: ["chu", "ky", "so"], limit: 10)
+        #expect(found.map(\.question) == ["Chữ ký số chuyên dùng cấp cho ai?"])
+        #expect(try await queue.read { db in try String.fetchOne(db, sql: "SELECT questionFolded FROM ticket") } == "chu ky so chuyen dung cap cho ai?")
+        #expect(try await store.searchTickets(unit: "CDS", words: ["chu"], limit: 10).isEmpty)
+    }
+
     @Test func conversationIDsAreUnguessable() {
         let ids = Set((0..<1000).map { _ in ConversationID.make() })
         #expect(ids.count == 1000)
