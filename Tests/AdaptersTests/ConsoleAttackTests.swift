@@ -37,6 +37,22 @@ import Testing
         #expect(told.all == ["expired"])
     }
 
+    /// Only a parameter `console=1` asks for the console's socket: `/ws?noconsole=1` or
+    /// `/ws?console=10` in the same browser stays an asker's page, signed in as nobody.
+    @Test func onlyConsoleEqualsOneSignsTheSocketIn() async throws {
+        try await ConsoleTests().withServer { client, _, _, attt in
+            let cookie = try #require(try await ConsoleTests.signIn(client, token: attt).cookie)
+            for path in ["/ws?noconsole=1", "/ws?console=10", "/ws?xconsole=1&y=2"] {
+                let frames = try await WebSocketTests.talk(client, path: path, headers: [.cookie: cookie],
+                                                           lines: [#"{"type":"whoami","id":1}"#]) { $0.count >= 1 }
+                #expect(frames[0]["role"] == "asker", "\(path)")
+            }
+            let signedIn = try await WebSocketTests.talk(client, path: "/ws?lang=vi&console=1", headers: [.cookie: cookie],
+                                                         lines: []) { $0.count >= 1 }
+            #expect(signedIn[0]["type"] == "welcome" && signedIn[0]["role"] == "handler")
+        }
+    }
+
     final class Told: Sendable {
         private let reasons = Mutex<[String]>([])
         func add(_ reason: String) { reasons.withLock { $0.append(reason) } }
