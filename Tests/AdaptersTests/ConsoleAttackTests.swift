@@ -53,6 +53,35 @@ import Testing
         }
     }
 
+    /// A ticket whose asker gave their name and wrote their home landline, and the ATTT
+    /// reviewer's session (the daemon's own assembly over a fresh store).
+    func withAskersTicket(_ body: (DeskDaemon, Int, Page) async throws -> Void) async throws {
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let service = try await daemon.service()
+        let asker = Page(service)
+        try await asker.send(["type": "hello", "name": "Nguyễn Thị Lan"])
+        let raised = try await asker.send(["type": "escalate", "text": .string(DeskTests.unanswerable + " Máy nhà tôi: 024 3943 1234.")])
+        let ticket = try #require(raised.last?["ticket"]?.int)
+        let reviewer = Page(service)
+        try await reviewer.send(["type": "login", "token": .string(attt)])
+        try await body(daemon, ticket, reviewer)
+    }
+
+    /// A draft proposed from a group (its question shown masked on the dashboard) keeps the
+    /// asker's own landline masked in the answer, as a reply's draft does.
+    @Test func proposedDraftMasksTheAskersOwnLandline() async throws {
+        try await withAskersTicket { _, ticket, reviewer in
+            let proposed = try await reviewer.send(["type": "kb", "action": "draft", "ticket": .int(ticket),
+                                                    "question": "Chi phí thuê chuyên gia đánh giá tính thế nào? Máy nhà tôi: [số điện thoại].",
+                                                    "answer": "Chúng tôi đã gọi lại số 024 3943 1234; chi phí tính theo định mức."])[0]
+            #expect(proposed["type"] == "ok")
+            let review = try await reviewer.send(["type": "review"])[0]
+            let draft = try #require(review["drafts"]?.array?.first { $0["kb"] == .string("nhom-\(ticket)") })
+            #expect(draft["answer"]?.string?.contains("3943") == false)
+        }
+    }
+
     final class Told: Sendable {
         private let reasons = Mutex<[String]>([])
         func add(_ reason: String) { reasons.withLock { $0.append(reason) } }
