@@ -55,7 +55,7 @@ import Testing
 
     /// A ticket whose asker gave their name and wrote their home landline, and the ATTT
     /// reviewer's session (the daemon's own assembly over a fresh store).
-    func withAskersTicket(_ body: (DeskDaemon, Int, Page) async throws -> Void) async throws {
+    func withAskersTicket(_ body: (EscalationService, Int, Page) async throws -> Void) async throws {
         let (daemon, attt, _, _) = try await DeskDaemon.make()
         defer { daemon.remove() }
         let service = try await daemon.service()
@@ -65,7 +65,7 @@ import Testing
         let ticket = try #require(raised.last?["ticket"]?.int)
         let reviewer = Page(service)
         try await reviewer.send(["type": "login", "token": .string(attt)])
-        try await body(daemon, ticket, reviewer)
+        try await body(try #require(service.escalation), ticket, reviewer)
     }
 
     /// A draft proposed from a group (its question shown masked on the dashboard) keeps the
@@ -79,6 +79,25 @@ import Testing
             let review = try await reviewer.send(["type": "review"])[0]
             let draft = try #require(review["drafts"]?.array?.first { $0["kb"] == .string("nhom-\(ticket)") })
             #expect(draft["answer"]?.string?.contains("3943") == false)
+        }
+    }
+
+    /// A reviewer's edit of a draft proposed from a group is masked with that ticket's asker in
+    /// mind (their name, their numbers), as an edit of a reply's draft is.
+    @Test func editOfAProposedDraftMasksTheAsker() async throws {
+        try await withAskersTicket { desk, ticket, reviewer in
+            _ = try await reviewer.send(["type": "kb", "action": "draft", "ticket": .int(ticket),
+                                         "question": "Chi phí thuê chuyên gia đánh giá tính thế nào?", "answer": "Theo định mức."])
+            let approved = try await reviewer.send(["type": "review", "action": "approve", "kb": .string("nhom-\(ticket)"),
+                                                    "answer": "Thị Lan gọi lại 024 3943 1234; chi phí tính theo định mức."])[0]
+            #expect(approved["type"] == "ok")
+            let learned = try #require(try await desk.store.entry("nhom-\(ticket)"))
+            #expect(!learned.answer.contains("Lan") && !learned.answer.contains("3943"))
+            let edited = try await reviewer.send(["type": "kb", "action": "edit", "kb": .string("nhom-\(ticket)"),
+                                                  "answer": "Thị Lan hỏi lại: chi phí tính theo định mức ngày công."])[0]
+            #expect(edited["type"] == "ok")
+            let entry = try #require(try await desk.store.entry("nhom-\(ticket)"))
+            #expect(!entry.answer.contains("Lan"))
         }
     }
 
