@@ -91,7 +91,7 @@ package final class WebServer: Service, Sendable {
             // `/ws?console=1`: the console's and dashboard's socket, signed in by the session
             // cookie (an asker's page in the same browser opens `/ws` and stays an asker).
             var console: WebSocketSession.Console?
-            if query.contains("console=1") {
+            if Self.asksForConsole(query) {
                 guard let id = ConsoleSessions.id(fromCookieHeader: request.headerFields[.cookie]),
                     let handler = consoleSessions.handler(for: id)
                 else {
@@ -135,6 +135,12 @@ extension WebServer {
     static func split(_ target: String) -> (path: String, query: String) {
         guard let mark = target.firstIndex(of: "?") else { return (target, "") }
         return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+    }
+
+    /// Whether a query names the console's socket: a parameter `console=1` exactly (not
+    /// `noconsole=1` or `console=10`).
+    static func asksForConsole(_ query: String) -> Bool {
+        query.split(separator: "&").contains("console=1")
     }
 }
 

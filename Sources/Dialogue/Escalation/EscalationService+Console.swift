@@ -68,7 +68,10 @@ extension EscalationService {
         let name = try await store.conversation(ticket.conversation)?.name
         let draft = DraftEntry(kb: Self.proposedEntryID(number), ticket: number, unit: ticket.unit, topic: ticket.topic,
                                question: masker.mask(question, askerName: name),
-                               answer: masker.mask(answer, askerName: name, source: .answer(question: question)),
+                               // The asker's own numbers, as they wrote them in the ticket, stay masked in the
+                               // answer (the group's question is shown already masked).
+                               answer: masker.mask(answer, askerName: name,
+                                                   source: .answer(question: ticket.question + "\n" + question)),
                                createdAt: now())
         if configuration.review {
             try await store.proposeDraft(draft)

@@ -525,9 +525,11 @@ package final class EscalationService: Sendable {
     }
 
     /// The name the asker of a draft's ticket gave and their question as they wrote it, to mask
-    /// them in a reviewer's edits.
+    /// them in a reviewer's edits (a reply's draft, `phieu-N`, or one proposed from a group,
+    /// `nhom-N`).
     func asker(ofDraft id: String) async throws -> (name: String?, question: String) {
-        guard id.hasPrefix("phieu-"), let number = Int(id.dropFirst(6)), let ticket = try await store.ticket(number) else {
+        let prefix = ["phieu-", "nhom-"].first { id.hasPrefix($0) }
+        guard let prefix, let number = Int(id.dropFirst(prefix.count)), let ticket = try await store.ticket(number) else {
             return (nil, "")
         }
         return (try await store.conversation(ticket.conversation)?.name, ticket.question)

@@ -15,6 +15,9 @@ package final class ConsoleSessions: Sendable {
     package static let lifetime: TimeInterval = 8 * 3600
     /// Sessions at most (the oldest go first beyond).
     static let capacity = 10_000
+    /// Sessions one handler holds at most (their oldest goes first beyond): a sign-in in a loop
+    /// pushes out only that handler's own browsers, never a colleague's.
+    static let perHandler = 20
     /// The cookie's name.
     package static let cookieName = "motcua_console"
 
@@ -48,15 +51,27 @@ package final class ConsoleSessions: Sendable {
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         let now = clock.now
         let expires = min(now.addingTimeInterval(Self.lifetime), handler.expiresAt ?? .distantFuture)
-        sessions.withLock { state in
+        // A session pushed out ends as one that expired: its pages are told and let go.
+        let pushedOut = sessions.withLock { state -> [@Sendable (SignedOutWhy) -> Void] in
+            var ended: [Session] = []
+            let own = state.byHash.filter { $0.value.handler.id == handler.id }
+            if own.count >= Self.perHandler {
+                for (key, _) in own.sorted(by: { $0.value.expires < $1.value.expires }).prefix(own.count - Self.perHandler + 1) {
+                    ended += state.byHash.removeValue(forKey: key).map { [$0] } ?? []
+                }
+            }
             if state.byHash.count >= Self.capacity {
-                state.byHash = state.byHash.filter { $0.value.expires > now }
+                let (live, past) = (state.byHash.filter { $0.value.expires > now }, state.byHash.filter { $0.value.expires <= now })
+                ended += past.values
+                state.byHash = live
                 while state.byHash.count >= Self.capacity, let oldest = state.byHash.min(by: { $0.value.expires < $1.value.expires }) {
-                    state.byHash[oldest.key] = nil
+                    ended += state.byHash.removeValue(forKey: oldest.key).map { [$0] } ?? []
                 }
             }
             state.byHash[Self.hash(id)] = Session(handler: handler, expires: expires)
+            return ended.flatMap { $0.pages.values }
         }
+        for page in pushedOut { page(.expired) }
         return (id, expires)
     }
 
