@@ -93,6 +93,20 @@ import Testing
         }
     }
 
+    /// A cookie of the same name set before ours (by a sibling site's page) does not hide the
+    /// live session.
+    @Test func forgedCookieInFrontDoesNotHideTheSession() async throws {
+        try await withServer { client, _, _, attt in
+            let cookie = try #require(try await Self.signIn(client, token: attt).cookie)
+            let header = "motcua_console=forged; " + cookie
+            let who = try await client.execute(uri: "/console/session", method: .get, headers: [.cookie: header]) { $0.status }
+            #expect(who == .ok)
+            let frames = try await WebSocketTests.talk(client, path: "/ws?console=1", headers: [.cookie: header],
+                                                       lines: []) { $0.count >= 1 }
+            #expect(frames[0]["role"] == "handler")
+        }
+    }
+
     /// Signing out ends the session: the open page is told `signed-out` and let go, the cookie
     /// signs in nothing any more; a session past its time ends its pages the same way.
     @Test func signingOutAndExpiryEndThePages() async throws {

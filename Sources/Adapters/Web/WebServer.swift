@@ -92,7 +92,7 @@ package final class WebServer: Service, Sendable {
             // cookie (an asker's page in the same browser opens `/ws` and stays an asker).
             var console: WebSocketSession.Console?
             if Self.asksForConsole(query) {
-                guard let id = ConsoleSessions.id(fromCookieHeader: request.headerFields[.cookie]),
+                guard let id = consoleSessions.liveID(fromCookieHeader: request.headerFields[.cookie]),
                     let handler = consoleSessions.handler(for: id)
                 else {
                     logger.notice("console websocket without a live session refused")

@@ -37,7 +37,7 @@ enum ConsoleRoutes {
             return response
         }
         router.get(RouterPath(path)) { request, _ -> Response in
-            let id = ConsoleSessions.id(fromCookieHeader: request.headers[.cookie])
+            let id = sessions.liveID(fromCookieHeader: request.headers[.cookie])
             guard let id, let handler = sessions.handler(for: id), let desk = service.escalation,
                 let current = try? await desk.stillActive(handler), let expires = sessions.expiry(of: id)
             else { return problem(.unauthorized, "session-ended", "Chưa đăng nhập hoặc phiên đã hết hạn.") }
@@ -45,7 +45,7 @@ enum ConsoleRoutes {
         }
         router.delete(RouterPath(path)) { request, _ -> Response in
             guard origins.allows(request.headers[.origin]) else { return problem(.forbidden, "not-allowed", "Trang này không được phép đăng xuất.") }
-            if let id = ConsoleSessions.id(fromCookieHeader: request.headers[.cookie]) { sessions.end(id) }
+            if let id = sessions.liveID(fromCookieHeader: request.headers[.cookie]) { sessions.end(id) }
             var response = Response(status: .noContent)
             response.headers[.setCookie] = ConsoleSessions.clearedCookie
             return response
@@ -56,7 +56,7 @@ enum ConsoleRoutes {
     /// report --format csv` writes, for what the session's handler may read.
     static func addReport(to router: Router<WebRequestContext>, sessions: ConsoleSessions, service: DialogueService) {
         router.get("/console/report.csv") { request, _ -> Response in
-            let id = ConsoleSessions.id(fromCookieHeader: request.headers[.cookie])
+            let id = sessions.liveID(fromCookieHeader: request.headers[.cookie])
             guard let id, let handler = sessions.handler(for: id), let desk = service.escalation,
                 let current = try? await desk.stillActive(handler)
             else { return problem(.unauthorized, "session-ended", "Chưa đăng nhập hoặc phiên đã hết hạn.") }

@@ -133,16 +133,21 @@ package final class ConsoleSessions: Sendable {
 
     static func hash(_ id: String) -> Data { Data(SHA256.hash(data: Data(id.utf8))) }
 
-    /// The session id a `Cookie` header carries (nil: none).
-    package static func id(fromCookieHeader header: String?) -> String? {
-        guard let header else { return nil }
-        for pair in header.split(separator: ";") {
+    /// The session ids a `Cookie` header carries, in order (a page of a sibling site may have
+    /// set one of the same name before ours).
+    package static func ids(fromCookieHeader header: String?) -> [String] {
+        guard let header else { return [] }
+        return header.split(separator: ";").prefix(50).compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookieName {
-                return parts[1].trimmingCharacters(in: .whitespaces)
-            }
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookieName else { return nil }
+            return parts[1].trimmingCharacters(in: .whitespaces)
         }
-        return nil
+    }
+
+    /// The first session id of a `Cookie` header that names a live session (nil: none does):
+    /// a forged cookie in front of ours does not hide it.
+    package func liveID(fromCookieHeader header: String?) -> String? {
+        Self.ids(fromCookieHeader: header).first { handler(for: $0) != nil }
     }
 
     /// The `Set-Cookie` value that gives a browser its session.
