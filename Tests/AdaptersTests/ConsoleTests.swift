@@ -93,6 +93,21 @@ import Testing
         }
     }
 
+    /// A session past its time signs nothing in, and its open pages are still told when the
+    /// sessions are swept (a look-up in between does not lose them).
+    @Test func expiredSessionStillTellsItsPages() throws {
+        let clock = ManualClock()
+        let sessions = ConsoleSessions(clock: clock)
+        let (id, _) = sessions.start(for: Handler(id: "h1", unit: "ATTT", name: "Cán bộ"))
+        let told = Mutex<[ConsoleSessions.SignedOutWhy]>([])
+        _ = try #require(sessions.attach(id) { why in told.withLock { $0.append(why) } })
+        clock.advance(days: 1)
+        #expect(sessions.handler(for: id) == nil)
+        sessions.expire()
+        #expect(told.withLock { $0 } == [.expired])
+        #expect(sessions.count == 0)
+    }
+
     /// A cookie of the same name set before ours (by a sibling site's page) does not hide the
     /// live session.
     @Test func forgedCookieInFrontDoesNotHideTheSession() async throws {

@@ -79,12 +79,9 @@ package final class ConsoleSessions: Sendable {
     package func handler(for id: String?) -> Handler? {
         guard let id, !id.isEmpty, id.utf8.count <= 100 else { return nil }
         let now = clock.now
+        // A session past its time signs nothing in; `expire()` takes it away and tells its pages.
         return sessions.withLock { state in
-            guard let session = state.byHash[Self.hash(id)] else { return nil }
-            guard session.expires > now else {
-                state.byHash[Self.hash(id)] = nil
-                return nil
-            }
+            guard let session = state.byHash[Self.hash(id)], session.expires > now else { return nil }
             return session.handler
         }
     }

@@ -58,11 +58,13 @@ enum DeskClientScript {
             handlers = h;
             closedByUs = false;
             const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-            socket = new WebSocket(scheme + location.host + "/ws?console=1");
+            const ws = new WebSocket(scheme + location.host + "/ws?console=1");
+            socket = ws;
             // A page open all day is not idle: a ping every four minutes (the daemon lets a silent
             // connection go after ten).
             const keepAlive = setInterval(() => send({ type: "ping" }), 240000);
-            socket.addEventListener("message", e => {
+            ws.addEventListener("message", e => {
+              if (socket !== ws) return;
               let m;
               try { m = JSON.parse(e.data); } catch (err) { return; }
               if (m.re !== undefined && waiting.has(m.re)) {
@@ -76,8 +78,10 @@ enum DeskClientScript {
               if (m.type === "pong") return;
               h.push(m);
             });
-            socket.addEventListener("close", async () => {
+            ws.addEventListener("close", async () => {
               clearInterval(keepAlive);
+              // A socket replaced by a newer one (signed out and in again) goes quietly.
+              if (socket !== ws) return;
               for (const w of waiting.values()) w.reject(new Error("Mất kết nối."));
               waiting.clear();
               if (closedByUs) return;
