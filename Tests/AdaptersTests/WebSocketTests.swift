@@ -168,6 +168,9 @@ import Testing
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(String(buffer: response.body) == "ok")
             }
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .ok && String(buffer: response.body) == "ready")
+            }
         }
     }
 

@@ -72,6 +72,16 @@ package final class WebServer: Service, Sendable {
     package func application() -> some ApplicationProtocol {
         let router = Router(context: WebRequestContext.self)
         router.get("/health") { _, _ in "ok" }
+        // Ready: the index is loaded (the server runs only over a built service) and the store
+        // answers a read; else 503, so that a load balancer sends no one here.
+        router.get("/ready") { [service] _, _ -> Response in
+            do {
+                _ = try await service.store.conversation("00000000000000000000000000000000")
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready")))
+            } catch {
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "store unavailable")))
+            }
+        }
         StaticPages.add(to: router, embedders: configuration.origins)
         let limits = configuration.limits
         let service = self.service
