@@ -20,18 +20,10 @@ package enum ReportFormat: String, Sendable, CaseIterable {
 
 /// The report as CSV: one section a table, a blank line between.
 enum ReportCSV {
-    /// A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or
-    /// carriage return first) gets a `'` in front, which shows the text as it is (OWASP's
-    /// advice on CSV injection). Numbers the report itself writes ("-0.250") stay numbers.
-    static func neutralised(_ text: String) -> String {
-        guard let first = text.first, "=+-@\t\r".contains(first) else { return text }
-        if Double(text) != nil { return text }
-        return "'" + text
-    }
-
     static func render(_ report: Report) -> String {
         func field(_ text: String) -> String {
-            let text = neutralised(text)
+            // Formulas neutralised as in every CSV the project writes (`CSVTable`).
+            let text = CSVTable.neutralised(text)
             return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }

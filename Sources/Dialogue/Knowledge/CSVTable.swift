@@ -105,13 +105,20 @@ package struct CSVTable: Sendable, Hashable {
         return semicolons > commas ? ";" : ","
     }
 
+    /// A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or
+    /// carriage return first) gets a `'` in front, which shows the text as it is (OWASP's
+    /// advice on CSV injection). A number ("-0.250") stays a number.
+    package static func neutralised(_ text: String) -> String {
+        guard let first = text.first, "=+-@\t\r".contains(first) else { return text }
+        if Double(text) != nil { return text }
+        return "'" + text
+    }
+
     /// Rows as CSV (comma, CRLF, quoted where needed), with a byte-order mark so that a
-    /// spreadsheet reads the Vietnamese as UTF-8. A cell a spreadsheet would run as a formula
-    /// (`=`, `+`, `-`, `@` first) gets a `'` in front.
+    /// spreadsheet reads the Vietnamese as UTF-8; formulas neutralised.
     package static func render(_ rows: [[String]]) -> String {
         func field(_ text: String) -> String {
-            var text = text
-            if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
+            let text = neutralised(text)
             guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == ";" }) else { return text }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

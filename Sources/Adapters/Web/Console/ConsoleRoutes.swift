@@ -37,10 +37,9 @@ enum ConsoleRoutes {
             return response
         }
         router.get(RouterPath(path)) { request, _ -> Response in
-            let id = sessions.liveID(fromCookieHeader: request.headers[.cookie])
-            guard let id, let handler = sessions.handler(for: id), let desk = service.escalation,
-                let current = try? await desk.stillActive(handler), let expires = sessions.expiry(of: id)
-            else { return problem(.unauthorized, "session-ended", "Chưa đăng nhập hoặc phiên đã hết hạn.") }
+            guard let (id, current, _) = await signedIn(request, sessions: sessions, service: service),
+                let expires = sessions.expiry(of: id)
+            else { return sessionEnded }
             return json(.ok, who(current, expires: expires))
         }
         router.delete(RouterPath(path)) { request, _ -> Response in
@@ -56,10 +55,7 @@ enum ConsoleRoutes {
     /// report --format csv` writes, for what the session's handler may read.
     static func addReport(to router: Router<WebRequestContext>, sessions: ConsoleSessions, service: DialogueService) {
         router.get("/console/report.csv") { request, _ -> Response in
-            let id = sessions.liveID(fromCookieHeader: request.headers[.cookie])
-            guard let id, let handler = sessions.handler(for: id), let desk = service.escalation,
-                let current = try? await desk.stillActive(handler)
-            else { return problem(.unauthorized, "session-ended", "Chưa đăng nhập hoặc phiên đã hết hạn.") }
+            guard let (_, current, desk) = await signedIn(request, sessions: sessions, service: service) else { return sessionEnded }
             let query = request.uri.queryParameters
             let report: Report
             do {
@@ -80,6 +76,19 @@ enum ConsoleRoutes {
             ], body: .init(byteBuffer: ByteBuffer(string: ReportFormat.csv.render(report))))
         }
     }
+
+    /// The live session a request's cookie names, with its handler as the store has them now
+    /// (nil: none, or the token was revoked or expired).
+    static func signedIn(_ request: Request, sessions: ConsoleSessions, service: DialogueService) async
+        -> (id: String, handler: Handler, desk: EscalationService)?
+    {
+        guard let id = sessions.liveID(fromCookieHeader: request.headers[.cookie]), let handler = sessions.handler(for: id),
+            let desk = service.escalation, let current = try? await desk.stillActive(handler)
+        else { return nil }
+        return (id, current, desk)
+    }
+
+    static var sessionEnded: Response { problem(.unauthorized, "session-ended", "Chưa đăng nhập hoặc phiên đã hết hạn.") }
 
     static func who(_ handler: Handler, expires: Date) -> JSONValue {
         ["handler": .string(handler.id), "name": .string(handler.name), "unit": .string(handler.unit),
