@@ -116,6 +116,11 @@ import Testing
                 try await handler.screenshot("console-ticket")
                 let reply = "Chi phí thuê chuyên gia tính theo định mức ngày công của dự án ứng dụng công nghệ thông tin."
                 try await handler.type(reply, into: "reply-input")
+                // The page reloaded mid-reply: what was written is still there.
+                try await handler.open(site + "/console")
+                try await handler.click(css: "[data-testid=\"ticket-row\"][data-ticket=\"\(number)\"]", seconds: 15)
+                try await handler.wait(for: DeskTests.unanswerable, in: "ticket-question")
+                #expect(try await handler.value(of: "reply-input") == reply)
                 try await handler.click("reply-send")
                 try await asker.wait(for: reply, in: "transcript")
                 try await asker.screenshot("chat-reply-from-console")

@@ -93,6 +93,12 @@ final class WebDriver: Sendable {
         return try await command("GET", "element/\(id)/displayed", nil)["value"] == true
     }
 
+    /// What an input or text box holds now.
+    func value(of testID: String) async throws -> String {
+        let id = try await element(testID)
+        return try await command("GET", "element/\(id)/property/value", nil)["value"]?.string ?? ""
+    }
+
     /// Empties an input.
     func clear(_ testID: String) async throws {
         let id = try await element(testID)

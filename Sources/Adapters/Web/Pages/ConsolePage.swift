@@ -91,6 +91,7 @@ enum ConsolePage {
             const box = $("reply-input");
             const at = box.selectionStart ?? box.value.length;
             box.value = box.value.slice(0, at) + text + box.value.slice(box.selectionEnd ?? at);
+            box.dispatchEvent(new Event("input"));
             box.focus();
           }
           async function show(number, keep) {
@@ -98,7 +99,10 @@ enum ConsolePage {
             try { m = await request({ type: "show", ticket: number }); } catch (err) { say(err.message); return; }
             if (open !== number) { leave(); open = number; seat("viewing"); seatTimer = setInterval(() => seat("viewing"), 10000); }
             const t = m.ticket, pane = $("pane");
-            const draft = keep && $("reply-input") ? $("reply-input").value : "";
+            // What was being written survives a redraw and a reload of the page (kept in this
+            // tab until it is sent).
+            const saved = "motcua.reply." + number;
+            const draft = keep && $("reply-input") ? $("reply-input").value : (sessionStorage.getItem(saved) || "");
             for (const row of tbody.querySelectorAll("tr")) row.classList.toggle("current", row.dataset.ticket === String(number));
             const trail = el("ol", { class: "trail" }, ...t.events.map(e => el("li", { class: e.internal ? "internal" : "" },
               el("span", { class: "muted", text: date(e.date) + " · " + e.actor + " · " + e.action + (e.internal ? " (nội bộ)" : "") }),
@@ -120,12 +124,15 @@ enum ConsolePage {
               } catch (err) { say(err.message); }
             } } }, el("input", { id: "docs-query", placeholder: "Số hiệu hoặc từ khóa văn bản" }), el("button", { type: "submit", text: "Tìm văn bản" }));
             const reply = el("textarea", { id: "reply-input", "data-testid": "reply-input", rows: "5", placeholder: "Nội dung gửi người hỏi (hoặc ghi chú nội bộ)…",
-              on: { input: () => { const now = Date.now(); if (now - typedAt > 2500) { typedAt = now; seat("typing"); } } } });
+              on: { input: () => {
+                sessionStorage.setItem(saved, reply.value);
+                const now = Date.now(); if (now - typedAt > 2500) { typedAt = now; seat("typing"); }
+              } } });
             reply.value = draft;
             const once = el("input", { type: "checkbox", id: "reply-once" });
             const text = () => reply.value.trim();
             const need = f => () => { if (!text()) { $("pane-error").textContent = "Hãy nhập nội dung."; return; } f(); };
-            const clear = () => { reply.value = ""; };
+            const clear = () => { reply.value = ""; sessionStorage.removeItem(saved); };
             const unit = el("input", { id: "transfer-unit", placeholder: "Mã đơn vị", size: "8" });
             const kind = el("select", { id: "kind" }, ...Object.entries(kindLabels).map(([k, v]) => el("option", { value: k, text: v, selected: k === t.kind })));
             pane.replaceChildren(...[
