@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System ICU (libicu-dev), reached only through the C bridge below: a Swift module
@@ -52,12 +53,22 @@ let package = Package(
                 // SHA-256 of handler tokens (only the hash is stored).
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Storage"]
+            exclude: ["Storage", "PostgresStorage"]
         ),
         .target(
             name: "Storage",
             dependencies: ["Dialogue", "Retrieval", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Dialogue/Storage"
+        ),
+        // The same store protocols on PostgreSQL (PostgresNIO), for several daemons on one database.
+        .target(
+            name: "PostgresStorage",
+            dependencies: [
+                "Dialogue", "Retrieval",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Dialogue/PostgresStorage"
         ),
 
         // Sources/Adapters: one target a process boundary. Wire is what every side of a
@@ -126,7 +137,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Storage", "Dialogue", "Retrieval",
+                "Storage", "PostgresStorage", "Dialogue", "Retrieval",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -135,7 +146,7 @@ let package = Package(
         .target(
             name: "CommandOptions",
             dependencies: [
-                "Daemon", "Storage", "Dialogue", "Retrieval",
+                "Daemon", "Storage", "PostgresStorage", "Dialogue", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -169,13 +180,16 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(
             name: "DialogueTests",
-            dependencies: ["Dialogue", "Storage", "Daemon", "Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Dialogue", "Storage", "PostgresStorage", "Daemon", "Retrieval", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "AdaptersTests",
             dependencies: [
                 "Wire", "Server", "Web", "Clients", "Gateways", "ReportFormats", "Fuzzing", "Daemon", "Storage",
-                "Dialogue", "Retrieval",
+                "PostgresStorage", "Dialogue", "Retrieval",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

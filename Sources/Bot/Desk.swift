@@ -13,11 +13,10 @@ struct Units: AsyncParsableCommand {
     /// Lists the units.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Liệt kê các đơn vị.")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
 
         func run() async throws {
-            for unit in try await openDesk(data).units() {
+            for unit in try await openDesk(location).units() {
                 print("\(unit.id)\t\(unit.name)")
             }
         }
@@ -26,8 +25,7 @@ struct Units: AsyncParsableCommand {
     /// Adds (or renames) a unit.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thêm hoặc đổi tên một đơn vị.")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
         @Option(name: .long, help: "Mã đơn vị (vd: VP).")
         var code: String
         @Option(name: .long, help: "Tên đơn vị.")
@@ -36,7 +34,7 @@ struct Units: AsyncParsableCommand {
         var answers = ""
 
         func run() async throws {
-            try await SQLiteStore.open(directory: data).saveUnits([UnitRecord(id: code, name: name, answers: answers)])
+            try await location.open().saveUnits([UnitRecord(id: code, name: name, answers: answers)])
             print("Đã lưu đơn vị \(code): \(name).")
         }
     }
@@ -51,12 +49,11 @@ struct Handlers: AsyncParsableCommand {
     /// Lists handlers.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Liệt kê cán bộ xử lý.")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
 
         func run() async throws {
             let now = Date()
-            for handler in try await SQLiteStore.open(directory: data).handlers() {
+            for handler in try await location.open().handlers() {
                 var flags: [String] = []
                 if handler.admin { flags.append("quản trị") }
                 if handler.reviewer { flags.append("người duyệt") }
@@ -74,8 +71,7 @@ struct Handlers: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Thêm cán bộ xử lý; in mã đăng nhập một lần duy nhất, ở dòng cuối.")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
         @Option(name: .long, help: "Mã đơn vị.")
         var unit: String
         @Option(name: .long, help: "Họ tên cán bộ.")
@@ -93,9 +89,9 @@ struct Handlers: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await openDesk(data)
+            let store = try await openDesk(location)
             guard try await store.units().contains(where: { $0.id == unit }) else {
-                throw ValidationError("không có đơn vị \(unit) (xem: motcua units list --data \(data))")
+                throw ValidationError("không có đơn vị \(unit) (xem: motcua units list \(location.name))")
             }
             let (id, token, hash) = HandlerTokens.make()
             let expiry = days.map { Date().addingTimeInterval(Double($0) * 86_400) }
@@ -112,13 +108,12 @@ struct Handlers: AsyncParsableCommand {
     /// Revokes a handler's token.
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thu hồi mã đăng nhập của một cán bộ.")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
         @Argument(help: "Mã cán bộ (cột đầu của `motcua handlers list`).")
         var id: String
 
         func run() async throws {
-            guard try await SQLiteStore.open(directory: data).revokeHandler(id) else {
+            guard try await location.open().revokeHandler(id) else {
                 throw ValidationError("không có cán bộ \(id)")
             }
             print("Đã thu hồi mã đăng nhập của \(id).")

@@ -33,8 +33,9 @@ struct Docs: AsyncParsableCommand {
 
         func run() async throws {
             let corpus = try store.loadCorpus()
-            let added = FileManager.default.fileExists(atPath: "\(store.data)/motcua.sqlite")
-                ? try await SQLiteStore.open(directory: store.data).addedDocuments() : []
+            // Searching needs no data directory: one that does not exist yet is not created.
+            let added = !store.location.isSQLite || FileManager.default.fileExists(atPath: "\(store.data)/motcua.sqlite")
+                ? try await store.location.open().addedDocuments() : []
             let catalogue = DocumentCatalogue(corpus.documents + added, lexicon: corpus.lexicon)
             let results = catalogue.search(
                 query.joined(separator: " "), filter: .init(kind: kind, issuer: issuer, topic: topic, year: year),
@@ -49,14 +50,13 @@ struct Docs: AsyncParsableCommand {
     /// Adds documents (a JSON Lines file in the format of `corpus/docs.jsonl`) to the store.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thêm văn bản (tệp JSON Lines như corpus/docs.jsonl).")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
         @Argument(help: "Tệp JSON Lines.")
         var file: String
 
         func run() async throws {
             let documents = try JSONLines.read(CatalogueDocument.self, from: file)
-            try await SQLiteStore.open(directory: data).saveDocuments(documents)
+            try await location.open().saveDocuments(documents)
             print("Đã thêm \(documents.count) văn bản; máy chủ tìm thấy chúng từ lần khởi động sau.")
         }
     }

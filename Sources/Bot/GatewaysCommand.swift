@@ -14,11 +14,10 @@ struct GatewaysCommand: AsyncParsableCommand {
     /// Lists gateways.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Liệt kê các cổng.")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
 
         func run() async throws {
-            for gateway in try await SQLiteStore.open(directory: data).gateways() {
+            for gateway in try await location.open().gateways() {
                 print(([gateway.id, gateway.channel, gateway.name, dayText(gateway.createdAt)]
                     + (gateway.revoked ? ["đã thu hồi"] : [])).joined(separator: "\t"))
             }
@@ -29,8 +28,7 @@ struct GatewaysCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Thêm một cổng; in mã đăng nhập của cổng một lần duy nhất, ở dòng cuối.")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
         @Option(name: .long, help: "Kênh của cổng: telegram, zalo, … (chữ thường, số, dấu gạch ngang).")
         var channel: String
         @Option(name: .long, help: "Tên cổng (vd: \"Telegram của Sở\").")
@@ -45,7 +43,7 @@ struct GatewaysCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await openDesk(data)
+            let store = try await openDesk(location)
             let (id, token, hash) = HandlerTokens.make(prefix: HandlerTokens.gatewayPrefix)
             try await store.addGateway(Gateway(id: id, channel: channel, name: name, createdAt: Date()), secretHash: hash)
             print("Đã thêm cổng \(name) (\(id)), kênh \(channel).")
@@ -57,13 +55,12 @@ struct GatewaysCommand: AsyncParsableCommand {
     /// Revokes a gateway's token.
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thu hồi mã đăng nhập của một cổng (kết nối đang mở bị ngắt).")
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
         @Argument(help: "Mã cổng (cột đầu của `motcua gateways list`).")
         var id: String
 
         func run() async throws {
-            guard try await SQLiteStore.open(directory: data).revokeGateway(id) else {
+            guard try await location.open().revokeGateway(id) else {
                 throw ValidationError("không có cổng \(id)")
             }
             print("Đã thu hồi mã đăng nhập của cổng \(id).")

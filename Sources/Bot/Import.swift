@@ -27,7 +27,7 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let corpus = try store.loadCorpus()
-        let database = try SQLiteStore.open(directory: store.data)
+        let database = try await store.location.open()
         guard let csv else {
             let summary = try await database.importCorpus(corpus.entries)
             try await database.saveUnits(corpus.unitRecords)
@@ -63,15 +63,14 @@ struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Xuất cơ sở tri thức ra tệp CSV (mở được bằng bảng tính).")
 
-    @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-    var data = "./motcua-data"
+    @OptionGroup var location: StoreLocation
     @Flag(name: .long, help: "Dạng CSV (dạng duy nhất hiện có).")
     var csv = false
     @Option(name: .long, help: "Tệp sẽ ghi (mặc định: in ra màn hình).")
     var out: String?
 
     func run() async throws {
-        let entries = try await SQLiteStore.open(directory: data).knowledgeEntries()
+        let entries = try await location.open().knowledgeEntries()
         let text = FAQImport.csv(entries)
         if let out {
             try PrivateFiles.write(text, to: out)

@@ -38,7 +38,7 @@ struct ReportCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let corpus = try store.loadCorpus()
-        let database = try SQLiteStore.open(directory: store.data)
+        let database = try await store.location.open()
         if let unit {
             let units = try await database.units().map(\.id) + corpus.unitRecords.map(\.id)
             guard units.contains(unit) else { throw ValidationError("không có đơn vị \(unit) (xem: motcua units list)") }

@@ -102,6 +102,9 @@ struct Serve: AsyncParsableCommand {
         if let desk = daemon.escalation {
             services.append(.init(service: DeskUpkeep(desk: desk), successTerminationBehavior: .ignore))
         }
+        if let follower = ChangeFollower(daemon: daemon) {
+            services.append(.init(service: follower, successTerminationBehavior: .ignore))
+        }
         services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                               failureTerminationBehavior: terminate))
         if let http, !stdio {

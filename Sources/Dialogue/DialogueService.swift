@@ -16,19 +16,23 @@ package final class DialogueService: Sendable {
     package let catalogue: DocumentCatalogue?
     /// The time messages are dated by (the desk's clock).
     package let clock: any WallClock
+    /// The daemon's index, for knowledge changed by another daemon of a shared store (nil: a
+    /// service over a fixed index).
+    package let index: IndexUpdates?
     private let locks = ConversationLocks()
     /// States of recently active conversations, written through to the store: with the
     /// per-conversation lock this copy is authoritative for this daemon, and saves a database
-    /// read per message. (Daemons sharing one store will need to drop it.)
+    /// read per message. Not used on a shared store (another daemon may have moved the state on).
     private let states = Mutex<[String: ConversationState]>([:])
     /// Conversations whose state is kept in memory at most.
     static let cachedStates = 100_000
 
     /// Creates the service.
     package init(store: any ConversationStore, dialogue: Dialogue, escalation: EscalationService? = nil,
-                 catalogue: DocumentCatalogue? = nil, clock: any WallClock = SystemClock())
+                 catalogue: DocumentCatalogue? = nil, clock: any WallClock = SystemClock(), index: IndexUpdates? = nil)
     {
         self.clock = clock
+        self.index = index
         self.store = store
         self.dialogue = dialogue
         self.escalation = escalation
@@ -55,7 +59,7 @@ package final class DialogueService: Sendable {
     package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String,
                         kind: TicketKind? = nil, origin: String? = nil) async throws -> DialogueReply
     {
-        try await locks.withLock(conversation) {
+        try await locks.withLock(conversation) { try await exclusive(conversation) {
             var state = try await currentState(of: conversation)
             var input = input
             var kind = kind
@@ -128,12 +132,22 @@ package final class DialogueService: Sendable {
             try await store.record([incoming, outgoing], state: state, of: conversation)
             cacheState(state, of: conversation)
             return reply
-        }
+        } }
+    }
+
+    /// Runs one exchange of `conversation` as the store requires: on a shared store, under
+    /// its cross-daemon lock, with the events it publishes held until it is committed.
+    func exclusive<T: Sendable>(_ conversation: String, _ body: () async throws -> T) async throws -> T {
+        guard store.isShared else { return try await body() }
+        let deferred = DeferredEvents()
+        let value = try await EventHub.$deferred.withValue(deferred) { try await store.exclusive(conversation, body) }
+        deferred.flush()
+        return value
     }
 
     /// The conversation's state: the cached copy, or the store's.
     func currentState(of conversation: String) async throws -> ConversationState {
-        if let cached = states.withLock({ $0[conversation] }) { return cached }
+        if !store.isShared, let cached = states.withLock({ $0[conversation] }) { return cached }
         guard let record = try await store.conversation(conversation) else { throw StoreError.unknownConversation(conversation) }
         return record.state
     }
@@ -158,28 +172,29 @@ package final class DialogueService: Sendable {
     package func ask(_ number: Int, by handler: Handler, text: String) async throws -> (Ticket, Delivery) {
         guard let desk = escalation else { throw EscalationError.notAllowed }
         let ticket = try await desk.visibleTicket(number, to: handler)
-        return try await locks.withLock(ticket.conversation) {
+        return try await locks.withLock(ticket.conversation) { try await exclusive(ticket.conversation) {
             var state = try await currentState(of: ticket.conversation)
             state.detailsFor = number
             let result = try await desk.ask(number, by: handler, text: text, state: state)
             cacheState(state, of: ticket.conversation)
             return result
-        }
+        } }
     }
 
     /// The unit answered, closed, transferred or reopened a ticket: its asker's messages go to
     /// the bot again (a handler who needs details asks again).
     package func endDetails(of ticket: Ticket) async throws {
-        try await locks.withLock(ticket.conversation) {
+        try await locks.withLock(ticket.conversation) { try await exclusive(ticket.conversation) {
             var state = try await currentState(of: ticket.conversation)
             guard state.detailsFor == ticket.number else { return }
             state.detailsFor = nil
             try await store.record([], state: state, of: ticket.conversation)
             cacheState(state, of: ticket.conversation)
-        }
+        } }
     }
 
     func cacheState(_ state: ConversationState, of conversation: String) {
+        guard !store.isShared else { return }
         states.withLock { cache in
             if cache.count >= Self.cachedStates { cache.removeAll(keepingCapacity: true) }
             cache[conversation] = state
@@ -294,5 +309,19 @@ package final class ConversationLocks: Sendable {
             return next
         }
         next?.continuation.resume()
+    }
+}
+
+/// How a daemon's in-memory index takes a knowledge change made elsewhere.
+package struct IndexUpdates: Sendable {
+    /// Puts an entry in (replacing one with its id).
+    package var upsert: @Sendable (KnowledgeEntry) -> Void
+    /// Takes an entry out.
+    package var retire: @Sendable (String) -> Void
+
+    /// Updates through these two functions.
+    package init(upsert: @escaping @Sendable (KnowledgeEntry) -> Void, retire: @escaping @Sendable (String) -> Void) {
+        self.upsert = upsert
+        self.retire = retire
     }
 }

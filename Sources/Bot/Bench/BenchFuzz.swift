@@ -32,7 +32,7 @@ struct BenchFuzz: AsyncParsableCommand {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-fuzz-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: data) }
         let options = try StoreOptions.parse(["--data", data])
-        let store = try await openDesk(data)
+        let store = try await openDesk(options.location)
         func add(_ name: String, admin: Bool) async throws -> String {
             let (id, token, hash) = HandlerTokens.make()
             try await store.addHandler(Handler(id: id, unit: "ATTT", name: name, admin: admin, reviewer: true), secretHash: hash)

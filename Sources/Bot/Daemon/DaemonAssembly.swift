@@ -21,6 +21,9 @@ package enum DaemonAssembly {
         // the operator learns which (table, row, column; never the values) here.
         let problems = logger
         store.reportUnreadableRows { problems.error("unreadable row in the store", metadata: ["row": "\($0)"]) }
+        // A shared store: what other daemons change after this point reaches this index.
+        let shared = store as? any SharedStore
+        try await shared?.markPosition()
         var entries = try await store.knowledgeEntries()
         if entries.isEmpty && !recipe.entries.isEmpty {
             let summary = try await store.importCorpus(recipe.entries)
@@ -50,8 +53,16 @@ package enum DaemonAssembly {
                 store: store, configuration: desk,
                 search: { engine.search($0) }, entry: { engine.entry($0) },
                 learn: { engine.upsert($0) }, forget: { engine.retire($0) }, clock: clock)
+            if let shared {
+                // Ticket notices the store does not log with their change (transferred, reopened, …).
+                escalation?.hub.relay { event in
+                    guard case .ticket(_, let notice) = event, notice != .raised else { return }
+                    Task.detached { await shared.relay(event) }
+                }
+            }
         }
         let catalogue = recipe.catalogue ? DocumentCatalogue(documents, lexicon: recipe.lexicon) : nil
-        return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue, clock: clock)
+        return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue, clock: clock,
+                               index: IndexUpdates(upsert: { engine.upsert($0) }, retire: { _ = engine.retire($0) }))
     }
 }

@@ -26,3 +26,31 @@ package struct DeskUpkeep: Service {
         await cancelWhenGracefulShutdown { await desk.maintain() }
     }
 }
+
+/// A daemon of a shared store follows what the others change: their tickets, replies and
+/// drafts reach this daemon's live connections, their knowledge this daemon's index.
+package struct ChangeFollower: Service {
+    let store: any SharedStore
+    let daemon: DialogueService
+
+    /// The follower of `daemon`'s store; nil when no other daemon shares it.
+    package init?(daemon: DialogueService) {
+        guard let store = daemon.store as? any SharedStore else { return nil }
+        self.store = store
+        self.daemon = daemon
+    }
+
+    package func run() async throws {
+        let hub = daemon.escalation?.hub
+        let index = daemon.index
+        await cancelWhenGracefulShutdown {
+            await store.follow { change in
+                switch change {
+                case .desk(let event): hub?.deliver(event)
+                case .knowledge(let id, let entry?) where entry.id == id: index?.upsert(entry)
+                case .knowledge(let id, _): index?.retire(id)
+                }
+            }
+        }
+    }
+}

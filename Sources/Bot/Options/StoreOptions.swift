@@ -8,8 +8,10 @@ import Storage
 
 /// Where the daemon keeps its data and finds its corpus.
 package struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-    package var data = "./motcua-data"
+    @OptionGroup package var location: StoreLocation
+
+    /// The SQLite data directory (`--data`).
+    package var data: String { location.data }
 
     @Option(name: .long, help: "Thư mục corpus (mặc định: corpus đi kèm).")
     package var corpus: String?
@@ -36,14 +38,14 @@ package struct StoreOptions: ParsableArguments {
         var recipe = DaemonRecipe(corpus: corpus, ranking: try config.map(Corpus.loadRanking(from:)))
         if let ticketsPerConversation { recipe.desk?.ticketLimits.perConversation = ticketsPerConversation }
         if let ticketsPerAddress { recipe.desk?.ticketLimits.perAddress = ticketsPerAddress }
-        return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: data), recipe: recipe, logger: logger)
+        return try await DaemonAssembly.open(store: try await location.open(logger: logger), recipe: recipe, logger: logger)
     }
 }
 
 /// Opens the store for a desk command; a store that has no units yet gets the bundled
 /// corpus's (as the daemon's first start would), so that handlers can be added before it.
-package func openDesk(_ data: String) async throws -> SQLiteStore {
-    let store = try SQLiteStore.open(directory: data)
+package func openDesk(_ location: StoreLocation) async throws -> any DaemonAssembly.Store {
+    let store = try await location.open()
     if try await store.units().isEmpty {
         try await store.saveUnits(try Corpus.load(from: Corpus.defaultDirectory()).unitRecords)
     }

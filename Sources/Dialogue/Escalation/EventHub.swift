@@ -202,9 +202,34 @@ package final class EventHub: Sendable {
         for (deliver, event) in told { deliver(event) }
     }
 
-    /// Tells every interested listener; returns how many were told.
+    /// Where published events also go for the other daemons of a shared store (nil: none).
+    private let relayer = Mutex<(@Sendable (DeskEvent) -> Void)?>(nil)
+
+    /// Sends every event published from now on to `relay` as well (a shared store's change log).
+    package func relay(to relay: @escaping @Sendable (DeskEvent) -> Void) {
+        relayer.withLock { $0 = relay }
+    }
+
+    /// Events published while an exchange of a shared store is being stored wait here until it
+    /// is committed (and are dropped if it is rolled back): no one hears of a ticket that a
+    /// read on another connection could not find yet.
+    @TaskLocal package static var deferred: DeferredEvents?
+
+    /// Tells every interested listener (and the relay); returns how many were told here
+    /// (0 for an event deferred to the end of its exchange).
     @discardableResult
     package func publish(_ event: DeskEvent) -> Int {
+        if let deferred = Self.deferred {
+            deferred.add { self.publish(event) }
+            return 0
+        }
+        relayer.withLock { $0 }?(event)
+        return deliver(event)
+    }
+
+    /// Tells this daemon's interested listeners only (an event another daemon published).
+    @discardableResult
+    package func deliver(_ event: DeskEvent) -> Int {
         let targets = subscribers.withLock { state in
             state.candidates(for: event).compactMap { key in
                 state.all[key].flatMap { $0.interest.wants(event) ? $0.deliver : nil }
@@ -212,5 +237,24 @@ package final class EventHub: Sendable {
         }
         for deliver in targets { deliver(event) }
         return targets.count
+    }
+}
+
+/// Publications held back until an exchange is committed (`EventHub.deferred`).
+package final class DeferredEvents: Sendable {
+    private let waiting = Mutex<[@Sendable () -> Void]>([])
+
+    /// An empty list.
+    package init() {}
+
+    func add(_ publication: @escaping @Sendable () -> Void) { waiting.withLock { $0.append(publication) } }
+
+    /// Publishes what waited, in order (outside the deferral).
+    package func flush() {
+        let publications = waiting.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+        EventHub.$deferred.withValue(nil) { for publication in publications { publication() } }
     }
 }

@@ -33,6 +33,15 @@ package protocol ConversationStore: Sendable {
     /// Where the store tells of a row it cannot read (a value no version wrote): the daemon
     /// logs it. The row is left as it is; lists leave it out, a read of it alone fails.
     func reportUnreadableRows(to report: @escaping @Sendable (String) -> Void)
+
+    /// Whether other daemons share this store: then no daemon may keep a conversation's state
+    /// in memory between messages, and events are published only once committed.
+    var isShared: Bool { get }
+
+    /// Runs one conversation's exchange (`body`, which reads its state and stores the
+    /// result) so that no other daemon handles a message of the same conversation meanwhile.
+    /// A store used by one daemon only runs `body` (the daemon's own lock suffices).
+    func exclusive<T: Sendable>(_ conversation: String, _ body: () async throws -> T) async throws -> T
 }
 
 extension ConversationStore {
@@ -40,6 +49,12 @@ extension ConversationStore {
     package func maintain() async {}
 
     package func reportUnreadableRows(to report: @escaping @Sendable (String) -> Void) {}
+
+    package var isShared: Bool { false }
+
+    package func exclusive<T: Sendable>(_ conversation: String, _ body: () async throws -> T) async throws -> T {
+        try await body()
+    }
 }
 
 /// How a client names the conversation it wants.
@@ -170,6 +185,7 @@ package enum ConversationID {
 package struct StoreError: Error, Hashable, CustomStringConvertible {
     private enum Kind: Hashable {
         case unknownConversation
+        case unreadable
     }
 
     private let kind: Kind
@@ -179,6 +195,11 @@ package struct StoreError: Error, Hashable, CustomStringConvertible {
     /// A conversation id the store does not hold.
     package static func unknownConversation(_ id: String) -> StoreError {
         StoreError(kind: .unknownConversation, description: "không có cuộc trò chuyện \(id)")
+    }
+
+    /// A row this version cannot read (named by table and key, never by its values).
+    package static func unreadable(_ row: String) -> StoreError {
+        StoreError(kind: .unreadable, description: "không đọc được dữ liệu đã lưu (\(row))")
     }
 
     /// Whether the error is about a conversation the store does not hold.
