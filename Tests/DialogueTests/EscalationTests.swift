@@ -3,6 +3,8 @@ import GRDB
 import Synchronization
 import Testing
 
+import Daemon
+
 @testable import Dialogue
 @testable import Retrieval
 @testable import Storage
@@ -52,8 +54,8 @@ import Testing
     }
 
     /// A desk over an in-memory store with two units.
-    func desk() async throws -> (EscalationService, SQLiteStore, Learned) {
-        let store = try SQLiteStore(DatabaseQueue())
+    func desk(_ kind: StoreKind) async throws -> (EscalationService, any DaemonAssembly.Store, Learned) {
+        let store = try await kind.make()
         try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin"),
                                    UnitRecord(id: "CDS", name: "Cục Chuyển đổi số quốc gia")])
         let learned = Learned()
@@ -68,8 +70,8 @@ import Testing
 
     /// A ticket's life: new → assigned → answered → closed → reopened; what is not allowed in a
     /// state is refused and changes nothing; every step is in the trail.
-    @Test func ticketLife() async throws {
-        let (desk, store, learned) = try await desk()
+    @Test(arguments: StoreKind.testable) func ticketLife(_ kind: StoreKind) async throws {
+        let (desk, store, learned) = try await desk(kind)
         let conversation = try await store.open(ConversationIdentity()).conversation.id
         let ticket = try await desk.escalate(conversation: conversation, question: "Câu hỏi khó?", kind: nil, context: [])
         #expect(ticket.status == .new && ticket.unit == "ATTT" && ticket.topic == "an-toan")
@@ -110,8 +112,8 @@ import Testing
 
     /// A question the bot could not answer is searched once: the ticket's topic comes from the
     /// entries that search already ranked.
-    @Test func escalationSearchesOnce() async throws {
-        let store = try SQLiteStore(DatabaseQueue())
+    @Test(arguments: StoreKind.testable) func escalationSearchesOnce(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
         try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
         let fake = FakeSearch()
         let desk = EscalationService(
@@ -131,8 +133,8 @@ import Testing
 
     /// Handlers hear of their unit's new tickets (admins of all), askers of their replies, and
     /// a transfer tells the new unit.
-    @Test func pushes() async throws {
-        let (desk, store, _) = try await desk()
+    @Test(arguments: StoreKind.testable) func pushes(_ kind: StoreKind) async throws {
+        let (desk, store, _) = try await desk(kind)
         let heard = Mutex<[String]>([])
         func listener(_ name: String) -> @Sendable (DeskEvent) -> Void {
             { event in

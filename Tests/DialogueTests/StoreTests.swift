@@ -7,7 +7,8 @@ import Testing
 @testable import Retrieval
 @testable import Storage
 
-/// The SQLite store and the service that writes through it.
+/// The stores and the service that writes through them (the cases with a `StoreKind` run on
+/// SQLite and PostgreSQL: one conformance suite for both).
 @Suite struct StoreTests {
     func store() throws -> SQLiteStore { try SQLiteStore(DatabaseQueue()) }
 
@@ -41,8 +42,8 @@ import Testing
     }
 
     /// A conversation is resumed by its id, or by channel and user; unknown ids start a new one.
-    @Test func openAndResume() async throws {
-        let store = try store()
+    @Test(arguments: StoreKind.testable) func openAndResume(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
         let (first, resumedFirst) = try await store.open(ConversationIdentity(name: "Lan"))
         #expect(!resumedFirst)
         let (again, resumed) = try await store.open(ConversationIdentity(conversation: first.id))
@@ -98,8 +99,8 @@ import Testing
     }
 
     /// Messages and state are stored together and read back in order.
-    @Test func recordMessagesAndState() async throws {
-        let store = try store()
+    @Test(arguments: StoreKind.testable) func recordMessagesAndState(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
         let (conversation, _) = try await store.open(ConversationIdentity())
         var state = ConversationState()
         state.lastQuestion = "cấp độ là gì"
@@ -116,8 +117,8 @@ import Testing
     }
 
     /// Importing the corpus adds new entries, updates changed ones and leaves the rest.
-    @Test func importCorpus() async throws {
-        let store = try store()
+    @Test(arguments: StoreKind.testable) func importCorpus(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
         let a = KnowledgeEntry(id: "a", question: "Hỏi A?", answer: "Đáp A.")
         let b = KnowledgeEntry(id: "b", question: "Hỏi B?", answer: "Đáp B.")
         #expect(try await store.importCorpus([a, b]) == ImportSummary(added: 2))
@@ -129,8 +130,8 @@ import Testing
 
     /// The service stores the message in and the reply before answering, and serialises one
     /// conversation's inputs.
-    @Test func serviceStoresBeforeReplying() async throws {
-        let store = try store()
+    @Test(arguments: StoreKind.testable) func serviceStoresBeforeReplying(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
         let fake = FakeSearch()
         let service = DialogueService(store: store, dialogue: fake.dialogue)
         let (conversation, _) = try await service.open(ConversationIdentity())
