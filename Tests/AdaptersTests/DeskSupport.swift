@@ -10,6 +10,7 @@ import Testing
 
 @testable import Daemon
 @testable import Gateways
+@testable import PostgresStorage
 @testable import Clients
 @testable import Server
 @testable import Storage
@@ -35,15 +36,20 @@ struct DeskDaemon {
     ]
 
     let directory: String
+    /// A PostgreSQL store instead of the directory's SQLite file (each `openStore` a new
+    /// connection pool, as another daemon or command would have).
+    var postgres: PostgresAddress?
     /// The desk's rules (tests change caps, review, the calendar).
     var desk = EscalationService.Configuration(topics: DeskDaemon.topics)
     /// The desk's clock.
     var clock = TestClock()
 
     /// A fresh directory with units and two handlers; returns the daemon and the tokens.
-    static func make() async throws -> (DeskDaemon, attt: String, cds: String, revoked: String) {
+    /// - Parameter postgres: on a new PostgreSQL schema (`MOTCUA_TEST_POSTGRES`) instead of SQLite.
+    static func make(postgres: Bool = false) async throws -> (DeskDaemon, attt: String, cds: String, revoked: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-desk-\(UUID().uuidString)").path
-        let store = try SQLiteStore.open(directory: directory)
+        let daemon = DeskDaemon(directory: directory, postgres: postgres ? try PostgresScratch.address() : nil)
+        let store = try await daemon.openStore()
         try await store.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin"),
                                    UnitRecord(id: "CDS", name: "Cục Chuyển đổi số quốc gia")])
         var tokens: [String] = []
@@ -57,7 +63,13 @@ struct DeskDaemon {
         }
         _ = try await store.revokeHandler(HandlerTokens.parse(tokens[2])!.id)
         _ = try await store.importCorpus(entries)
-        return (DeskDaemon(directory: directory), tokens[0], tokens[1], tokens[2])
+        return (daemon, tokens[0], tokens[1], tokens[2])
+    }
+
+    /// The daemon's store (a new connection to it).
+    func openStore() async throws -> any DaemonAssembly.Store {
+        guard let postgres else { return try SQLiteStore.open(directory: directory) }
+        return try await PostgresStore.open(postgres, connections: 8, logger: Logger(label: "test"))
     }
 
     /// Adds a handler to the directory's store (also while the daemon runs, as `motcua
@@ -65,7 +77,7 @@ struct DeskDaemon {
     func addHandler(unit: String, name: String, admin: Bool = false, reviewer: Bool = false, expiresAt: Date? = nil)
         async throws -> (id: String, token: String)
     {
-        let store = try SQLiteStore.open(directory: directory)
+        let store = try await openStore()
         let (id, token, hash) = HandlerTokens.make()
         try await store.addHandler(Handler(id: id, unit: unit, name: name, admin: admin, reviewer: reviewer,
                                            expiresAt: expiresAt), secretHash: hash)
@@ -75,7 +87,7 @@ struct DeskDaemon {
     /// Adds a gateway to the directory's store, as `motcua gateways add` does; returns its id
     /// and token.
     func addGateway(channel: String = "telegram", name: String = "Cổng thử") async throws -> (id: String, token: String) {
-        let store = try SQLiteStore.open(directory: directory)
+        let store = try await openStore()
         let (id, token, hash) = HandlerTokens.make(prefix: HandlerTokens.gatewayPrefix)
         try await store.addGateway(Gateway(id: id, channel: channel, name: name, createdAt: Date()), secretHash: hash)
         return (id, token)
@@ -93,12 +105,12 @@ struct DeskDaemon {
 
     /// Revokes a gateway from another connection to the store, as `motcua gateways revoke` does.
     func revokeGateway(_ id: String) async throws {
-        _ = try await SQLiteStore.open(directory: directory).revokeGateway(id)
+        _ = try await openStore().revokeGateway(id)
     }
 
     /// Revokes a handler from another connection to the store, as `motcua handlers revoke` does.
     func revoke(_ id: String) async throws {
-        _ = try await SQLiteStore.open(directory: directory).revokeHandler(id)
+        _ = try await openStore().revokeHandler(id)
     }
 
     /// The daemon's services over the directory's store, put together by the daemon's own
@@ -109,7 +121,7 @@ struct DeskDaemon {
         ranking.suggestThreshold = 0.45
         let recipe = DaemonRecipe(entries: [], topics: DeskDaemon.topics, lexicon: Lexicon(abbreviationsText: ""),
                                   ranking: ranking, desk: desk, catalogue: false)
-        return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: directory), recipe: recipe,
+        return try await DaemonAssembly.open(store: try await openStore(), recipe: recipe,
                                              clock: clock, logger: Logger(label: "test"))
     }
 

@@ -5,6 +5,7 @@ import NIOPosix
 import ServiceLifecycle
 import Testing
 
+@testable import Daemon
 @testable import Dialogue
 @testable import Server
 @testable import Wire
@@ -29,7 +30,9 @@ import Testing
         configuration.limits = limits
         let server = ChatServer(configuration: configuration, service: service, logger: Logger(label: "test"),
                                 onBound: { continuation.yield($0) })
-        var groupConfiguration = ServiceGroupConfiguration(services: [server], logger: Logger(label: "test"))
+        // On a shared store the daemon also follows what other daemons change.
+        let services: [any Service] = [server] + (ChangeFollower(daemon: service).map { [$0] } ?? [])
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: Logger(label: "test"))
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
         let group = ServiceGroup(configuration: groupConfiguration)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
