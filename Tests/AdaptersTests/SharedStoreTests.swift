@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Synchronization
 import Testing
 
 @testable import Dialogue
@@ -98,5 +100,117 @@ import Testing
                 await second.close()
             }
         }
+    }
+
+    /// Two `motcua serve` processes on one database; A is killed with SIGKILL while askers
+    /// raise tickets and a handler answers them on it; everyone moves to B. No ticket whose
+    /// receipt was sent and no reply whose `ok` was sent is lost, and no reply acknowledged is
+    /// delivered again.
+    @Test(.enabled(if: enabled, reason)) func killedDaemonLosesNothing() async throws {
+        let address = try PostgresScratch.address()
+        let url = "\(PostgresScratch.base!)\(PostgresScratch.base!.contains("?") ? "&" : "?")schema=\(address.schema)"
+        let options = ["--store", url, "--tickets-per-conversation", "0", "--tickets-per-address", "0"]
+        let a = try DaemonProcess(arguments: options)
+        let portA = try a.port()
+        let b = try DaemonProcess(arguments: options)
+        defer { b.stop() }
+        let portB = try b.port()
+        let store = try await PostgresStore.open(address, connections: 4, logger: Logger(label: "test"))
+        let (id, token, hash) = HandlerTokens.make()
+        try await store.addHandler(Handler(id: id, unit: "ATTT", name: "Quản trị", admin: true), secretHash: hash)
+
+        let tally = Tally()
+        let (receipts, replied, conversations) = (tally.receipts, tally.replied, tally.conversations)
+        let askers = 12
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for asker in 0..<askers {
+                group.addTask {
+                    let client = try await JSONClient(port: portA)
+                    defer { Task { await client.close() } }
+                    let conversation = try #require(try await client.ask(["type": "hello"])["conversation"]?.string)
+                    conversations.withLock { $0.append(conversation) }
+                    for turn in 0..<1000 {
+                        let text = "Hồ sơ số \(asker)-\(turn) về định mức chi phí thuê chuyên gia đánh giá an toàn được tính thế nào?"
+                        guard let receipt = try? await client.ask(["type": "escalate", "text": .string(text)]) else { return }
+                        if let number = receipt["ticket"]?.int { receipts.withLock { $0[conversation, default: []].append(number) } }
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                }
+            }
+            group.addTask {
+                let handler = try await JSONClient(port: portA)
+                defer { Task { await handler.close() } }
+                _ = try await handler.ask(["type": "login", "token": .string(token)])
+                while true {
+                    guard let push = try? await handler.next(within: 5) else { return }
+                    guard push["type"] == "ticket", let number = push["ticket"]?.int else { continue }
+                    guard let response = try? await handler.ask(["type": "reply", "ticket": .int(number), "text": "Đã có hướng dẫn."])
+                    else { return }
+                    if response["type"] == "ok" { replied.withLock { $0.append(number) } }
+                }
+            }
+            try await Task.sleep(for: .seconds(3))
+            kill(a.process.processIdentifier, SIGKILL)
+            a.process.waitUntilExit()
+            try await group.waitForAll()
+        }
+        let raised = receipts.withLock { $0.values.flatMap { $0 } }
+        let answered = replied.withLock { $0 }
+        #expect(raised.count >= 20 && answered.count >= 3, "the load ran: \(raised.count) tickets, \(answered.count) replies")
+
+        // Every receipt's ticket is in the store, once; the handler on B sees the rest in its queue.
+        for number in raised { #expect(try await store.ticket(number) != nil, "ticket \(number) was receipted") }
+        #expect(Set(raised).count == raised.count)
+
+        // The askers resume on B: each reply that got its `ok` arrives, and is acknowledged.
+        let delivered = Tally.Box<[Int: Int]>([:])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for conversation in conversations.withLock({ $0 }) {
+                group.addTask {
+                    let client = try await JSONClient(port: portB)
+                    _ = try await client.ask(["type": "hello", "conversation": .string(conversation)])
+                    while let push = try? await client.next(within: 1) {
+                        guard push["type"] == "reply", let ticket = push["ticket"]?.int, let delivery = push["delivery"]?.int
+                        else { continue }
+                        delivered.withLock { $0[ticket, default: 0] += 1 }
+                        #expect(try await client.ask(["type": "ack", "delivery": .int(delivery)])["type"] == "ok")
+                    }
+                    await client.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        let counts = delivered.withLock { $0 }
+        for number in answered { #expect(counts[number] == 1, "the reply to \(number) reached its asker once") }
+        // Resumed again: nothing acknowledged comes back.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for conversation in conversations.withLock({ $0 }) {
+                group.addTask {
+                    let client = try await JSONClient(port: portB)
+                    _ = try await client.ask(["type": "hello", "conversation": .string(conversation)])
+                    #expect(try await client.isQuiet(for: 0.5), "an acknowledged reply is never sent again")
+                    await client.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        store.close()
+    }
+}
+
+/// What the crash test's clients saw, gathered from their tasks.
+final class Tally: Sendable {
+    /// Tickets whose receipt came, by conversation.
+    let receipts = Box<[String: [Int]]>([:])
+    /// Tickets whose reply got its `ok`.
+    let replied = Box<[Int]>([])
+    /// The askers' conversations.
+    let conversations = Box<[String]>([])
+
+    /// A value behind a lock, shared by reference.
+    final class Box<Value: Sendable>: Sendable {
+        private let value: Mutex<Value>
+        init(_ value: Value) { self.value = Mutex(value) }
+        func withLock<T: Sendable>(_ body: (inout sending Value) -> sending T) -> T { value.withLock(body) }
     }
 }

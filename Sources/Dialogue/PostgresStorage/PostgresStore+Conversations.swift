@@ -191,11 +191,18 @@ extension PostgresStore: ConversationStore {
             for (id, json) in encoded {
                 let existing = try await rows("SELECT json, source FROM knowledge_entry WHERE id = \(id)", on: connection).first
                 guard let existing else {
-                    try await run("""
+                    // Two daemons started together both import into an empty store: the second
+                    // finds the first's rows instead of failing.
+                    let inserted = try await rows("""
                         INSERT INTO knowledge_entry (id, json, source, updated_at) VALUES (\(id), \(json), 'corpus', \(Date().pg))
+                        ON CONFLICT (id) DO NOTHING RETURNING id
                         """, on: connection)
-                    try await logChange(.knowledge, id, on: connection)
-                    summary.added += 1
+                    if inserted.isEmpty {
+                        summary.unchanged += 1
+                    } else {
+                        try await logChange(.knowledge, id, on: connection)
+                        summary.added += 1
+                    }
                     continue
                 }
                 let (storedJSON, source) = try existing.decode((String, String).self)
