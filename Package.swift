@@ -169,7 +169,12 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(
             name: "DialogueTests",
-            dependencies: ["Dialogue", "Storage", "Daemon", "Retrieval", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Dialogue", "Storage", "Daemon", "Retrieval", .product(name: "GRDB", package: "GRDB.swift"),
+                // The `motcua` commands that work on the store (`privacy`), run as parsed.
+                "Bot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "AdaptersTests",

@@ -32,11 +32,24 @@ package struct StoreOptions: ParsableArguments {
     package func openDaemon(logger: Logger, ticketsPerConversation: Int? = nil, ticketsPerAddress: Int? = nil)
         async throws -> DialogueService
     {
+        try await openDaemon(on: try openStore(), logger: logger, ticketsPerConversation: ticketsPerConversation,
+                             ticketsPerAddress: ticketsPerAddress)
+    }
+
+    /// The store of `--data` (created if need be), for a daemon and the services beside it.
+    package func openStore() throws -> SQLiteStore {
+        try SQLiteStore.open(directory: data)
+    }
+
+    /// The daemon over `store` (`openStore()`), assembled from `--corpus` and `--config`.
+    package func openDaemon(on store: SQLiteStore, logger: Logger, ticketsPerConversation: Int? = nil,
+                            ticketsPerAddress: Int? = nil) async throws -> DialogueService
+    {
         let corpus = try loadCorpus()
         var recipe = DaemonRecipe(corpus: corpus, ranking: try config.map(Corpus.loadRanking(from:)))
         if let ticketsPerConversation { recipe.desk?.ticketLimits.perConversation = ticketsPerConversation }
         if let ticketsPerAddress { recipe.desk?.ticketLimits.perAddress = ticketsPerAddress }
-        return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: data), recipe: recipe, logger: logger)
+        return try await DaemonAssembly.open(store: store, recipe: recipe, logger: logger)
     }
 }
 
