@@ -46,15 +46,19 @@ package enum ConversationReference: Sendable, Hashable {
 package struct PersonalDataExport: Sendable, Hashable, Codable {
     /// The conversation's own record.
     package struct Conversation: Sendable, Hashable, Codable {
+        /// The conversation id.
         package var id: String
-        /// The gateway channel and the user's id there, when bound to one.
+        /// The gateway channel, when bound to one.
         package var channel: String?
+        /// The user's id on `channel`.
         package var user: String?
-        /// The name and agency the person gave.
+        /// The name the person gave.
         package var name: String?
+        /// The agency the person gave.
         package var agency: String?
         /// What the bot remembers for the next message (the last question, the suggestions on offer).
         package var state: ConversationState
+        /// When it started.
         package var createdAt: Date
         /// The last activity.
         package var updatedAt: Date
@@ -80,7 +84,9 @@ package struct PersonalDataExport: Sendable, Hashable, Codable {
         package var actor: String
         /// The action's code (`created`, `replied`, …).
         package var action: String
+        /// What the action carried: the question, a reply's text, a note, a unit's code, …
         package var detail: String
+        /// When.
         package var date: Date
         /// A note for the unit only, never shown to the asker (the operator decides whether it
         /// is handed over).
@@ -98,10 +104,13 @@ package struct PersonalDataExport: Sendable, Hashable, Codable {
 
     /// A unit's message to the person.
     package struct Delivery: Sendable, Hashable, Codable {
+        /// The delivery id.
         package var id: Int
         /// `reply`, `update` or `ask`.
         package var kind: String
+        /// What the unit wrote.
         package var text: String
+        /// When it was written.
         package var createdAt: Date
         /// When the person's client acknowledged it (nil: not yet).
         package var acknowledgedAt: Date?
@@ -120,7 +129,9 @@ package struct PersonalDataExport: Sendable, Hashable, Codable {
     package struct Rating: Sendable, Hashable, Codable {
         /// 1–5.
         package var score: Int
+        /// What the person added.
         package var comment: String?
+        /// When.
         package var date: Date
 
         /// Creates a rating.
@@ -133,23 +144,31 @@ package struct PersonalDataExport: Sendable, Hashable, Codable {
 
     /// One of the person's tickets with everything attached to it.
     package struct Ticket: Sendable, Hashable, Codable {
+        /// The ticket number.
         package var number: Int
-        /// The kind's code (`cau-hoi`, …), the topic and the unit.
+        /// The kind's code (`cau-hoi`, …).
         package var kind: String
+        /// The topic code.
         package var topic: String
+        /// The unit that holds it.
         package var unit: String
+        /// The question as the person put it.
         package var question: String
         /// The conversation's lines before it, as the unit saw them.
         package var context: [String]
         /// The status's code (`new`, `answered`, …).
         package var status: String
+        /// When it was raised.
         package var createdAt: Date
+        /// When it last changed.
         package var updatedAt: Date
+        /// When the unit first answered.
         package var answeredAt: Date?
         /// Its trail, oldest first.
         package var events: [Event]
         /// The units' messages on it, oldest first.
         package var deliveries: [Delivery]
+        /// The person's rating of the answer.
         package var rating: Rating?
 
         /// Creates a ticket.
@@ -175,6 +194,7 @@ package struct PersonalDataExport: Sendable, Hashable, Codable {
 
     /// When the export was made.
     package var exportedAt: Date
+    /// The conversation's record.
     package var conversation: Conversation
     /// Every message in and out, oldest first.
     package var messages: [StoredMessage]
