@@ -182,6 +182,8 @@ let package = Package(
             name: "DialogueTests",
             dependencies: [
                 "Dialogue", "Storage", "PostgresStorage", "Daemon", "Retrieval", .product(name: "GRDB", package: "GRDB.swift"),
+                // The `motcua` commands that work on the store (`privacy`), run as parsed.
+                "Bot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

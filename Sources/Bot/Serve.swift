@@ -7,6 +7,7 @@ import Logging
 import Retrieval
 import Server
 import ServiceLifecycle
+import Storage
 import Web
 
 /// `motcua serve`: the daemon.
@@ -56,6 +57,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Trang web được mở WebSocket, dạng http://máy:cổng (lặp lại được; mặc định: chính địa chỉ --http).")
     var httpOrigin: [String] = []
 
+    @Option(name: .long, help: "Xoá cuộc trò chuyện không hoạt động quá số ngày này và không còn phiếu mở (khi khởi động, rồi mỗi giờ; phiếu giữ ẩn danh cho thống kê; 0: giữ mãi, mặc định).")
+    var retentionDays = 0
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -64,6 +68,7 @@ struct Serve: AsyncParsableCommand {
         try check(maxConnections, 1...1_000_000, "max-connections")
         try check(ticketsPerConversation ?? 0, 0...1_000_000, "tickets-per-conversation")
         try check(ticketsPerAddress ?? 0, 0...1_000_000, "tickets-per-address")
+        try check(retentionDays, 0...36_500, "retention-days")
     }
 
     func run() async throws {
@@ -72,7 +77,8 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "motcua")
         logger.logLevel = .info
-        let daemon = try await store.openDaemon(logger: logger, ticketsPerConversation: ticketsPerConversation,
+        let database = try await store.openStore(logger: logger)
+        let daemon = try await store.openDaemon(on: database, logger: logger, ticketsPerConversation: ticketsPerConversation,
                                                 ticketsPerAddress: ticketsPerAddress)
         let service: any Service
         var terminate = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
@@ -104,6 +110,11 @@ struct Serve: AsyncParsableCommand {
         }
         if let follower = ChangeFollower(daemon: daemon) {
             services.append(.init(service: follower, successTerminationBehavior: .ignore))
+        }
+        if retentionDays > 0 {
+            services.append(.init(service: RetentionUpkeep(store: database, days: retentionDays, clock: daemon.clock,
+                                                           logger: logger),
+                                  successTerminationBehavior: .ignore))
         }
         services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                               failureTerminationBehavior: terminate))

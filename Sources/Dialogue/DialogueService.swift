@@ -59,6 +59,20 @@ package final class DialogueService: Sendable {
     package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String,
                         kind: TicketKind? = nil, origin: String? = nil) async throws -> DialogueReply
     {
+        do {
+            return try await exchange(input, incoming: incoming, in: conversation, kind: kind, origin: origin)
+        } catch let error as StoreError where error.isUnknownConversation {
+            // Erased (by `motcua privacy erase` or retention) while its state was cached: the
+            // copy goes too, so it can neither answer for the conversation nor keep its words.
+            forget(conversation)
+            throw error
+        }
+    }
+
+    /// `handle`'s exchange, under the conversation's lock.
+    private func exchange(_ input: DialogueInput, incoming: StoredMessage, in conversation: String, kind: TicketKind?,
+                          origin: String?) async throws -> DialogueReply
+    {
         try await locks.withLock(conversation) { try await exclusive(conversation) {
             var state = try await currentState(of: conversation)
             var input = input
@@ -172,6 +186,7 @@ package final class DialogueService: Sendable {
     package func ask(_ number: Int, by handler: Handler, text: String) async throws -> (Ticket, Delivery) {
         guard let desk = escalation else { throw EscalationError.notAllowed }
         let ticket = try await desk.visibleTicket(number, to: handler)
+        guard !ticket.isAnonymised else { throw EscalationError.badState(ticket, "hỏi thêm người hỏi") }
         return try await locks.withLock(ticket.conversation) { try await exclusive(ticket.conversation) {
             var state = try await currentState(of: ticket.conversation)
             state.detailsFor = number
@@ -191,6 +206,11 @@ package final class DialogueService: Sendable {
             try await store.record([], state: state, of: ticket.conversation)
             cacheState(state, of: ticket.conversation)
         } }
+    }
+
+    /// Drops the cached state of a conversation the store no longer holds.
+    package func forget(_ conversation: String) {
+        _ = states.withLock { $0.removeValue(forKey: conversation) }
     }
 
     func cacheState(_ state: ConversationState, of conversation: String) {

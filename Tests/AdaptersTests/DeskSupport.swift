@@ -115,21 +115,21 @@ struct DeskDaemon {
 
     /// The daemon's services over the directory's store, put together by the daemon's own
     /// assembly (the entries and units are in the store already; no catalogue).
-    func service() async throws -> DialogueService {
+    func service(logger: Logger = Logger(label: "test")) async throws -> DialogueService {
         var ranking = RankingConfiguration()
         ranking.answerThreshold = 0.5
         ranking.suggestThreshold = 0.45
         let recipe = DaemonRecipe(entries: [], topics: DeskDaemon.topics, lexicon: Lexicon(abbreviationsText: ""),
                                   ranking: ranking, desk: desk, catalogue: false)
         return try await DaemonAssembly.open(store: try await openStore(), recipe: recipe,
-                                             clock: clock, logger: Logger(label: "test"))
+                                             clock: clock, logger: logger)
     }
 
     /// Runs the daemon for `body` (given its port), then shuts it down.
-    func run(port: Int = 0, limits: SessionLimits = SessionLimits(), _ body: @Sendable @escaping (Int) async throws -> Void)
-        async throws
+    func run(port: Int = 0, limits: SessionLimits = SessionLimits(), logger: Logger = Logger(label: "test"),
+             _ body: @Sendable @escaping (Int) async throws -> Void) async throws
     {
-        try await ServerTests.serve(try await service(), limits: limits, port: port, body)
+        try await ServerTests.serve(try await service(logger: logger), limits: limits, port: port, logger: logger, body)
     }
 
     /// Runs the daemon for `body`, given its port and its desk (to run the upkeep the daemon

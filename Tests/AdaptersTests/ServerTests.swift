@@ -22,17 +22,18 @@ import Testing
     /// Runs a TCP server over `service` on a free port for `body`, then shuts it down (open
     /// connections get 2 s).
     static func serve(_ service: DialogueService, limits: SessionLimits = SessionLimits(), port: Int = 0,
-                      _ body: @Sendable @escaping (Int) async throws -> Void) async throws
+                      logger: Logger = Logger(label: "test"), _ body: @Sendable @escaping (Int) async throws -> Void)
+        async throws
     {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var configuration = ChatServer.Configuration()
         configuration.port = port
         configuration.limits = limits
-        let server = ChatServer(configuration: configuration, service: service, logger: Logger(label: "test"),
+        let server = ChatServer(configuration: configuration, service: service, logger: logger,
                                 onBound: { continuation.yield($0) })
         // On a shared store the daemon also follows what other daemons change.
         let services: [any Service] = [server] + (ChangeFollower(daemon: service).map { [$0] } ?? [])
-        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: Logger(label: "test"))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
         let group = ServiceGroup(configuration: groupConfiguration)
         try await withThrowingTaskGroup(of: Void.self) { tasks in

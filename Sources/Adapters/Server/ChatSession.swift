@@ -149,6 +149,16 @@ package final class ChatSession {
                     // What a gateway may not do is said before a missing user.
                     if let refusal = refusal(for: request) { throw refusal }
                     try await enterGatewayUser(for: request)
+                    do {
+                        return encode(try await execute(request), to: request, re: re)
+                    } catch let failure as StoreError where failure.isUnknownConversation {
+                        // The user's conversation was erased (`motcua privacy erase`, retention)
+                        // while the link remembered it: nothing of the request was stored, so it
+                        // goes once more, in the conversation the user starts now.
+                        guard let user = speaking?.user else { throw failure }
+                        gatewayUsers.forget(user)
+                        try await enterGatewayUser(for: request)
+                    }
                 }
                 return encode(try await execute(request), to: request, re: re)
             } catch let failure as ProtocolError {

@@ -36,6 +36,11 @@ struct GatewayUsers {
         conversations[Key(user)] = conversation
     }
 
+    /// Forgets the user's conversation (the store erased it): the next request looks it up again.
+    mutating func forget(_ user: String) {
+        conversations[Key(user)] = nil
+    }
+
     /// Whether the user may make another request now.
     mutating func allow(_ user: String, now: ContinuousClock.Instant = .now) -> Bool {
         let key = Key(user)

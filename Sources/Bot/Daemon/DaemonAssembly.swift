@@ -8,7 +8,7 @@ import Retrieval
 /// `motcua serve`, `motcua-bench fuzz` and every test that needs a daemon call it.
 package enum DaemonAssembly {
     /// The store a daemon runs on: conversations, the desk, the catalogue and the reports.
-    package typealias Store = DeskStore & CatalogueStore
+    package typealias Store = DeskStore & CatalogueStore & PrivacyStore
 
     /// Opens the daemon's services over `store`.
     /// - Parameters:

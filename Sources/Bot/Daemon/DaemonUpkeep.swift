@@ -1,4 +1,5 @@
 import Dialogue
+import Logging
 import ServiceLifecycle
 
 /// The store's background upkeep as a service of the daemon's group: it runs until the group
@@ -51,6 +52,56 @@ package struct ChangeFollower: Service {
                 case .knowledge(let id, _): index?.retire(id)
                 }
             }
+        }
+    }
+}
+
+/// Retention (`serve --retention-days`) as a service of the daemon's group: once at the start
+/// and then every hour, conversations with no activity for `days` days and no open ticket are
+/// erased as `motcua privacy erase` erases one (their tickets kept anonymised for the reports).
+/// It logs counts only.
+package struct RetentionUpkeep: Service {
+    /// Time between two passes, in seconds.
+    static let interval: Double = 3_600
+
+    let store: any PrivacyStore
+    let days: Int
+    let clock: any WallClock
+    let logger: Logger
+
+    /// Retention of `days` days over `store`, by the daemon's `clock`.
+    package init(store: any PrivacyStore, days: Int, clock: any WallClock, logger: Logger) {
+        self.store = store
+        self.days = days
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await expireOnce()
+                do { try await clock.sleep(seconds: Self.interval) } catch { return }
+            }
+        }
+    }
+
+    /// One pass: erases what has been inactive longer than the retention period.
+    /// - Returns: how many conversations were erased (nil: the store failed; logged, and the
+    ///   next pass tries again).
+    @discardableResult
+    package func expireOnce() async -> Int? {
+        let cutoff = clock.now.addingTimeInterval(-Double(days) * 86_400)
+        do {
+            let erased = try await store.expireConversations(inactiveSince: cutoff)
+            if erased > 0 {
+                logger.info("retention: inactive conversations erased", metadata: ["count": "\(erased)", "days": "\(days)"])
+            }
+            return erased
+        } catch {
+            // The store's error names the statement, never its values.
+            logger.error("retention pass failed", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 }

@@ -26,7 +26,7 @@ package struct StoreOptions: ParsableArguments {
         try Corpus.load(from: corpus ?? Corpus.defaultDirectory())
     }
 
-    /// The daemon over `--data`, assembled from `--corpus` and `--config` by `DaemonAssembly`.
+    /// The daemon over `--data` or `--store`, assembled from `--corpus` and `--config` by `DaemonAssembly`.
     /// - Parameters:
     ///   - ticketsPerConversation: tickets a conversation may raise in an hour, replacing
     ///     `desk.json`'s (0: no cap; nil: `desk.json`'s).
@@ -34,11 +34,24 @@ package struct StoreOptions: ParsableArguments {
     package func openDaemon(logger: Logger, ticketsPerConversation: Int? = nil, ticketsPerAddress: Int? = nil)
         async throws -> DialogueService
     {
+        try await openDaemon(on: try await openStore(logger: logger), logger: logger, ticketsPerConversation: ticketsPerConversation,
+                             ticketsPerAddress: ticketsPerAddress)
+    }
+
+    /// The store of `--data` or `--store` (created if need be), for a daemon and the services beside it.
+    package func openStore(logger: Logger = Logger(label: "motcua")) async throws -> any DaemonAssembly.Store {
+        try await location.open(logger: logger)
+    }
+
+    /// The daemon over `store` (`openStore()`), assembled from `--corpus` and `--config`.
+    package func openDaemon(on store: any DaemonAssembly.Store, logger: Logger, ticketsPerConversation: Int? = nil,
+                            ticketsPerAddress: Int? = nil) async throws -> DialogueService
+    {
         let corpus = try loadCorpus()
         var recipe = DaemonRecipe(corpus: corpus, ranking: try config.map(Corpus.loadRanking(from:)))
         if let ticketsPerConversation { recipe.desk?.ticketLimits.perConversation = ticketsPerConversation }
         if let ticketsPerAddress { recipe.desk?.ticketLimits.perAddress = ticketsPerAddress }
-        return try await DaemonAssembly.open(store: try await location.open(logger: logger), recipe: recipe, logger: logger)
+        return try await DaemonAssembly.open(store: store, recipe: recipe, logger: logger)
     }
 }
 

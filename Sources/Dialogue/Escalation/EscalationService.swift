@@ -358,7 +358,8 @@ package final class EscalationService: Sendable {
     /// Reopens an answered or closed ticket.
     package func reopen(_ number: Int, by handler: Handler) async throws -> Ticket {
         let ticket = try await change(number, by: handler, action: .reopened) { ticket in
-            guard ticket.status == .answered || ticket.status == .closed else {
+            // Its asker was erased: no answer could reach anyone.
+            guard !ticket.isAnonymised, ticket.status == .answered || ticket.status == .closed else {
                 throw EscalationError.badState(ticket, "mở lại")
             }
             ticket.status = ticket.handler == nil ? .new : .assigned

@@ -95,5 +95,12 @@ enum PostgresMigrations {
                 detail text NOT NULL DEFAULT '', created_at timestamptz NOT NULL DEFAULT now())
             """,
         ]),
+        Migration(version: 2, name: "tickets outlive an erased conversation", statements: [
+            // An erased conversation's tickets stay, anonymised, for the reports (SQLite's v8).
+            "ALTER TABLE ticket ALTER COLUMN conversation_id DROP NOT NULL",
+            "ALTER TABLE ticket ADD COLUMN agency text",
+            // Retention looks for conversations inactive since a date.
+            "CREATE INDEX conversation_on_updated_at ON conversation (updated_at)",
+        ]),
     ]
 }

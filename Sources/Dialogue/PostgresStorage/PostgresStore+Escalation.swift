@@ -20,6 +20,10 @@ extension PostgresStore: EscalationStore {
     {
         let stateText = try Self.json(state)
         return try await transaction { connection in
+            // A conversation erased meanwhile is told as unknown before anything is written.
+            guard !(try await rows("SELECT 1 FROM conversation WHERE id = \(draft.conversation)", on: connection)).isEmpty else {
+                throw StoreError.unknownConversation(draft.conversation)
+            }
             var draft = draft
             draft.context = context(try await lastMessages(of: draft.conversation, count: contextMessages, on: connection))
             let ticket = try await insert(draft, on: connection)

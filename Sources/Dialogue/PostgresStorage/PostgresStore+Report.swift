@@ -70,7 +70,7 @@ extension PostgresStore: ReportStore {
                        extract(epoch FROM t.answered_at - t.created_at)::float8 / 3600,
                        extract(epoch FROM (SELECT min(e.date) FROM ticket_event e WHERE e.ticket = t.number
                                            AND e.action = \(TicketAction.closed.rawValue)) - t.created_at)::float8 / 3600,
-                       c.agency, t.status = ANY(\(open)), extract(epoch FROM \(now) - t.created_at)::float8 / 3600
+                       COALESCE(c.agency, t.agency), t.status = ANY(\(open)), extract(epoch FROM \(now) - t.created_at)::float8 / 3600
                 FROM ticket t LEFT JOIN conversation c ON c.id = t.conversation_id
                 WHERE t.created_at >= \(from) AND t.created_at < \(to) AND (\(unit)::text IS NULL OR t.unit = \(unit))
                 """, on: connection).map { row in
@@ -93,12 +93,14 @@ extension PostgresStore: ReportStore {
                 let (unit, days) = try row.decode((String, Double).self)
                 return (unit: unit, days: days)
             }
-            // The same wording counted in SQL; alike wordings are grouped by the builder.
+            // The same wording counted in SQL; alike wordings are grouped by the builder. An
+            // anonymised ticket has no wording left to group.
             let escalated = try await rows("""
                 SELECT t.question, count(*)::bigint, array_agg(t.number ORDER BY t.number),
                        COALESCE(array_agg(DISTINCT c.name) FILTER (WHERE c.name IS NOT NULL), '{}')
                 FROM ticket t LEFT JOIN conversation c ON c.id = t.conversation_id
                 WHERE t.created_at >= \(from) AND t.created_at < \(to) AND (\(unit)::text IS NULL OR t.unit = \(unit))
+                  AND t.conversation_id IS NOT NULL
                 GROUP BY t.question ORDER BY 2 DESC LIMIT 2000
                 """, on: connection).map { row in
                 let (question, count, numbers, names) = try row.decode((String, Int, [Int], [String]).self)

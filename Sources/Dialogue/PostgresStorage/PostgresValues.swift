@@ -45,7 +45,7 @@ extension PostgresStore {
         do {
             let (number, conversation, kind, topic, unit, question, context, status, handler, due, updateDue, created,
                  updated, answered, undelivered) = try row.decode(
-                    (Int, String, String, String, String, String, String, String, String?, Date, Date, Date, Date, Date?,
+                    (Int, String?, String, String, String, String, String, String, String?, Date, Date, Date, Date, Date?,
                      Bool).self)
             guard let kind = TicketKind(rawValue: kind), let status = TicketStatus(rawValue: status),
                 let lines = try? JSONDecoder().decode([String].self, from: Data(context.utf8))
@@ -53,7 +53,8 @@ extension PostgresStore {
                 unreadable("ticket", "\(number)")
                 return nil
             }
-            return Ticket(number: number, conversation: conversation, kind: kind, topic: topic, unit: unit, question: question,
+            // An erased conversation's ticket has none (`Ticket.isAnonymised`).
+            return Ticket(number: number, conversation: conversation ?? "", kind: kind, topic: topic, unit: unit, question: question,
                           context: lines, status: status, handler: handler, due: due, updateDue: updateDue, createdAt: created,
                           updatedAt: updated, answeredAt: answered, undelivered: undelivered)
         } catch {

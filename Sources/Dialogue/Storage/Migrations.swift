@@ -163,6 +163,42 @@ enum Migrations {
             try db.alter(table: "ticket") { t in t.add(column: "questionFolded", .text) }
             try db.execute(sql: "UPDATE ticket SET questionFolded = motcua_folded(question)")
         }
+        migrator.registerMigration("v8: tickets outlive an erased conversation") { db in
+            // An erased conversation's tickets stay, anonymised, for the reports: the link to
+            // the conversation must be able to go (NULL), which SQLite allows only by building
+            // the table again (its recommended way: new table, copy, drop, rename; GRDB runs the
+            // migration with foreign keys off and checks them before it commits). `agency`
+            // keeps the erased conversation's agency for the figures by province.
+            let sequence = try Int.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'ticket'") ?? 0
+            try db.execute(sql: """
+                CREATE TABLE "ticket_v8" (
+                    "number" INTEGER PRIMARY KEY AUTOINCREMENT,
+                    "conversationId" TEXT REFERENCES "conversation"("id") ON DELETE CASCADE,
+                    "kind" TEXT NOT NULL, "topic" TEXT NOT NULL, "unit" TEXT NOT NULL, "question" TEXT NOT NULL,
+                    "context" TEXT NOT NULL, "status" TEXT NOT NULL, "handler" TEXT, "due" DATETIME NOT NULL,
+                    "createdAt" DATETIME NOT NULL, "updatedAt" DATETIME NOT NULL, "answeredAt" DATETIME,
+                    "undelivered" BOOLEAN NOT NULL DEFAULT 0, "updateDue" DATETIME, "remindedAt" DATETIME,
+                    "questionFolded" TEXT, "agency" TEXT)
+                """)
+            try db.execute(sql: """
+                INSERT INTO ticket_v8 (number, conversationId, kind, topic, unit, question, context, status, handler, due,
+                    createdAt, updatedAt, answeredAt, undelivered, updateDue, remindedAt, questionFolded)
+                SELECT number, conversationId, kind, topic, unit, question, context, status, handler, due,
+                    createdAt, updatedAt, answeredAt, undelivered, updateDue, remindedAt, questionFolded FROM ticket
+                """)
+            try db.execute(sql: "DROP TABLE ticket")
+            try db.execute(sql: "ALTER TABLE ticket_v8 RENAME TO ticket")
+            // Numbers are never given twice, even those of tickets deleted before.
+            try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name IN ('ticket', 'ticket_v8')")
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('ticket', MAX(?, (SELECT COALESCE(MAX(number), 0) FROM ticket)))",
+                           arguments: [sequence])
+            try db.create(index: "ticket_on_conversationId", on: "ticket", columns: ["conversationId"])
+            try db.create(index: "ticket_on_unit", on: "ticket", columns: ["unit"])
+            try db.create(index: "ticket_on_createdAt", on: "ticket", columns: ["createdAt"])
+            try db.create(index: "ticket_on_status_updateDue", on: "ticket", columns: ["status", "updateDue"])
+            // Retention looks for conversations inactive since a date.
+            try db.create(index: "conversation_on_updatedAt", on: "conversation", columns: ["updatedAt"])
+        }
 
         return migrator
     }

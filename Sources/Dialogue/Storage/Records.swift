@@ -152,7 +152,8 @@ struct TicketRow: Codable, FetchableRecord, TableRecord {
     }
 
     var number: Int
-    var conversationId: String
+    /// Nil once the conversation was erased (the ticket kept, anonymised: `Ticket.isAnonymised`).
+    var conversationId: String?
     var kind: TicketKind
     var topic: String
     var unit: String
@@ -175,7 +176,7 @@ struct TicketRow: Codable, FetchableRecord, TableRecord {
         } catch {
             throw CorruptRow(table: Self.databaseTableName, key: "\(number)", problem: "context is not a JSON list")
         }
-        return Ticket(number: number, conversation: conversationId, kind: kind, topic: topic, unit: unit, question: question,
+        return Ticket(number: number, conversation: conversationId ?? "", kind: kind, topic: topic, unit: unit, question: question,
                       context: lines, status: status, handler: handler, due: due, updateDue: updateDue, createdAt: createdAt,
                       updatedAt: updatedAt, answeredAt: answeredAt, undelivered: undelivered)
     }

@@ -20,6 +20,10 @@ extension SQLiteStore: EscalationStore {
     {
         let stateData = try JSONEncoder().encode(state)
         return try await batcher.commit { db in
+            // A conversation erased meanwhile (its state still cached by the dialogue) is told as
+            // unknown before anything is written, not as a broken foreign key.
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conversation WHERE id = ?", arguments: [draft.conversation]) == true
+            else { throw StoreError.unknownConversation(draft.conversation) }
             var draft = draft
             draft.context = context(try lastMessages(of: draft.conversation, count: contextMessages, in: db))
             let ticket = try Self.insert(draft, in: db)

@@ -40,7 +40,7 @@ extension SQLiteStore: ReportStore {
                            (julianday(t.answeredAt) - julianday(t.createdAt)) * 24 AS firstHours,
                            (julianday((SELECT MIN(e.date) FROM ticketEvent e WHERE e.ticket = t.number AND e.action = ?))
                              - julianday(t.createdAt)) * 24 AS closeHours,
-                           c.agency, t.status IN (\(open)) AS isOpen, (julianday(?) - julianday(t.createdAt)) * 24 AS ageHours
+                           COALESCE(c.agency, t.agency) AS agency, t.status IN (\(open)) AS isOpen, (julianday(?) - julianday(t.createdAt)) * 24 AS ageHours
                     FROM ticket t LEFT JOIN conversation c ON c.id = t.conversationId
                     WHERE t.createdAt >= ? AND t.createdAt < ?\(unitFilter)
                     """, arguments: [nowText, TicketAction.closed.rawValue, nowText, from, to] + unitArgument
@@ -61,11 +61,13 @@ extension SQLiteStore: ReportStore {
                 db, sql: "SELECT t.unit, julianday(?) - julianday(t.createdAt) AS days FROM ticket t "
                     + "WHERE t.status IN (\(open))\(unitFilter)", arguments: [nowText] + unitArgument
             ).map { (unit: $0["unit"] as String, days: $0["days"] as Double) }
-            // The same wording counted in SQL; alike wordings are grouped by the builder.
+            // The same wording counted in SQL; alike wordings are grouped by the builder. An
+            // anonymised ticket has no wording left to group (its question is a placeholder).
             let escalated = try Row.fetchAll(
                 db, sql: "SELECT t.question, COUNT(*) AS n, GROUP_CONCAT(t.number) AS numbers, "
                     + "GROUP_CONCAT(DISTINCT c.name) AS names FROM ticket t LEFT JOIN conversation c ON c.id = t.conversationId "
-                    + "WHERE t.createdAt >= ? AND t.createdAt < ?\(unitFilter) GROUP BY t.question ORDER BY n DESC LIMIT 2000",
+                    + "WHERE t.createdAt >= ? AND t.createdAt < ? AND t.conversationId IS NOT NULL\(unitFilter) "
+                    + "GROUP BY t.question ORDER BY n DESC LIMIT 2000",
                 arguments: [from, to] + unitArgument
             ).map { row in
                 ReportCounts.EscalatedWording(
