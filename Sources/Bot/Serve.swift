@@ -4,6 +4,7 @@ import Daemon
 import Dialogue
 import Foundation
 import Logging
+import NIOSSL
 import Retrieval
 import Server
 import ServiceLifecycle
@@ -56,6 +57,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Trang web được mở WebSocket, dạng http://máy:cổng (lặp lại được; mặc định: chính địa chỉ --http).")
     var httpOrigin: [String] = []
 
+    @Option(name: .long, help: "Chứng chỉ TLS (PEM, chứng chỉ của máy chủ trước, rồi các chứng chỉ trung gian) cho cả cổng TCP và --http.")
+    var tlsCert: String?
+
+    @Option(name: .long, help: "Khoá riêng của chứng chỉ TLS (PEM).")
+    var tlsKey: String?
+
+    @Flag(name: .long, help: "Cho phép lắng nghe không mã hoá trên địa chỉ không phải loopback (khi đã có lớp bảo vệ khác: VPN, proxy TLS).")
+    var insecure = false
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -64,6 +74,20 @@ struct Serve: AsyncParsableCommand {
         try check(maxConnections, 1...1_000_000, "max-connections")
         try check(ticketsPerConversation ?? 0, 0...1_000_000, "tickets-per-conversation")
         try check(ticketsPerAddress ?? 0, 0...1_000_000, "tickets-per-address")
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert và --tls-key phải đi cùng nhau (chứng chỉ và khoá riêng của nó).")
+        }
+        if tlsCert == nil && !insecure {
+            var open: [(String, String)] = []
+            if !stdio && !ListenerTLS.isLoopback(host) { open.append(("--host", host)) }
+            if let http, !stdio, !ListenerTLS.isLoopback(http.host) { open.append(("--http", http.host)) }
+            if let (option, address) = open.first {
+                throw ValidationError(
+                    "Không lắng nghe không mã hoá trên \(address) (\(option)): địa chỉ này không phải loopback, máy khác kết nối "
+                        + "được. Hãy cho --tls-cert và --tls-key, hoặc --insecure nếu kết nối đã được bảo vệ cách khác "
+                        + "(refusing to listen without TLS on a non-loopback address; give --tls-cert/--tls-key or --insecure).")
+            }
+        }
     }
 
     func run() async throws {
@@ -72,8 +96,10 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "motcua")
         logger.logLevel = .info
+        let tls = try tlsCert.map { try ListenerTLS.serverConfiguration(certificateFile: $0, keyFile: tlsKey ?? "") }
+        let metrics = DaemonMetrics()
         let daemon = try await store.openDaemon(logger: logger, ticketsPerConversation: ticketsPerConversation,
-                                                ticketsPerAddress: ticketsPerAddress)
+                                                ticketsPerAddress: ticketsPerAddress, metrics: metrics.serviceMetrics)
         let service: any Service
         var terminate = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
         if stdio {
@@ -89,6 +115,7 @@ struct Serve: AsyncParsableCommand {
             configuration.limits.slowReaderTimeout = slowReaderTimeout.value
             configuration.limits.firstLineTimeout = firstLineTimeout.value
             configuration.limits.lineTimeout = lineTimeout.value
+            configuration.tls = tls
             service = ChatServer(configuration: configuration, service: daemon, logger: logger)
             terminate = .cancelGroup
         }
@@ -110,7 +137,9 @@ struct Serve: AsyncParsableCommand {
             configuration.port = http.port
             configuration.limits = limits
             configuration.origins = httpOrigin
-            services.append(.init(service: WebServer(configuration: configuration, service: daemon, logger: logger),
+            configuration.tls = tls
+            services.append(.init(service: WebServer(configuration: configuration, service: daemon, logger: logger,
+                                                     metrics: metrics),
                                   successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup))
         }
         var groupConfiguration = ServiceGroupConfiguration(

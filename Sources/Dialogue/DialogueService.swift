@@ -16,6 +16,9 @@ package final class DialogueService: Sendable {
     package let catalogue: DocumentCatalogue?
     /// The time messages are dated by (the desk's clock).
     package let clock: any WallClock
+    /// Where replies, their latency and the store's commits are counted (the transports count
+    /// their connections there too).
+    package let metrics: ServiceMetrics
     private let locks = ConversationLocks()
     /// States of recently active conversations, written through to the store: with the
     /// per-conversation lock this copy is authoritative for this daemon, and saves a database
@@ -26,9 +29,11 @@ package final class DialogueService: Sendable {
 
     /// Creates the service.
     package init(store: any ConversationStore, dialogue: Dialogue, escalation: EscalationService? = nil,
-                 catalogue: DocumentCatalogue? = nil, clock: any WallClock = SystemClock())
+                 catalogue: DocumentCatalogue? = nil, clock: any WallClock = SystemClock(),
+                 metrics: ServiceMetrics = ServiceMetrics())
     {
         self.clock = clock
+        self.metrics = metrics
         self.store = store
         self.dialogue = dialogue
         self.escalation = escalation
@@ -54,6 +59,16 @@ package final class DialogueService: Sendable {
     ///   and the reply must not be sent).
     package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String,
                         kind: TicketKind? = nil, origin: String? = nil) async throws -> DialogueReply
+    {
+        let arrived = ContinuousClock.now
+        let reply = try await exchange(input, incoming: incoming, in: conversation, kind: kind, origin: origin)
+        metrics.replied(reply, after: ContinuousClock.now - arrived)
+        return reply
+    }
+
+    /// `handle` without the measurements: the reply, committed.
+    private func exchange(_ input: DialogueInput, incoming: StoredMessage, in conversation: String,
+                       kind: TicketKind?, origin: String?) async throws -> DialogueReply
     {
         try await locks.withLock(conversation) {
             var state = try await currentState(of: conversation)
@@ -91,7 +106,7 @@ package final class DialogueService: Sendable {
                     let receipt = TicketReceipt(open, unitName: await escalation.unitName(open.unit))
                     let outgoing = StoredMessage(direction: .outgoing, kind: "escalated", text: receipt.text, topic: open.topic,
                                                  date: now)
-                    try await store.record([incoming, outgoing], state: state, of: conversation)
+                    try await metrics.committing { try await store.record([incoming, outgoing], state: state, of: conversation) }
                     cacheState(state, of: conversation)
                     return .escalated(receipt)
                 }
@@ -105,11 +120,13 @@ package final class DialogueService: Sendable {
                 let unitName = await escalation.unitName(draft.unit)
                 let ticket: Ticket
                 do {
-                    ticket = try await escalation.store.recordEscalation(
-                        draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
-                        receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
-                                                 text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic, date: now) },
-                        state: state)
+                    ticket = try await metrics.committing {
+                        try await escalation.store.recordEscalation(
+                            draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
+                            receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
+                                                     text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic, date: now) },
+                            state: state)
+                    }
                 } catch {
                     escalation.quota.giveBack(conversation: conversation, address: origin)
                     throw error
@@ -125,7 +142,7 @@ package final class DialogueService: Sendable {
             }
             let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry, topic: topic,
                                          date: now)
-            try await store.record([incoming, outgoing], state: state, of: conversation)
+            try await metrics.committing { try await store.record([incoming, outgoing], state: state, of: conversation) }
             cacheState(state, of: conversation)
             return reply
         }

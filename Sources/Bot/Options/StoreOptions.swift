@@ -29,14 +29,16 @@ package struct StoreOptions: ParsableArguments {
     ///   - ticketsPerConversation: tickets a conversation may raise in an hour, replacing
     ///     `desk.json`'s (0: no cap; nil: `desk.json`'s).
     ///   - ticketsPerAddress: the same per client address.
-    package func openDaemon(logger: Logger, ticketsPerConversation: Int? = nil, ticketsPerAddress: Int? = nil)
-        async throws -> DialogueService
+    ///   - metrics: where the daemon records what it measures.
+    package func openDaemon(logger: Logger, ticketsPerConversation: Int? = nil, ticketsPerAddress: Int? = nil,
+                            metrics: ServiceMetrics = ServiceMetrics()) async throws -> DialogueService
     {
         let corpus = try loadCorpus()
         var recipe = DaemonRecipe(corpus: corpus, ranking: try config.map(Corpus.loadRanking(from:)))
         if let ticketsPerConversation { recipe.desk?.ticketLimits.perConversation = ticketsPerConversation }
         if let ticketsPerAddress { recipe.desk?.ticketLimits.perAddress = ticketsPerAddress }
-        return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: data), recipe: recipe, logger: logger)
+        return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: data), recipe: recipe, logger: logger,
+                                             metrics: metrics)
     }
 }
 
