@@ -66,6 +66,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Cho phép lắng nghe không mã hoá trên địa chỉ không phải loopback (khi đã có lớp bảo vệ khác: VPN, proxy TLS).")
     var insecure = false
 
+    @Option(name: .long, help: "Tệp cấu hình JSON: khoá là tên dài của các tuỳ chọn (vd: {\"data\": \"/var/lib/motcua\", \"port\": 7420}); tuỳ chọn trên dòng lệnh được ưu tiên.")
+    var configFile: String?
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
