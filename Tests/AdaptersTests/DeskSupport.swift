@@ -103,14 +103,15 @@ struct DeskDaemon {
 
     /// The daemon's services over the directory's store, put together by the daemon's own
     /// assembly (the entries and units are in the store already; no catalogue).
-    func service() async throws -> DialogueService {
+    /// - Parameter metrics: where the daemon records what it measures (by default nowhere).
+    func service(metrics: ServiceMetrics = ServiceMetrics()) async throws -> DialogueService {
         var ranking = RankingConfiguration()
         ranking.answerThreshold = 0.5
         ranking.suggestThreshold = 0.45
         let recipe = DaemonRecipe(entries: [], topics: DeskDaemon.topics, lexicon: Lexicon(abbreviationsText: ""),
                                   ranking: ranking, desk: desk, catalogue: false)
         return try await DaemonAssembly.open(store: try SQLiteStore.open(directory: directory), recipe: recipe,
-                                             clock: clock, logger: Logger(label: "test"))
+                                             clock: clock, logger: Logger(label: "test"), metrics: metrics)
     }
 
     /// Runs the daemon for `body` (given its port), then shuts it down.
