@@ -13,8 +13,8 @@ import X509
 @testable import Server
 @testable import Web
 
-/// A self-signed certificate for `localhost` and 127.0.0.1 (P-256), made for one test and
-/// written as PEM files to a directory of its own.
+/// A self-signed certificate for `localhost` and 127.0.0.1 (P-256; or for the name alone),
+/// made for one test and written as PEM files to a directory of its own.
 struct TestCertificate {
     let directory: URL
     /// The certificate (PEM): what the daemon serves and what the clients trust.
@@ -23,7 +23,8 @@ struct TestCertificate {
     var keyFile: String { directory.appendingPathComponent("key.pem").path }
 
     /// Makes a fresh key and certificate, valid from an hour ago for a day.
-    static func make(commonName: String = "motcua test") throws -> TestCertificate {
+    /// - Parameter address: whether it names 127.0.0.1 too (else only `localhost`).
+    static func make(commonName: String = "motcua test", address: Bool = true) throws -> TestCertificate {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let key = P256.Signing.PrivateKey()
@@ -39,7 +40,8 @@ struct TestCertificate {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 KeyUsage(digitalSignature: true, keyCertSign: true)
                 try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames([.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
+                SubjectAlternativeNames(
+                    [.dnsName("localhost")] + (address ? [.ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))] : []))
             },
             issuerPrivateKey: .init(key))
         let made = TestCertificate(directory: directory)

@@ -49,6 +49,20 @@ import Testing
         #expect(overridden.maxConnections == 5000, "what the command line does not name comes from the file")
     }
 
+    /// The sample deployment's file (`deploy/motcua.json`, what `deploy/motcua.service` runs
+    /// with) is one `serve` accepts: public listeners with TLS from /etc/motcua.
+    @Test func deploySampleParses() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let sample = try Self.serve(["--config-file", url.appendingPathComponent("deploy/motcua.json").path])
+        #expect(sample.store.data == "/var/lib/motcua")
+        #expect(sample.host == "0.0.0.0" && sample.http?.host == "0.0.0.0")
+        #expect(sample.tlsCert?.hasPrefix("/etc/motcua/") == true && sample.tlsKey?.hasPrefix("/etc/motcua/") == true)
+        #expect(!sample.insecure)
+        let unit = try String(contentsOf: url.appendingPathComponent("deploy/motcua.service"), encoding: .utf8)
+        #expect(unit.contains("serve --config-file /etc/motcua/motcua.json"))
+    }
+
     /// A key that is no option of `serve` stops it with an error naming the key; so does a value
     /// of the wrong shape, and a value the option itself refuses.
     @Test func badFilesNamed() throws {

@@ -6,6 +6,7 @@ import Testing
 
 @testable import Clients
 @testable import Server
+@testable import Wire
 
 /// TLS on both listeners, with a certificate made in the test: the JSON protocol over TLS, HTTPS,
 /// and nothing for a client that does not speak TLS or does not trust the certificate.
@@ -45,6 +46,32 @@ import Testing
             }
             try await https.shutdown()
         }
+    }
+
+    /// `--tls-server-name`: a client on the daemon's machine dials 127.0.0.1 and checks the name
+    /// the certificate carries; a name it does not carry, or the bare address, is refused.
+    @Test func serverNameChecked() async throws {
+        let certificate = try TestCertificate.make(address: false)
+        defer { certificate.remove() }
+        try await withTLSDaemon(certificate) { ports in
+            let trusted = certificate.certificateFile
+            let reply = try await Self.help(port: ports.tcp, caFile: trusted, serverName: "localhost")
+            #expect(reply["type"] == "chat")
+            await #expect(throws: (any Error).self, "a name the certificate does not carry") {
+                _ = try await Self.help(port: ports.tcp, caFile: trusted, serverName: "hoidap.example.gov.vn")
+            }
+            await #expect(throws: (any Error).self, "an address the certificate does not carry") {
+                _ = try await Self.help(port: ports.tcp, caFile: trusted, serverName: nil)
+            }
+        }
+    }
+
+    /// Asks for help over TLS from 127.0.0.1, trusting `caFile` and checking `serverName`.
+    static func help(port: Int, caFile: String, serverName: String?) async throws -> JSONValue {
+        let client = try await JSONLineClient(host: "127.0.0.1", port: port,
+                                              tls: try DaemonConnection.TLS(caFile: caFile, serverName: serverName))
+        defer { Task { await client.close() } }
+        return try await client.ask(["type": "help"])
     }
 
     /// A client that speaks plain TCP to the TLS listener gets no reply at all (its line is

@@ -12,13 +12,17 @@ package enum DaemonConnection {
     /// How a client speaks TLS to a daemon that listens with `--tls-cert` (`--tls` on the
     /// client): the daemon's certificate is checked against the system's trusted authorities,
     /// or against `--tls-ca` (a private authority, or the daemon's self-signed certificate),
-    /// and must name the host the client dialled.
+    /// and must name the host the client dialled — or `serverName` (`--tls-server-name`), for
+    /// a client on the daemon's machine that dials 127.0.0.1 but checks the public name.
     package struct TLS: Sendable {
         let context: NIOSSLContext
+        /// The name the certificate must carry (nil: the host dialled).
+        let serverName: String?
 
         /// Client TLS trusting `caFile` (PEM; nil: the system's trusted authorities).
         /// - Throws: when the file cannot be read.
-        package init(caFile: String? = nil) throws {
+        package init(caFile: String? = nil, serverName: String? = nil) throws {
+            self.serverName = serverName
             var configuration = TLSConfiguration.makeClientConfiguration()
             if let caFile {
                 do {
@@ -43,7 +47,7 @@ package enum DaemonConnection {
     {
         // An address is checked against the certificate's IP entries (and sent as no server
         // name: SNI carries names only); a name is sent and checked against its DNS entries.
-        let serverName = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+        let serverName = tls?.serverName ?? ((try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil)
         return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(30))
             .connect(host: host, port: port) { channel in
