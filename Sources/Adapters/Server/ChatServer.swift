@@ -85,8 +85,9 @@ package final class ChatServer: Service, Sendable {
                 }
             }
         onBound(server.channel.localAddress?.port ?? configuration.port)
-        logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(server.channel.localAddress?.port ?? 0)",
-                                           "tls": "\(tls != nil)"])
+        logger.info("listening", metadata: [
+            "host": "\(configuration.host)", "port": "\(server.channel.localAddress?.port ?? 0)", "tls": "\(tls != nil)",
+        ])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in

@@ -45,7 +45,9 @@ package enum ListenerTLS {
         } catch {
             throw Error(description: "không đọc được chứng chỉ TLS (PEM) \(certificateFile): \(error)")
         }
-        guard !chain.isEmpty else { throw Error(description: "tệp \(certificateFile) không có chứng chỉ PEM nào") }
+        guard !chain.isEmpty else {
+            throw Error(description: "tệp \(certificateFile) không có chứng chỉ PEM nào")
+        }
         let key: NIOSSLPrivateKey
         do {
             key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
@@ -58,7 +60,8 @@ package enum ListenerTLS {
         do {
             _ = try NIOSSLContext(configuration: configuration)
         } catch {
-            throw Error(description: "chứng chỉ \(certificateFile) và khoá \(keyFile) không dùng được cùng nhau: \(error)")
+            throw Error(
+                description: "chứng chỉ \(certificateFile) và khoá \(keyFile) không dùng được cùng nhau: \(error)")
         }
         return configuration
     }

@@ -75,7 +75,9 @@ package final class DaemonMetrics: Sendable {
             return before.subtracting(values.keys)
         }
         let descriptor = MetricNameDescriptor(metricName: name, unitName: "", helpText: Self.help[name] ?? "")
-        for (value, figure) in values { registry.makeGauge(descriptor: descriptor, labels: [(label, value)]).set(to: figure) }
+        for (value, figure) in values {
+            registry.makeGauge(descriptor: descriptor, labels: [(label, value)]).set(to: figure)
+        }
         for value in gone { registry.makeGauge(descriptor: descriptor, labels: [(label, value)]).set(to: 0) }
     }
 
