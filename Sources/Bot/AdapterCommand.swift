@@ -122,6 +122,7 @@ struct GatewayLinkOptions: ParsableArguments {
     var gatewayTokenFile: String?
     @Option(name: .long, help: "Số kết nối tới máy chủ motcua (1–16).")
     var links = 2
+    @OptionGroup var tls: DaemonTLSOptions
 
     func validate() throws {
         guard (1...16).contains(links) else { throw ValidationError("--links phải từ 1 đến 16") }
@@ -132,6 +133,7 @@ struct GatewayLinkOptions: ParsableArguments {
         var settings = GatewayLink.Settings(host: host, port: port,
                                             token: try Secrets.read(file: gatewayTokenFile, variable: "MOTCUA_GATEWAY_TOKEN"))
         settings.pool = links
+        settings.tls = try tls.connectionTLS()
         return settings
     }
 }

@@ -8,12 +8,13 @@ struct Chat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Trò chuyện với máy chủ đang chạy từ cửa sổ dòng lệnh.")
 
     @OptionGroup var server: ServerAddress
+    @OptionGroup var tls: DaemonTLSOptions
 
     @Option(name: .long, help: "Tệp nhớ mã cuộc trò chuyện giữa các lần chạy.")
     var state = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".motcua-conversation").path
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        try await TerminalChat(host: server.host, port: server.port, stateFile: state).run()
+        try await TerminalChat(host: server.host, port: server.port, stateFile: state, tls: try tls.connectionTLS()).run()
     }
 }

@@ -128,6 +128,7 @@ struct Tickets: AsyncParsableCommand {
         discussion: "Mã đăng nhập lấy từ biến môi trường MOTCUA_TOKEN hoặc tệp --token-file. Lệnh: /queue, /show N, /claim N, /reply N …, /update N …, /note N …, /transfer N ĐƠN_VỊ, /close N, /reopen N, /review, /kb edit|retire, /help, /quit.")
 
     @OptionGroup var server: ServerAddress
+    @OptionGroup var tls: DaemonTLSOptions
 
     @Option(name: .long, help: "Tệp chứa mã đăng nhập.")
     var tokenFile: String?
@@ -135,7 +136,8 @@ struct Tickets: AsyncParsableCommand {
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         let token = try Secrets.read(file: tokenFile, variable: "MOTCUA_TOKEN")
-        try await TerminalChat(host: server.host, port: server.port, stateFile: nil, login: token).run()
+        try await TerminalChat(host: server.host, port: server.port, stateFile: nil, login: token,
+                               tls: try tls.connectionTLS()).run()
     }
 }
 

@@ -4,6 +4,7 @@ import Daemon
 import Dialogue
 import Foundation
 import Logging
+import NIOSSL
 import Retrieval
 import Server
 import ServiceLifecycle
@@ -59,6 +60,17 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .long, help: "Xoá cuộc trò chuyện không hoạt động quá số ngày này và không còn phiếu mở (khi khởi động, rồi mỗi giờ; phiếu giữ ẩn danh cho thống kê; 0: giữ mãi, mặc định).")
     var retentionDays = 0
+    @Option(name: .long, help: "Chứng chỉ TLS (PEM, chứng chỉ của máy chủ trước, rồi các chứng chỉ trung gian) cho cả cổng TCP và --http.")
+    var tlsCert: String?
+
+    @Option(name: .long, help: "Khoá riêng của chứng chỉ TLS (PEM).")
+    var tlsKey: String?
+
+    @Flag(name: .long, help: "Cho phép lắng nghe không mã hoá trên địa chỉ không phải loopback (khi đã có lớp bảo vệ khác: VPN, proxy TLS).")
+    var insecure = false
+
+    @Option(name: .long, help: "Tệp cấu hình JSON: khoá là tên dài của các tuỳ chọn (vd: {\"data\": \"/var/lib/motcua\", \"port\": 7420}); tuỳ chọn trên dòng lệnh được ưu tiên.")
+    var configFile: String?
 
     @OptionGroup var store: StoreOptions
 
@@ -69,6 +81,20 @@ struct Serve: AsyncParsableCommand {
         try check(ticketsPerConversation ?? 0, 0...1_000_000, "tickets-per-conversation")
         try check(ticketsPerAddress ?? 0, 0...1_000_000, "tickets-per-address")
         try check(retentionDays, 0...36_500, "retention-days")
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert và --tls-key phải đi cùng nhau (chứng chỉ và khoá riêng của nó).")
+        }
+        if tlsCert == nil && !insecure {
+            var open: [(String, String)] = []
+            if !stdio && !ListenerTLS.isLoopback(host) { open.append(("--host", host)) }
+            if let http, !stdio, !ListenerTLS.isLoopback(http.host) { open.append(("--http", http.host)) }
+            if let (option, address) = open.first {
+                throw ValidationError(
+                    "Không lắng nghe không mã hoá trên \(address) (\(option)): địa chỉ này không phải loopback, máy khác kết nối "
+                        + "được. Hãy cho --tls-cert và --tls-key, hoặc --insecure nếu kết nối đã được bảo vệ cách khác "
+                        + "(refusing to listen without TLS on a non-loopback address; give --tls-cert/--tls-key or --insecure).")
+            }
+        }
     }
 
     func run() async throws {
@@ -77,9 +103,11 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "motcua")
         logger.logLevel = .info
+        let tls = try tlsCert.map { try ListenerTLS.serverConfiguration(certificateFile: $0, keyFile: tlsKey ?? "") }
+        let metrics = DaemonMetrics()
         let database = try await store.openStore(logger: logger)
         let daemon = try await store.openDaemon(on: database, logger: logger, ticketsPerConversation: ticketsPerConversation,
-                                                ticketsPerAddress: ticketsPerAddress)
+                                                ticketsPerAddress: ticketsPerAddress, metrics: metrics.serviceMetrics)
         let service: any Service
         var terminate = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
         if stdio {
@@ -95,6 +123,7 @@ struct Serve: AsyncParsableCommand {
             configuration.limits.slowReaderTimeout = slowReaderTimeout.value
             configuration.limits.firstLineTimeout = firstLineTimeout.value
             configuration.limits.lineTimeout = lineTimeout.value
+            configuration.tls = tls
             service = ChatServer(configuration: configuration, service: daemon, logger: logger)
             terminate = .cancelGroup
         }
@@ -124,7 +153,9 @@ struct Serve: AsyncParsableCommand {
             configuration.port = http.port
             configuration.limits = limits
             configuration.origins = httpOrigin
-            services.append(.init(service: WebServer(configuration: configuration, service: daemon, logger: logger),
+            configuration.tls = tls
+            services.append(.init(service: WebServer(configuration: configuration, service: daemon, logger: logger,
+                                                     metrics: metrics),
                                   successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup))
         }
         var groupConfiguration = ServiceGroupConfiguration(

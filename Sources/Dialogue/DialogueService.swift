@@ -19,6 +19,9 @@ package final class DialogueService: Sendable {
     /// The daemon's index, for knowledge changed by another daemon of a shared store (nil: a
     /// service over a fixed index).
     package let index: IndexUpdates?
+    /// Where replies, their latency and the store's commits are counted (the transports count
+    /// their connections there too).
+    package let metrics: ServiceMetrics
     private let locks = ConversationLocks()
     /// States of recently active conversations, written through to the store: with the
     /// per-conversation lock this copy is authoritative for this daemon, and saves a database
@@ -29,9 +32,11 @@ package final class DialogueService: Sendable {
 
     /// Creates the service.
     package init(store: any ConversationStore, dialogue: Dialogue, escalation: EscalationService? = nil,
-                 catalogue: DocumentCatalogue? = nil, clock: any WallClock = SystemClock(), index: IndexUpdates? = nil)
+                 catalogue: DocumentCatalogue? = nil, clock: any WallClock = SystemClock(),
+                 metrics: ServiceMetrics = ServiceMetrics(), index: IndexUpdates? = nil)
     {
         self.clock = clock
+        self.metrics = metrics
         self.index = index
         self.store = store
         self.dialogue = dialogue
@@ -59,8 +64,11 @@ package final class DialogueService: Sendable {
     package func handle(_ input: DialogueInput, incoming: StoredMessage, in conversation: String,
                         kind: TicketKind? = nil, origin: String? = nil) async throws -> DialogueReply
     {
+        let arrived = ContinuousClock.now
         do {
-            return try await exchange(input, incoming: incoming, in: conversation, kind: kind, origin: origin)
+            let reply = try await exchange(input, incoming: incoming, in: conversation, kind: kind, origin: origin)
+            metrics.replied(reply, after: ContinuousClock.now - arrived)
+            return reply
         } catch let error as StoreError where error.isUnknownConversation {
             // Erased (by `motcua privacy erase` or retention) while its state was cached: the
             // copy goes too, so it can neither answer for the conversation nor keep its words.
@@ -69,7 +77,7 @@ package final class DialogueService: Sendable {
         }
     }
 
-    /// `handle`'s exchange, under the conversation's lock.
+    /// `handle`'s exchange under the conversation's lock, without the measurements: the reply, committed.
     private func exchange(_ input: DialogueInput, incoming: StoredMessage, in conversation: String, kind: TicketKind?,
                           origin: String?) async throws -> DialogueReply
     {
@@ -109,7 +117,7 @@ package final class DialogueService: Sendable {
                     let receipt = TicketReceipt(open, unitName: await escalation.unitName(open.unit))
                     let outgoing = StoredMessage(direction: .outgoing, kind: "escalated", text: receipt.text, topic: open.topic,
                                                  date: now)
-                    try await store.record([incoming, outgoing], state: state, of: conversation)
+                    try await metrics.committing { try await store.record([incoming, outgoing], state: state, of: conversation) }
                     cacheState(state, of: conversation)
                     return .escalated(receipt)
                 }
@@ -123,11 +131,13 @@ package final class DialogueService: Sendable {
                 let unitName = await escalation.unitName(draft.unit)
                 let ticket: Ticket
                 do {
-                    ticket = try await escalation.store.recordEscalation(
-                        draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
-                        receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
-                                                 text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic, date: now) },
-                        state: state)
+                    ticket = try await metrics.committing {
+                        try await escalation.store.recordEscalation(
+                            draft, contextMessages: 6, context: Self.contextLines, incoming: incoming,
+                            receipt: { StoredMessage(direction: .outgoing, kind: "escalated",
+                                                     text: TicketReceipt($0, unitName: unitName).text, topic: $0.topic, date: now) },
+                            state: state)
+                    }
                 } catch {
                     escalation.quota.giveBack(conversation: conversation, address: origin)
                     throw error
@@ -143,7 +153,7 @@ package final class DialogueService: Sendable {
             }
             let outgoing = StoredMessage(direction: .outgoing, kind: reply.kind, text: reply.text, entry: entry, topic: topic,
                                          date: now)
-            try await store.record([incoming, outgoing], state: state, of: conversation)
+            try await metrics.committing { try await store.record([incoming, outgoing], state: state, of: conversation) }
             cacheState(state, of: conversation)
             return reply
         } }

@@ -115,14 +115,17 @@ struct DeskDaemon {
 
     /// The daemon's services over the directory's store, put together by the daemon's own
     /// assembly (the entries and units are in the store already; no catalogue).
-    func service(logger: Logger = Logger(label: "test")) async throws -> DialogueService {
+    /// - Parameter metrics: where the daemon records what it measures (by default nowhere).
+    func service(logger: Logger = Logger(label: "test"), metrics: ServiceMetrics = ServiceMetrics()) async throws
+        -> DialogueService
+    {
         var ranking = RankingConfiguration()
         ranking.answerThreshold = 0.5
         ranking.suggestThreshold = 0.45
         let recipe = DaemonRecipe(entries: [], topics: DeskDaemon.topics, lexicon: Lexicon(abbreviationsText: ""),
                                   ranking: ranking, desk: desk, catalogue: false)
         return try await DaemonAssembly.open(store: try await openStore(), recipe: recipe,
-                                             clock: clock, logger: logger)
+                                             clock: clock, logger: logger, metrics: metrics)
     }
 
     /// Runs the daemon for `body` (given its port), then shuts it down.

@@ -149,7 +149,13 @@ import Testing
                     if response["type"] == "ok" { replied.withLock { $0.append(number) } }
                 }
             }
-            try await Task.sleep(for: .seconds(3))
+            // Killed in the middle of the load, once it has done enough to count.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline,
+                receipts.withLock({ $0.values.map(\.count).reduce(0, +) }) < 20 || replied.withLock({ $0.count }) < 3
+            {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             kill(a.process.processIdentifier, SIGKILL)
             a.process.waitUntilExit()
             try await group.waitForAll()

@@ -32,6 +32,9 @@ import Daemon
         #expect(try await store.pendingDeliveries(channel: "telegram", after: 0, limit: 10).map(\.text) == ["Trả lời."])
         #expect(try await store.pendingDeliveries(channel: "telegram", after: delivery.id, limit: 10).isEmpty)
         #expect(try await store.pendingDeliveries(channel: "zalo", after: 0, limit: 10).isEmpty)
+        let backlog = try await store.backlog(at: Date().addingTimeInterval(4 * 86_400))
+        #expect(backlog.outbox?["telegram"]?.count == 1 && (backlog.outbox?["telegram"]?.oldestSeconds ?? 0) > 3 * 86_400)
+        #expect(backlog.overdue == [:], "an answered ticket is not overdue")
         #expect(try await store.markUndelivered(delivery: delivery.id, conversation: conversation, reason: "blocked", attempts: 2,
                                                 at: Date()))
         #expect(try await store.markUndelivered(delivery: delivery.id, conversation: conversation, reason: nil, attempts: 1,

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Wire
 
 /// A connection to the daemon, framed by lines as the daemon frames them: what the terminal
@@ -8,13 +9,53 @@ package enum DaemonConnection {
     /// The longest line a client accepts from the daemon (its replies are far shorter).
     package static let maximumLineBytes = 1 << 20
 
-    /// Opens a connection to `host:port`.
+    /// How a client speaks TLS to a daemon that listens with `--tls-cert` (`--tls` on the
+    /// client): the daemon's certificate is checked against the system's trusted authorities,
+    /// or against `--tls-ca` (a private authority, or the daemon's self-signed certificate),
+    /// and must name the host the client dialled — or `serverName` (`--tls-server-name`), for
+    /// a client on the daemon's machine that dials 127.0.0.1 but checks the public name.
+    package struct TLS: Sendable {
+        let context: NIOSSLContext
+        /// The name the certificate must carry (nil: the host dialled).
+        let serverName: String?
+
+        /// Client TLS trusting `caFile` (PEM; nil: the system's trusted authorities).
+        /// - Throws: when the file cannot be read.
+        package init(caFile: String? = nil, serverName: String? = nil) throws {
+            self.serverName = serverName
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let caFile {
+                do {
+                    configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+                } catch {
+                    throw TLSFileError(description: "không đọc được chứng chỉ CA (PEM) \(caFile): \(error)")
+                }
+            }
+            context = try NIOSSLContext(configuration: configuration)
+        }
+    }
+
+    /// A CA file could not be read.
+    package struct TLSFileError: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    /// Opens a connection to `host:port`, inside TLS when `tls` is given.
     /// - Throws: when the daemon cannot be reached within 30 s.
-    package static func connect(host: String, port: Int) async throws -> NIOAsyncChannel<InputLine, ByteBuffer> {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    package static func connect(host: String, port: Int, tls: TLS? = nil) async throws
+        -> NIOAsyncChannel<InputLine, ByteBuffer>
+    {
+        // An address is checked against the certificate's IP entries (and sent as no server
+        // name: SNI carries names only); a name is sent and checked against its DNS entries.
+        let serverName = tls?.serverName ?? ((try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil)
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(30))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maximumLineBytes)))
                     return try NIOAsyncChannel<InputLine, ByteBuffer>(wrappingChannelSynchronously: channel)

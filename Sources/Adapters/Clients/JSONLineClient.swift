@@ -13,9 +13,9 @@ package actor JSONLineClient {
     /// The server closed the connection (after everything it sent was buffered).
     package private(set) var closed = false
 
-    /// Connects.
-    package init(host: String, port: Int) async throws {
-        channel = try await DaemonConnection.connect(host: host, port: port)
+    /// Connects (inside TLS when `tls` is given).
+    package init(host: String, port: Int, tls: DaemonConnection.TLS? = nil) async throws {
+        channel = try await DaemonConnection.connect(host: host, port: port, tls: tls)
         let inbound = channel.inbound
         reader = Task { [weak self] in
             do {

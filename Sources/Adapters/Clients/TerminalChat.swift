@@ -15,21 +15,24 @@ package struct TerminalChat {
     let port: Int
     let stateFile: String?
     let login: String?
+    let tls: DaemonConnection.TLS?
 
     /// Creates the client.
     /// - Parameters:
     ///   - stateFile: where the conversation id is kept between runs (nil: not kept).
     ///   - login: a handler token to log in with first.
-    package init(host: String, port: Int, stateFile: String?, login: String? = nil) {
+    ///   - tls: TLS to the daemon (nil: plain TCP).
+    package init(host: String, port: Int, stateFile: String?, login: String? = nil, tls: DaemonConnection.TLS? = nil) {
         self.host = host
         self.port = port
         self.stateFile = stateFile
         self.login = login
+        self.tls = tls
     }
 
     /// Runs until `/quit`, the end of input or the server closing.
     package func run() async throws {
-        let channel = try await DaemonConnection.connect(host: host, port: port)
+        let channel = try await DaemonConnection.connect(host: host, port: port, tls: tls)
         let stateFile = self.stateFile
         try await channel.executeThenClose { inbound, outbound in
             try await withThrowingTaskGroup(of: Void.self) { group in

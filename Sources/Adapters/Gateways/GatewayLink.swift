@@ -26,6 +26,8 @@ package actor GatewayLink {
         package var pingInterval: Double = 20
         /// Seconds a request waits for the daemon's answer.
         package var requestTimeout: Double = 30
+        /// TLS to the daemon (nil: plain TCP, for a daemon on the same machine).
+        package var tls: DaemonConnection.TLS?
 
         /// Creates settings.
         package init(host: String, port: Int, token: String) {
@@ -112,7 +114,7 @@ package actor GatewayLink {
         var delay = 0.2
         while !Task.isCancelled, !closed {
             do {
-                let connection = try await DaemonConnection.connect(host: settings.host, port: settings.port)
+                let connection = try await DaemonConnection.connect(host: settings.host, port: settings.port, tls: settings.tls)
                 let slot = slots[index]
                 slot.connection = connection
                 slot.lastHeard = .now

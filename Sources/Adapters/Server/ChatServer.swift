@@ -1,7 +1,9 @@
+import CoreMetrics
 import Dialogue
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 import Wire
@@ -19,6 +21,8 @@ package final class ChatServer: Service, Sendable {
         package var port = 7420
         /// Per-connection limits.
         package var limits = SessionLimits()
+        /// TLS for every connection (nil: plain TCP, for a loopback listener or `--insecure`).
+        package var tls: TLSConfiguration?
 
         /// The defaults.
         package init() {}
@@ -29,6 +33,8 @@ package final class ChatServer: Service, Sendable {
     let logger: Logger
     let onBound: @Sendable (Int) -> Void
     let connections = Atomic<Int>(0)
+    /// `motcua_connections{kind="tcp"}`.
+    let gauge: Meter
 
     /// Creates a server.
     /// - Parameter onBound: called with the port once listening (tests bind port 0).
@@ -39,6 +45,7 @@ package final class ChatServer: Service, Sendable {
         self.service = service
         self.logger = logger
         self.onBound = onBound
+        gauge = service.metrics.connections("tcp")
     }
 
     /// Accepts connections until cancelled or shut down gracefully.
@@ -49,6 +56,9 @@ package final class ChatServer: Service, Sendable {
             logger.notice("connections capped by the file descriptor limit",
                           metadata: ["descriptors": "\(budget.limit)", "connections": "\(budget.connections)"])
         }
+        // One context for every connection: the certificate and key are read and checked once,
+        // here, so that a bad file stops the start rather than each handshake.
+        let tls = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -59,6 +69,9 @@ package final class ChatServer: Service, Sendable {
             .childChannelOption(.autoRead, value: false)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // TLS next to the socket: every handler after it sees plain lines. A client
+                    // that does not speak TLS fails the handshake and is closed, unanswered.
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     // A client whose replies stop draining is let go.
                     try channel.pipeline.syncOperations.addHandler(SlowReaderHandler(limits: limits))
                     // First-request, line and idle deadlines (blank lines are not activity).
@@ -72,7 +85,9 @@ package final class ChatServer: Service, Sendable {
                 }
             }
         onBound(server.channel.localAddress?.port ?? configuration.port)
-        logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(server.channel.localAddress?.port ?? 0)"])
+        logger.info("listening", metadata: [
+            "host": "\(configuration.host)", "port": "\(server.channel.localAddress?.port ?? 0)", "tls": "\(tls != nil)",
+        ])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
@@ -98,7 +113,11 @@ package final class ChatServer: Service, Sendable {
     /// Serves one connection; its failure never ends the accept loop.
     func serve(_ connection: ServedConnection, budget: DescriptorBudget) async {
         let count = connections.wrappingAdd(1, ordering: .relaxed).newValue
-        defer { connections.wrappingSubtract(1, ordering: .relaxed) }
+        gauge.increment()
+        defer {
+            connections.wrappingSubtract(1, ordering: .relaxed)
+            gauge.decrement()
+        }
         var logger = self.logger
         logger[metadataKey: "conn.id"] = "\(ObjectIdentifier(connection.channel).hashValue)"
         let loop = ConnectionLoop(connection: connection)

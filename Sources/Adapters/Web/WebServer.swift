@@ -2,6 +2,7 @@ import Dialogue
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -13,7 +14,8 @@ import Wire
 /// The daemon's HTTP face (`motcua serve --http HOST:PORT`), on Hummingbird: the WebSocket at
 /// `/ws` carries exactly the JSON protocol of docs/PROTOCOL.md, one JSON object per text frame —
 /// no second API — through the same `ChatSession` as TCP (rate limits, roles, the desk), and
-/// `/health` says it is up. A browser's upgrade is accepted only from the configured site
+/// `/health` says it is up, `/metrics` shows the daemon's metrics in Prometheus's text format
+/// (when it is given its registry). A browser's upgrade is accepted only from the configured site
 /// (`Origin`, by default the listener's own address): another site's page cannot speak for its
 /// visitor. A `Service`: it stops with the daemon's group.
 package final class WebServer: Service, Sendable {
@@ -27,6 +29,9 @@ package final class WebServer: Service, Sendable {
         /// Origins a browser's WebSocket may come from (`http://host:port`); empty: the
         /// listener's own address (and `localhost` for a loopback listener).
         package var origins: [String] = []
+        /// TLS (HTTPS, and `wss://` for the WebSocket); nil: plain HTTP, for a loopback
+        /// listener, behind a proxy that terminates TLS, or with `--insecure`.
+        package var tls: TLSConfiguration?
 
         /// The defaults.
         package init() {}
@@ -39,15 +44,20 @@ package final class WebServer: Service, Sendable {
     private let bound = BoundPort()
     /// The console's and dashboard's signed-in browsers.
     package let consoleSessions: ConsoleSessions
+    /// What `/metrics` shows (nil: no such page).
+    let metrics: DaemonMetrics?
 
     /// Creates the server.
-    /// - Parameter onBound: called with the port once listening (tests bind port 0).
-    package init(configuration: Configuration, service: DialogueService, logger: Logger,
+    /// - Parameters:
+    ///   - metrics: the registry the daemon records into, shown at `/metrics`.
+    ///   - onBound: called with the port once listening (tests bind port 0).
+    package init(configuration: Configuration, service: DialogueService, logger: Logger, metrics: DaemonMetrics? = nil,
                  onBound: @escaping @Sendable (Int) -> Void = { _ in })
     {
         self.configuration = configuration
         self.service = service
         self.logger = logger
+        self.metrics = metrics
         self.onBound = onBound
         consoleSessions = ConsoleSessions(clock: service.clock)
     }
@@ -55,7 +65,8 @@ package final class WebServer: Service, Sendable {
     /// Serves until the group shuts down.
     package func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.application().run() }
+            let application = try self.application()
+            group.addTask { try await application.run() }
             // Sessions past their time end on their own: their pages are told and let go.
             group.addTask { [consoleSessions] in
                 while !Task.isCancelled {
@@ -69,7 +80,8 @@ package final class WebServer: Service, Sendable {
     }
 
     /// The Hummingbird application (tests run it with `HummingbirdTesting`).
-    package func application() -> some ApplicationProtocol {
+    /// - Throws: when the TLS configuration cannot be used.
+    package func application() throws -> some ApplicationProtocol {
         let router = Router(context: WebRequestContext.self)
         router.get("/health") { _, _ in "ok" }
         // Ready: the index is loaded (the server runs only over a built service) and the store
@@ -80,6 +92,14 @@ package final class WebServer: Service, Sendable {
                 return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready")))
             } catch {
                 return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "store unavailable")))
+            }
+        }
+        if let metrics {
+            // Prometheus's scraper: the desk's gauges are read from the store at each scrape.
+            router.get("/metrics") { [service, logger] _, _ -> Response in
+                let text = await metrics.exposition(service: service, logger: logger)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: text)))
             }
         }
         StaticPages.add(to: router, embedders: configuration.origins)
@@ -94,7 +114,8 @@ package final class WebServer: Service, Sendable {
         ConsoleRoutes.addReport(to: router, sessions: consoleSessions, service: service)
         // Frames up to 1 MiB are read, so that one over the line limit is answered as a long line
         // is (the connection stays); beyond that the WebSocket layer closes it.
-        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 20), shouldUpgrade: {
+        let websockets = service.metrics.connections("websocket")
+        let http = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 20), shouldUpgrade: {
             request, channel, _ in
             let (path, query) = Self.split(request.path ?? "")
             guard path == "/ws" else { return .dontUpgrade }
@@ -124,11 +145,17 @@ package final class WebServer: Service, Sendable {
             let eventLoop = channel.eventLoop
             let signedIn = console
             return .upgrade([:]) { inbound, outbound, _ in
-                defer { live.sessions.wrappingSubtract(1, ordering: .relaxed) }
+                websockets.increment()
+                defer {
+                    live.sessions.wrappingSubtract(1, ordering: .relaxed)
+                    websockets.decrement()
+                }
                 try await WebSocketSession.serve(inbound: inbound, outbound: outbound, service: service, limits: limits,
                                                  source: source, eventLoop: eventLoop, console: signedIn)
             }
         })
+        // The same HTTP and WebSocket handling, inside TLS when it is configured.
+        let server = try configuration.tls.map { try HTTPServerBuilder.tls(http, tlsConfiguration: $0) } ?? http
         return Application(
             router: router, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "motcua"),
@@ -178,7 +205,9 @@ struct OriginCheck: Sendable {
         let port = port()
         var own = ["http://\(host):\(port)", "https://\(host):\(port)"]
         if host == "127.0.0.1" || host == "::1" || host == "localhost" {
-            own += ["http://localhost:\(port)", "http://127.0.0.1:\(port)", "http://[::1]:\(port)"]
+            for scheme in ["http", "https"] {
+                own += ["\(scheme)://localhost:\(port)", "\(scheme)://127.0.0.1:\(port)", "\(scheme)://[::1]:\(port)"]
+            }
         }
         return own.contains(given)
     }

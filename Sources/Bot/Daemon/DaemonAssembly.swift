@@ -14,8 +14,9 @@ package enum DaemonAssembly {
     /// - Parameters:
     ///   - clock: the time the desk reads (due dates, expiry, owed updates, login slowdown).
     ///   - logger: where the start is logged (counts only).
+    ///   - metrics: where the dialogue, the desk and the transports record what they measure.
     package static func open(store: any Store, recipe: DaemonRecipe, clock: any WallClock = SystemClock(),
-                             logger: Logger) async throws -> DialogueService
+                             logger: Logger, metrics: ServiceMetrics = ServiceMetrics()) async throws -> DialogueService
     {
         // A row this version cannot read is left out of lists and fails a read of it alone;
         // the operator learns which (table, row, column; never the values) here.
@@ -52,7 +53,7 @@ package enum DaemonAssembly {
             escalation = EscalationService(
                 store: store, configuration: desk,
                 search: { engine.search($0) }, entry: { engine.entry($0) },
-                learn: { engine.upsert($0) }, forget: { engine.retire($0) }, clock: clock)
+                learn: { engine.upsert($0) }, forget: { engine.retire($0) }, clock: clock, metrics: metrics)
             if let shared {
                 // Ticket notices the store does not log with their change (transferred, reopened, …).
                 escalation?.hub.relay { event in
@@ -63,6 +64,7 @@ package enum DaemonAssembly {
         }
         let catalogue = recipe.catalogue ? DocumentCatalogue(documents, lexicon: recipe.lexicon) : nil
         return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue, clock: clock,
+                               metrics: metrics,
                                index: IndexUpdates(upsert: { engine.upsert($0) }, retire: { _ = engine.retire($0) }))
     }
 }

@@ -31,11 +31,12 @@ package struct StoreOptions: ParsableArguments {
     ///   - ticketsPerConversation: tickets a conversation may raise in an hour, replacing
     ///     `desk.json`'s (0: no cap; nil: `desk.json`'s).
     ///   - ticketsPerAddress: the same per client address.
-    package func openDaemon(logger: Logger, ticketsPerConversation: Int? = nil, ticketsPerAddress: Int? = nil)
-        async throws -> DialogueService
+    ///   - metrics: where the daemon records what it measures.
+    package func openDaemon(logger: Logger, ticketsPerConversation: Int? = nil, ticketsPerAddress: Int? = nil,
+                            metrics: ServiceMetrics = ServiceMetrics()) async throws -> DialogueService
     {
         try await openDaemon(on: try await openStore(logger: logger), logger: logger, ticketsPerConversation: ticketsPerConversation,
-                             ticketsPerAddress: ticketsPerAddress)
+                             ticketsPerAddress: ticketsPerAddress, metrics: metrics)
     }
 
     /// The store of `--data` or `--store` (created if need be), for a daemon and the services beside it.
@@ -45,13 +46,14 @@ package struct StoreOptions: ParsableArguments {
 
     /// The daemon over `store` (`openStore()`), assembled from `--corpus` and `--config`.
     package func openDaemon(on store: any DaemonAssembly.Store, logger: Logger, ticketsPerConversation: Int? = nil,
-                            ticketsPerAddress: Int? = nil) async throws -> DialogueService
+                            ticketsPerAddress: Int? = nil, metrics: ServiceMetrics = ServiceMetrics()) async throws
+        -> DialogueService
     {
         let corpus = try loadCorpus()
         var recipe = DaemonRecipe(corpus: corpus, ranking: try config.map(Corpus.loadRanking(from:)))
         if let ticketsPerConversation { recipe.desk?.ticketLimits.perConversation = ticketsPerConversation }
         if let ticketsPerAddress { recipe.desk?.ticketLimits.perAddress = ticketsPerAddress }
-        return try await DaemonAssembly.open(store: store, recipe: recipe, logger: logger)
+        return try await DaemonAssembly.open(store: store, recipe: recipe, logger: logger, metrics: metrics)
     }
 }
 

@@ -54,6 +54,8 @@ package final class EscalationService: Sendable {
     let throttle: LoginThrottle
     /// The clock due dates, expiry, owed updates and the login slowdown read (tests move it).
     package let clock: any WallClock
+    /// Where tickets raised and answered are counted.
+    package let metrics: ServiceMetrics
     /// Caps on tickets per conversation and address.
     package let quota: TicketQuota
     let masker = PersonalDataMasker()
@@ -74,8 +76,9 @@ package final class EscalationService: Sendable {
                  entry: @escaping @Sendable (String) -> KnowledgeEntry?,
                  learn: @escaping @Sendable (KnowledgeEntry) -> Void,
                  forget: @escaping @Sendable (String) -> Void,
-                 clock: any WallClock = SystemClock())
+                 clock: any WallClock = SystemClock(), metrics: ServiceMetrics = ServiceMetrics())
     {
+        self.metrics = metrics
         self.store = store
         self.hub = hub
         self.configuration = configuration
@@ -128,8 +131,9 @@ package final class EscalationService: Sendable {
         return ticket
     }
 
-    /// Tells the unit's handlers of a committed ticket.
+    /// Tells the unit's handlers of a committed ticket (and counts it raised).
     package func announce(_ ticket: Ticket) {
+        metrics.raised(unit: ticket.unit)
         hub.publish(.ticket(ticket, .raised))
     }
 
@@ -404,6 +408,8 @@ package final class EscalationService: Sendable {
         case .draft(let draft)?: hub.publish(.draft(draft))
         case nil: break
         }
+        // A ticket is counted answered when it becomes so (a second reply to it is not another).
+        if current.status != .answered { metrics.answered(unit: ticket.unit) }
         hub.publish(.reply(delivery))
         return (ticket, delivery)
     }

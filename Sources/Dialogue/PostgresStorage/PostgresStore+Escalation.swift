@@ -242,6 +242,31 @@ extension PostgresStore: EscalationStore {
         }
     }
 
+    package func backlog(at now: Date) async throws -> DeskBacklog {
+        try await withConnection { connection in
+            var overdue: [String: Int] = [:]
+            for row in try await rows("""
+                SELECT unit, count(*)::bigint FROM ticket WHERE status = ANY(\(TicketStatus.open.map(\.rawValue))) AND due < \(now.pg)
+                GROUP BY unit
+                """, on: connection)
+            {
+                let (unit, count) = try row.decode((String, Int).self)
+                overdue[unit] = count
+            }
+            var outbox: [String: DeskBacklog.Outbox] = [:]
+            // The unacknowledged rows come from the `delivery_pending` partial index.
+            for row in try await rows("""
+                SELECT COALESCE(c.channel, 'direct'), count(*)::bigint, extract(epoch FROM \(now.pg) - min(d.created_at))::float8
+                FROM delivery d JOIN conversation c ON c.id = d.conversation_id WHERE d.acked_at IS NULL GROUP BY 1
+                """, on: connection)
+            {
+                let (channel, count, age) = try row.decode((String, Int, Double?).self)
+                outbox[channel] = DeskBacklog.Outbox(count: count, oldestSeconds: max(0, age ?? 0))
+            }
+            return DeskBacklog(overdue: overdue, outbox: outbox)
+        }
+    }
+
     /// One delivery by id, with its conversation's channel and user (the change log's replies).
     func delivery(_ id: Int, on connection: PostgresConnection) async throws -> Delivery? {
         try await rows("""

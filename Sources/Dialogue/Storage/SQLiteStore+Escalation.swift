@@ -247,6 +247,34 @@ extension SQLiteStore: EscalationStore {
         }
     }
 
+    package func backlog(at now: Date) async throws -> DeskBacklog {
+        let nowText = StoredDate.text(now)
+        return try await writer.read { db in
+            var overdue: [String: Int] = [:]
+            // Open tickets are found by the (status, updateDue) index; they are few.
+            for row in try Row.fetchAll(
+                db, sql: "SELECT unit, COUNT(*) AS n FROM ticket WHERE status IN (\(TicketStatus.openSQL)) AND due < ? GROUP BY unit",
+                arguments: [nowText])
+            {
+                overdue[row["unit"]] = row["n"]
+            }
+            var outbox: [String: DeskBacklog.Outbox] = [:]
+            // The unacknowledged rows come from the `delivery_pending` partial index.
+            for row in try Row.fetchAll(
+                db, sql: """
+                    SELECT COALESCE(c.channel, 'direct') AS channel, COUNT(*) AS n,
+                           (julianday(?) - julianday(MIN(d.createdAt))) * 86400 AS age
+                    FROM delivery d JOIN conversation c ON c.id = d.conversationId
+                    WHERE d.ackedAt IS NULL GROUP BY 1
+                    """, arguments: [nowText])
+            {
+                let age: Double? = row["age"]
+                outbox[row["channel"]] = DeskBacklog.Outbox(count: row["n"], oldestSeconds: max(0, age ?? 0))
+            }
+            return DeskBacklog(overdue: overdue, outbox: outbox)
+        }
+    }
+
     /// Deliveries with their conversation's channel and user; unreadable rows reported and left out.
     func pendingDeliveries(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Delivery] {
         let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)

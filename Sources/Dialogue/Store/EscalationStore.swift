@@ -102,6 +102,13 @@ package protocol EscalationStore: Sendable {
     /// Marks a delivery acknowledged; false when it is not this conversation's or unknown.
     func acknowledge(delivery: Int, conversation: String, at date: Date) async throws -> Bool
 
+    // MARK: Monitoring
+
+    /// What the operator watches at `now` (`/metrics`): open tickets past due by unit, and the
+    /// outbox's unacknowledged replies by channel. Read on every scrape, so it must stay a
+    /// couple of indexed reads.
+    func backlog(at now: Date) async throws -> DeskBacklog
+
     // MARK: Ratings
 
     /// Stores the asker's rating of a ticket (1–5), replacing any earlier one, and appends a
@@ -189,6 +196,49 @@ package struct TicketDraft: Sendable, Hashable {
 package enum LearnedEntry: Sendable, Hashable {
     case draft(DraftEntry)
     case live(KnowledgeEntry)
+}
+
+/// What waits on the desk at one moment (`EscalationStore.backlog(at:)`).
+package struct DeskBacklog: Sendable, Hashable {
+    /// Replies not yet acknowledged on one channel.
+    package struct Outbox: Sendable, Hashable {
+        /// How many.
+        package var count: Int
+        /// Seconds since the oldest of them was written.
+        package var oldestSeconds: Double
+
+        /// Creates the figures.
+        package init(count: Int, oldestSeconds: Double) {
+            self.count = count
+            self.oldestSeconds = oldestSeconds
+        }
+    }
+
+    /// Open tickets past their due time, by unit (units with none may be left out).
+    package var overdue: [String: Int]
+    /// Unacknowledged replies by the conversation's channel (`telegram`, `zalo`; `direct` for
+    /// conversations of the daemon's own clients: TCP, the web page); nil when the store cannot
+    /// count them.
+    package var outbox: [String: Outbox]?
+
+    /// Creates the figures.
+    package init(overdue: [String: Int], outbox: [String: Outbox]?) {
+        self.overdue = overdue
+        self.outbox = outbox
+    }
+}
+
+extension EscalationStore {
+    /// Overdue tickets from the ticket list (the 100,000 due first); the outbox unknown. A
+    /// store with a query of its own (SQLite) counts both in its engine.
+    package func backlog(at now: Date) async throws -> DeskBacklog {
+        var overdue: [String: Int] = [:]
+        for ticket in try await tickets(unit: nil, statuses: TicketStatus.open, limit: 100_000) {
+            guard ticket.isOverdue(at: now) else { break }  // earliest due first: the rest are not
+            overdue[ticket.unit, default: 0] += 1
+        }
+        return DeskBacklog(overdue: overdue, outbox: nil)
+    }
 }
 
 /// Everything the daemon stores.
