@@ -46,12 +46,12 @@ extension SQLiteStore: EscalationStore {
                               StoredDate.text(draft.updateDue), Diacritics.foldedKey(draft.question)])
         let number = Int(db.lastInsertedRowID)
         try append(TicketEvent(actor: "asker", action: .created, detail: draft.question, date: now), to: number, in: db)
-        // Dates as stored (to the millisecond), so the ticket equals what a later read returns.
-        func stored(_ date: Date) -> Date { Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000) }
-        return Ticket(number: number, conversation: draft.conversation, kind: draft.kind, topic: draft.topic,
-                      unit: draft.unit, question: draft.question, context: draft.context, status: .new, handler: nil,
-                      due: stored(draft.due), updateDue: stored(draft.updateDue), createdAt: stored(now),
-                      updatedAt: stored(now), answeredAt: nil, undelivered: false)
+        // Read back as stored (dates to the millisecond), so the ticket equals what a later read
+        // returns: computing the rounding here instead differed in the last bit now and then.
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE number = ?", arguments: [number]) else {
+            throw StoreError.unknownConversation(draft.conversation)
+        }
+        return try TicketRow(row: row).ticket()
     }
 
     package func ticket(_ number: Int) async throws -> Ticket? {
