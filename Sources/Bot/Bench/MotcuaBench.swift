@@ -7,5 +7,5 @@ struct MotcuaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua-bench", abstract: "Đo tốc độ và thử tải máy chủ motcua.",
         subcommands: [BenchRetrieval.self, BenchLoad.self, BenchReport.self, BenchDeskLoad.self, BenchDeskVerify.self,
-                      BenchFuzz.self, BenchFlood.self, BenchMask.self, BenchGateway.self])
+                      BenchFuzz.self, BenchFlood.self, BenchMask.self, BenchGateway.self, BenchStores.self])
 }
