@@ -53,7 +53,9 @@ struct Import: AsyncParsableCommand {
         let (entries, rejected) = try FAQImport(topics: corpus.topics, units: units).entries(from: table, mapping: mapping)
         for entry in entries { try await database.saveEntry(entry, source: "csv") }
         for row in rejected { print("Dòng \(row.line): bỏ qua — \(row.reason).") }
-        print("Đã nhập \(entries.count) mục từ \(csv); \(rejected.count) dòng bỏ qua. Máy chủ dùng các mục mới khi khởi động lại.")
+        // A shared store's daemons follow its change log; a daemon on the SQLite file reads it at start.
+        let when = store.location.isSQLite ? "khi khởi động lại" : "trong vòng một giây (mọi máy chủ dùng chung kho này)"
+        print("Đã nhập \(entries.count) mục từ \(csv); \(rejected.count) dòng bỏ qua. Máy chủ dùng các mục mới \(when).")
     }
 }
 

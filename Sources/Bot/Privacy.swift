@@ -1,4 +1,6 @@
 import ArgumentParser
+import CommandOptions
+import Daemon
 import Dialogue
 import Foundation
 import Storage
@@ -21,8 +23,7 @@ struct PrivacyCommand: AsyncParsableCommand {
         var channel: String?
         @Option(name: .long, help: "Mã người dùng trên kênh đó; đi cùng --channel.")
         var user: String?
-        @Option(name: .long, help: "Thư mục dữ liệu (SQLite).")
-        var data = "./motcua-data"
+        @OptionGroup var location: StoreLocation
 
         func validate() throws {
             switch (conversation, channel, user) {
@@ -44,19 +45,21 @@ struct PrivacyCommand: AsyncParsableCommand {
         }
 
         /// The store of `--data` (an existing one: a mistyped directory is not created empty)
-        /// and the conversation the options name.
+        /// or `--store`, and the conversation the options name.
         /// - Throws: `Failure` when there is no store there, or no such conversation in it.
-        func open() async throws -> (SQLiteStore, ConversationRecord) {
-            guard FileManager.default.fileExists(atPath: "\(data)/motcua.sqlite") else {
-                throw Failure(description: "Không có cơ sở dữ liệu trong \(data).")
+        func open() async throws -> (any DaemonAssembly.Store, ConversationRecord) {
+            if location.isSQLite {
+                guard FileManager.default.fileExists(atPath: "\(location.data)/motcua.sqlite") else {
+                    throw Failure(description: "Không có cơ sở dữ liệu trong \(location.data).")
+                }
             }
-            let store = try SQLiteStore.open(directory: data)
+            let store = try await location.open()
             guard let record = try await store.findConversation(reference) else {
                 let named = switch reference {
                 case .id(let id): "mã \(id)"
                 case .gatewayUser(let channel, let user): "người dùng \(user) trên kênh \(channel)"
                 }
-                throw Failure(description: "Không có cuộc trò chuyện nào với \(named) trong \(data).")
+                throw Failure(description: "Không có cuộc trò chuyện nào với \(named) trong \(location.name).")
             }
             return (store, record)
         }

@@ -48,6 +48,33 @@ import Testing
         }
     }
 
+    /// The console's sign-in over the daemon's own HTTPS sets a `Secure` cookie: the browser
+    /// never sends it over plain HTTP.
+    @Test func consoleCookieIsSecureOverHTTPS() async throws {
+        let certificate = try TestCertificate.make()
+        defer { certificate.remove() }
+        let (daemon, attt, _, _) = try await DeskDaemon.make()
+        defer { daemon.remove() }
+        let tls = try ListenerTLS.serverConfiguration(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
+        try await OperationsDaemon.run(try await daemon.service(), tls: tls) { ports in
+            let https = try certificate.httpClient()
+            do {
+                var request = HTTPClientRequest(url: "https://127.0.0.1:\(ports.http)/console/session")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: #"{"token": "\#(attt)"}"#))
+                let response = try await https.execute(request, timeout: .seconds(10))
+                #expect(response.status == .ok)
+                let cookie = response.headers["Set-Cookie"].first ?? ""
+                #expect(cookie.contains("HttpOnly") && cookie.hasSuffix("; Secure"), "\(cookie)")
+            } catch {
+                try await https.shutdown()
+                throw error
+            }
+            try await https.shutdown()
+        }
+    }
+
     /// `--tls-server-name`: a client on the daemon's machine dials 127.0.0.1 and checks the name
     /// the certificate carries; a name it does not carry, or the bare address, is refused.
     @Test func serverNameChecked() async throws {

@@ -110,7 +110,8 @@ package final class WebServer: Service, Sendable {
         let origins = OriginCheck(configured: configuration.origins, host: configuration.host,
                                   port: { [bound] in bound.port.load(ordering: .relaxed) })
         let consoleSessions = self.consoleSessions
-        ConsoleRoutes.add(to: router, sessions: consoleSessions, service: service, origins: origins)
+        ConsoleRoutes.add(to: router, sessions: consoleSessions, service: service, origins: origins,
+                          servesTLS: configuration.tls != nil)
         ConsoleRoutes.addReport(to: router, sessions: consoleSessions, service: service)
         // Frames up to 1 MiB are read, so that one over the line limit is answered as a long line
         // is (the connection stays); beyond that the WebSocket layer closes it.

@@ -3,8 +3,11 @@ import Foundation
 /// Where a PostgreSQL store is: `postgres://user[:password]@host[:port]/database[?schema=NAME&sslmode=MODE]`.
 ///
 /// `schema` keeps the store's tables in a schema of their own (several stores in one database:
-/// tests, or staging beside production); `sslmode` is `disable`, `prefer` (the default) or
-/// `require`. A password may also come from `PGPASSWORD`, so that it stays out of the command line.
+/// tests, or staging beside production); `sslmode` means what it means to libpq: `disable`,
+/// `prefer` (the default: TLS if the server offers it), `require` (TLS, the certificate not
+/// checked) or `verify-full` (TLS, the certificate checked against the system's authorities and
+/// the host name). A password may also come from `PGPASSWORD`, so that it stays out of the
+/// command line.
 package struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     package var host: String
     package var port: Int
@@ -17,6 +20,7 @@ package struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// How the connection uses TLS.
     package enum SSLMode: String, Sendable {
         case disable, prefer, require
+        case verifyFull = "verify-full"
     }
 
     /// Why an address is refused.
@@ -48,7 +52,7 @@ package struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
                 schema = value
             case "sslmode":
                 guard let value = item.value.flatMap(SSLMode.init(rawValue:)) else {
-                    throw Invalid(description: "sslmode is disable, prefer or require")
+                    throw Invalid(description: "sslmode is disable, prefer, require or verify-full")
                 }
                 sslMode = value
             default:

@@ -42,10 +42,15 @@ package final class PostgresStore: Sendable {
     private init(_ address: PostgresAddress, connections: Int, logger: Logger) {
         self.address = address
         self.logger = logger
+        // As libpq: `prefer` and `require` encrypt without checking the certificate (a
+        // server's self-signed one works); `verify-full` checks it.
+        var unchecked = TLSConfiguration.makeClientConfiguration()
+        unchecked.certificateVerification = .none
         let tls: PostgresClient.Configuration.TLS = switch address.sslMode {
         case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+        case .prefer: .prefer(unchecked)
+        case .require: .require(unchecked)
+        case .verifyFull: .require(.makeClientConfiguration())
         }
         var configuration = PostgresClient.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password,

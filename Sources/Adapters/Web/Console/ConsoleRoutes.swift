@@ -17,8 +17,10 @@ import Wire
 enum ConsoleRoutes {
     static let path = "/console/session"
 
+    /// - Parameter servesTLS: the listener speaks HTTPS itself (the cookie is then `Secure`, as
+    ///   it is behind a proxy that says `X-Forwarded-Proto: https`).
     static func add(to router: Router<WebRequestContext>, sessions: ConsoleSessions, service: DialogueService,
-                    origins: OriginCheck)
+                    origins: OriginCheck, servesTLS: Bool = false)
     {
         router.post(RouterPath(path)) { request, context -> Response in
             guard origins.allows(request.headers[.origin]) else { return problem(.forbidden, "not-allowed", "Trang này không được phép đăng nhập.") }
@@ -31,7 +33,7 @@ enum ConsoleRoutes {
             guard let handler = await desk.login(token: token.trimmingCharacters(in: .whitespacesAndNewlines), source: source)
             else { return problem(.unauthorized, "bad-token", ProtocolError.badToken.message) }
             let (id, expires) = sessions.start(for: handler)
-            let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
+            let secure = servesTLS || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
             var response = json(.ok, who(handler, expires: expires))
             response.headers[.setCookie] = ConsoleSessions.cookie(id, expires: expires, now: desk.now(), secure: secure)
             return response
