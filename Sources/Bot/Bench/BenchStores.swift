@@ -34,11 +34,23 @@ struct BenchStores: AsyncParsableCommand {
     @Option(name: .long, help: "Thư mục corpus (câu hỏi để gửi).")
     var corpus: String?
 
+    @Option(name: .long, parsing: .upToNextOption, help: "Chỉ đo các cách chạy này (sqlite, postgres, postgres-pair).")
+    var setups: [Setup] = Setup.allCases
+
     /// One way of running the daemons.
-    enum Setup: String, CaseIterable {
-        case sqlite = "SQLite, 1 daemon"
-        case postgres = "PostgreSQL, 1 daemon"
-        case postgresPair = "PostgreSQL, 2 daemons"
+    enum Setup: String, CaseIterable, ExpressibleByArgument {
+        case sqlite
+        case postgres
+        case postgresPair = "postgres-pair"
+
+        /// The setup in words.
+        var name: String {
+            switch self {
+            case .sqlite: "SQLite, 1 daemon"
+            case .postgres: "PostgreSQL, 1 daemon"
+            case .postgresPair: "PostgreSQL, 2 daemons"
+            }
+        }
     }
 
     func run() async throws {
@@ -55,7 +67,7 @@ struct BenchStores: AsyncParsableCommand {
         guard !questions.isEmpty else { throw ValidationError("không có câu hỏi để gửi") }
         print("# motcua-bench stores — \(Machine.describe()); \(binary)")
         for round in 1...max(rounds, 1) {
-            for setup in Setup.allCases {
+            for setup in setups {
                 for count in connections {
                     let schema = "bench_" + ConversationID.make().prefix(12)
                     let store = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
@@ -94,7 +106,7 @@ struct BenchStores: AsyncParsableCommand {
                     print(String(
                         format: "round %d, %@, %d connections: %.0f answers/s, p50 %.2f ms, p99 %.2f ms, %d errors, %d failed; "
                             + "daemon CPU %.0f µs an answer, PostgreSQL's %.0f µs | /metrics counted %.0f questions, the load %d (%+.0f in flight at the end)",
-                        round, setup.rawValue, count, perSecond, (results.map(\.p50).max() ?? 0) * 1e3,
+                        round, setup.name, count, perSecond, (results.map(\.p50).max() ?? 0) * 1e3,
                         (results.map(\.p99).max() ?? 0) * 1e3, results.map(\.errors).reduce(0, +),
                         results.map(\.failures).reduce(0, +), cpu / Double(max(replies, 1)) * 1e6,
                         serverCPU / Double(max(replies, 1)) * 1e6, counted, replies,

@@ -11,15 +11,23 @@ extension PostgresStore: ConversationStore {
         problems.withLock { $0 = report }
     }
 
-    /// One conversation's exchange in one transaction that holds the conversation's advisory
-    /// lock: a second daemon handling a message of the same conversation waits for it, then
-    /// reads the state this one stored. The store calls `body` makes run in that transaction.
+    /// One conversation's exchange in one transaction that holds the conversation's row lock
+    /// (`SELECT … FOR UPDATE`): a second daemon handling a message of the same conversation
+    /// waits for it, then reads the state this one stored. The row read with the lock is kept
+    /// for the exchange's first read of it (one round trip for both), and the store calls
+    /// `body` makes run in that transaction.
     package func exclusive<T: Sendable>(_ conversation: String, _ body: () async throws -> T) async throws -> T {
         if currentConnection != nil { return try await body() }
         return try await client.withConnection { connection in
             try await Self.inTransaction(connection, logger: logger) { connection in
-                try await run("SELECT pg_advisory_xact_lock(hashtextextended(\(conversation), 0))", on: connection)
                 let scope = Scope(store: ObjectIdentifier(self), connection: connection)
+                if ConversationID.isWellFormed(conversation),
+                    let row = try await rows("""
+                        SELECT \(unescaped: Self.conversationColumns) FROM conversation WHERE id = \(conversation) FOR UPDATE
+                        """, on: connection).first
+                {
+                    scope.keep(try self.conversation(from: row))
+                }
                 defer { scope.end() }
                 return try await Self.$scope.withValue(scope) { try await body() }
             }
@@ -90,6 +98,7 @@ extension PostgresStore: ConversationStore {
 
     package func conversation(_ id: String) async throws -> ConversationRecord? {
         guard ConversationID.isWellFormed(id) else { return nil }
+        if let kept = currentScope?.takeKept(id) { return kept }
         return try await withConnection { connection in
             try await rows("SELECT \(unescaped: Self.conversationColumns) FROM conversation WHERE id = \(id)", on: connection)
                 .first.map { try conversation(from: $0) }

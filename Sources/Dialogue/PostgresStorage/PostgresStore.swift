@@ -83,6 +83,8 @@ package final class PostgresStore: Sendable {
         let connection: PostgresConnection
         private let open = Mutex(true)
         private let savepoints = Mutex(0)
+        /// The conversation as the lock read it, until the exchange reads it (once).
+        private let kept = Mutex<ConversationRecord?>(nil)
 
         init(store: ObjectIdentifier, connection: PostgresConnection) {
             self.store = store
@@ -92,13 +94,25 @@ package final class PostgresStore: Sendable {
         var isOpen: Bool { open.withLock { $0 } }
         func end() { open.withLock { $0 = false } }
         func nextSavepoint() -> String { "s\(savepoints.withLock { $0 += 1; return $0 })" }
+        func keep(_ record: ConversationRecord) { kept.withLock { $0 = record } }
+        /// The kept record of `id`, given once.
+        func takeKept(_ id: String) -> ConversationRecord? {
+            kept.withLock { record in
+                guard record?.id == id else { return nil }
+                defer { record = nil }
+                return record
+            }
+        }
+    }
+
+    /// The open `exclusive` of this store in this task, if any.
+    var currentScope: Scope? {
+        guard let scope = Self.scope, scope.store == ObjectIdentifier(self), scope.isOpen else { return nil }
+        return scope
     }
 
     /// The connection of an open `exclusive` of this store in this task, if any.
-    var currentConnection: PostgresConnection? {
-        guard let scope = Self.scope, scope.store == ObjectIdentifier(self), scope.isOpen else { return nil }
-        return scope.connection
-    }
+    var currentConnection: PostgresConnection? { currentScope?.connection }
 
     /// Runs `body` on the exchange's connection, or on one leased from the pool.
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
