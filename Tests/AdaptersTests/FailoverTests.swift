@@ -22,19 +22,27 @@ import Testing
     /// `--daemon` takes a comma-separated list in the order it is tried, for the adapters and
     /// the terminal clients alike; `chat` without it still takes `--host`/`--port`.
     @Test func addressListsParse() throws {
-        let telegram = try #require(try Motcua.parseAsRoot(["adapter", "telegram", "--daemon", "10.0.0.5:7420, db2.example.vn:7421"])
-            as? AdapterCommand.Telegram)
-        #expect(try telegram.link.endpoints() == [DaemonEndpoint(host: "10.0.0.5", port: 7420),
-                                                  DaemonEndpoint(host: "db2.example.vn", port: 7421)])
+        let telegram = try #require(
+            try Motcua.parseAsRoot(["adapter", "telegram", "--daemon", "10.0.0.5:7420, db2.example.vn:7421"])
+                as? AdapterCommand.Telegram)
+        #expect(
+            try telegram.link.endpoints() == [
+                DaemonEndpoint(host: "10.0.0.5", port: 7420),
+                DaemonEndpoint(host: "db2.example.vn", port: 7421),
+            ])
         let zalo = try #require(try Motcua.parseAsRoot(["adapter", "zalo"]) as? AdapterCommand.Zalo)
         #expect(try zalo.link.endpoints() == [DaemonEndpoint(host: "127.0.0.1", port: 7420)], "one daemon by default")
 
         let chat = try #require(try Motcua.parseAsRoot(["chat", "--daemon", "10.0.0.5:7420,10.0.0.6:7420"]) as? Chat)
-        #expect(try chat.server.endpoints() == [DaemonEndpoint(host: "10.0.0.5", port: 7420),
-                                                DaemonEndpoint(host: "10.0.0.6", port: 7420)])
+        #expect(
+            try chat.server.endpoints() == [
+                DaemonEndpoint(host: "10.0.0.5", port: 7420),
+                DaemonEndpoint(host: "10.0.0.6", port: 7420),
+            ])
         let single = try #require(try Motcua.parseAsRoot(["chat", "--host", "10.0.0.9", "--port", "7500"]) as? Chat)
         #expect(try single.server.endpoints() == [DaemonEndpoint(host: "10.0.0.9", port: 7500)])
-        let tickets = try #require(try Motcua.parseAsRoot(["tickets", "--daemon", "10.0.0.5:7420,10.0.0.6:7421"]) as? Tickets)
+        let tickets = try #require(
+            try Motcua.parseAsRoot(["tickets", "--daemon", "10.0.0.5:7420,10.0.0.6:7421"]) as? Tickets)
         #expect(try tickets.server.endpoints().map(\.port) == [7420, 7421])
     }
 
@@ -91,7 +99,9 @@ import Testing
     /// Two daemons on one store: a Telegram user escalates through the link on A; A shuts down;
     /// the link logs in on B by itself, and the unit's reply written on B reaches the adapter,
     /// which acknowledges it there.
-    @Test(.enabled(if: SharedStoreTests.enabled, SharedStoreTests.reason)) func linkResumesOnTheOtherDaemon() async throws {
+    @Test(.enabled(if: SharedStoreTests.enabled, SharedStoreTests.reason)) func linkResumesOnTheOtherDaemon()
+        async throws
+    {
         let (daemon, attt, _, _) = try await DeskDaemon.make(postgres: true)
         defer { daemon.remove() }
         let (_, token) = try await daemon.addGateway(channel: "telegram")
@@ -106,7 +116,8 @@ import Testing
                     events.withLock { $0.append(event) }
                 }
                 await link.start()
-                let escalated = try await link.request(["type": "escalate", "text": .string(DeskTests.unanswerable)], user: "77")
+                let escalated = try await link.request(
+                    ["type": "escalate", "text": .string(DeskTests.unanswerable)], user: "77")
                 let number = try #require(escalated["ticket"]?.int)
                 #expect(capture.lines.contains { $0.contains("linked to the daemon") && Self.names($0, a) })
                 shared.withLock { $0 = (link, number) }
@@ -122,8 +133,12 @@ import Testing
             let handler = try await JSONClient(port: b)
             _ = try await handler.ask(["type": "login", "token": .string(attt)])
             let answer = "Theo định mức chi phí đánh giá an toàn hệ thống thông tin, tính theo ngày công chuyên gia."
-            #expect(try await handler.ask(["type": "reply", "ticket": .int(number), "text": .string(answer)])["type"] == "ok")
-            try await Self.wait(10) { events.withLock { $0.contains { $0["type"] == "reply" && $0["ticket"]?.int == number } } }
+            #expect(
+                try await handler.ask(["type": "reply", "ticket": .int(number), "text": .string(answer)])["type"]
+                    == "ok")
+            try await Self.wait(10) {
+                events.withLock { $0.contains { $0["type"] == "reply" && $0["ticket"]?.int == number } }
+            }
             let reply = try #require(events.withLock { $0.first { $0["type"] == "reply" } })
             #expect(reply["user"] == "77" && reply["text"]?.string == answer)
             let delivery = try #require(reply["delivery"]?.int)
@@ -141,7 +156,9 @@ import Testing
     /// `chat` on two daemons of one store: the user asks on A; A shuts down; the client says
     /// so, moves to B and resumes the same conversation (kept in memory: no state file), and
     /// the next question is answered there, in the same conversation; `/quit` ends it.
-    @Test(.enabled(if: SharedStoreTests.enabled, SharedStoreTests.reason)) func chatResumesOnTheOtherDaemon() async throws {
+    @Test(.enabled(if: SharedStoreTests.enabled, SharedStoreTests.reason)) func chatResumesOnTheOtherDaemon()
+        async throws
+    {
         let (daemon, _, _, _) = try await DeskDaemon.make(postgres: true)
         defer { daemon.remove() }
         let screen = Screen()
@@ -149,9 +166,12 @@ import Testing
         try await daemon.run { b in
             let shared = Tally.Box<(run: Task<Void, any Error>?, a: Int, conversation: String)>((nil, 0, ""))
             try await daemon.run { a in
-                let chat = TerminalChat(endpoints: [DaemonEndpoint(host: "127.0.0.1", port: a),
-                                                    DaemonEndpoint(host: "127.0.0.1", port: b)],
-                                        stateFile: nil, input: typed, output: { screen.show($0) })
+                let chat = TerminalChat(
+                    endpoints: [
+                        DaemonEndpoint(host: "127.0.0.1", port: a),
+                        DaemonEndpoint(host: "127.0.0.1", port: b),
+                    ],
+                    stateFile: nil, input: typed, output: { screen.show($0) })
                 let run = Task { try await chat.run() }
                 keyboard.yield(Self.question)
                 try await screen.wait { $0.contains { $0.contains("Có 5 cấp độ") } }
@@ -162,7 +182,8 @@ import Testing
             let (run, a, conversation) = shared.withLock { $0 }
             try await screen.wait(15) { $0.contains("Đã tiếp tục cuộc trò chuyện \(conversation).") }
             let lines = screen.lines
-            let lost = try #require(lines.firstIndex(of: "Mất kết nối tới máy chủ 127.0.0.1:\(a); đang chuyển sang máy chủ khác…"))
+            let lost = try #require(
+                lines.firstIndex(of: "Mất kết nối tới máy chủ 127.0.0.1:\(a); đang chuyển sang máy chủ khác…"))
             let moved = try #require(lines.firstIndex(of: "Đã kết nối tới máy chủ 127.0.0.1:\(b)."))
             #expect(lost < moved)
 
@@ -173,8 +194,10 @@ import Testing
             try await #require(run).value
             #expect(screen.lines.filter { $0.hasPrefix("Mất kết nối") }.count == 1, "/quit is not a loss")
             let messages = try await daemon.openStore().messages(of: conversation, last: 100)
-            #expect(messages.filter { $0.direction == .incoming }.map(\.text)
-                == [Self.question, "Nền tảng LGSP của tỉnh dùng để làm gì?"], "both questions in the one conversation")
+            #expect(
+                messages.filter { $0.direction == .incoming }.map(\.text)
+                    == [Self.question, "Nền tảng LGSP của tỉnh dùng để làm gì?"],
+                "both questions in the one conversation")
         }
     }
 
@@ -188,8 +211,9 @@ import Testing
         let (typed, keyboard) = AsyncStream.makeStream(of: String.self)
         let shared = Tally.Box<(run: Task<Void, any Error>?, port: Int)>((nil, 0))
         try await daemon.run { port in
-            let chat = TerminalChat(endpoints: [DaemonEndpoint(host: "127.0.0.1", port: port)], stateFile: state,
-                                    input: typed, output: { screen.show($0) })
+            let chat = TerminalChat(
+                endpoints: [DaemonEndpoint(host: "127.0.0.1", port: port)], stateFile: state,
+                input: typed, output: { screen.show($0) })
             shared.withLock { $0 = (Task { try await chat.run() }, port) }
             try await screen.wait { $0.contains { $0.hasPrefix("Chào anh/chị!") } }
             keyboard.yield(Self.question)
@@ -197,7 +221,9 @@ import Testing
         }
         let (run, port) = shared.withLock { $0 }
         let conversation = try #require(screen.conversation)
-        #expect(try String(contentsOfFile: state, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == conversation)
+        #expect(
+            try String(contentsOfFile: state, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                == conversation)
         try await screen.wait { $0.contains("Mất kết nối tới máy chủ 127.0.0.1:\(port); đang kết nối lại…") }
         try await daemon.run(port: port) { _ in
             try await screen.wait(15) { $0.contains("Đã tiếp tục cuộc trò chuyện \(conversation).") }
@@ -217,8 +243,9 @@ import Testing
         let shared = Tally.Box<(run: Task<Void, any Error>?, port: Int)>((nil, 0))
         let signedIn = "Đã đăng nhập: Cán bộ An toàn, đơn vị ATTT (duyệt câu trả lời)."
         try await daemon.run { port in
-            let tickets = TerminalChat(endpoints: [DaemonEndpoint(host: "127.0.0.1", port: port)], stateFile: nil,
-                                       login: attt, input: typed, output: { screen.show($0) })
+            let tickets = TerminalChat(
+                endpoints: [DaemonEndpoint(host: "127.0.0.1", port: port)], stateFile: nil,
+                login: attt, input: typed, output: { screen.show($0) })
             shared.withLock { $0 = (Task { try await tickets.run() }, port) }
             try await screen.wait { $0.contains(signedIn) }
         }
@@ -241,8 +268,9 @@ import Testing
     /// the start it says at once that no daemon of the list answers.
     @Test func chatGivesUpWhenNoDaemonAnswers() async throws {
         let closed = try await Self.closedPort()
-        let start = TerminalChat(endpoints: [DaemonEndpoint(host: "127.0.0.1", port: closed)], stateFile: nil,
-                                 input: AsyncStream { _ in }, output: { _ in })
+        let start = TerminalChat(
+            endpoints: [DaemonEndpoint(host: "127.0.0.1", port: closed)], stateFile: nil,
+            input: AsyncStream { _ in }, output: { _ in })
         let refused = await #expect(throws: TerminalChat.Unreachable.self) { try await start.run() }
         #expect(refused?.description.hasPrefix("Không kết nối được tới máy chủ motcua 127.0.0.1:\(closed)") == true)
 
@@ -252,9 +280,12 @@ import Testing
         let (typed, keyboard) = AsyncStream.makeStream(of: String.self)
         let shared = Tally.Box<(run: Task<Void, any Error>?, port: Int)>((nil, 0))
         try await daemon.run { port in
-            var chat = TerminalChat(endpoints: [DaemonEndpoint(host: "127.0.0.1", port: port),
-                                                DaemonEndpoint(host: "127.0.0.1", port: closed)],
-                                    stateFile: nil, input: typed, output: { screen.show($0) })
+            var chat = TerminalChat(
+                endpoints: [
+                    DaemonEndpoint(host: "127.0.0.1", port: port),
+                    DaemonEndpoint(host: "127.0.0.1", port: closed),
+                ],
+                stateFile: nil, input: typed, output: { screen.show($0) })
             chat.patience = .seconds(2)
             let patient = chat
             shared.withLock { $0 = (Task { try await patient.run() }, port) }
@@ -265,8 +296,10 @@ import Testing
         let gaveUp = ContinuousClock.now
         let running = try #require(run)
         let gone = await #expect(throws: TerminalChat.Unreachable.self) { try await running.value }
-        #expect(gone?.description
-            == "Không kết nối lại được tới máy chủ motcua nào (127.0.0.1:\(port), 127.0.0.1:\(closed)) trong 2 giây; dừng.")
+        #expect(
+            gone?.description
+                == "Không kết nối lại được tới máy chủ motcua nào (127.0.0.1:\(port), 127.0.0.1:\(closed)) trong 2 giây; dừng."
+        )
         #expect(ContinuousClock.now - gaveUp < .seconds(8))
         #expect(screen.lines.contains("Mất kết nối tới máy chủ 127.0.0.1:\(port); đang chuyển sang máy chủ khác…"))
         keyboard.finish()

@@ -36,8 +36,8 @@ package enum DaemonConnection {
     }
 
     /// Opens a connection to `endpoint`, inside TLS when `tls` is given.
-    package static func connect(_ endpoint: DaemonEndpoint, tls: TLS? = nil, timeout: TimeAmount = .seconds(30)) async throws
-        -> NIOAsyncChannel<InputLine, ByteBuffer>
+    package static func connect(_ endpoint: DaemonEndpoint, tls: TLS? = nil, timeout: TimeAmount = .seconds(30))
+        async throws -> NIOAsyncChannel<InputLine, ByteBuffer>
     {
         try await connect(host: endpoint.host, port: endpoint.port, tls: tls, timeout: timeout)
     }
@@ -51,8 +51,8 @@ package enum DaemonConnection {
     /// - Parameter timeout: how long the TCP connect may take (a client with other daemons to
     ///   try gives up on a silent one sooner).
     /// - Throws: when the daemon cannot be reached within `timeout`.
-    package static func connect(host: String, port: Int, tls: TLS? = nil, timeout: TimeAmount = .seconds(30)) async throws
-        -> NIOAsyncChannel<InputLine, ByteBuffer>
+    package static func connect(host: String, port: Int, tls: TLS? = nil, timeout: TimeAmount = .seconds(30))
+        async throws -> NIOAsyncChannel<InputLine, ByteBuffer>
     {
         // An address is checked against the certificate's IP entries (and sent as no server
         // name: SNI carries names only); a name is sent and checked against its DNS entries.

@@ -47,9 +47,10 @@ package struct TerminalChat: Sendable {
     ///   - tls: TLS to every daemon (nil: plain TCP).
     ///   - input: the lines typed (nil: standard input).
     ///   - output: where the lines to show go (by default the terminal).
-    package init(endpoints: [DaemonEndpoint], stateFile: String?, login: String? = nil, tls: DaemonConnection.TLS? = nil,
-                 input: AsyncStream<String>? = nil, output: @escaping @Sendable ([String]) -> Void = { TerminalChat.show($0) })
-    {
+    package init(
+        endpoints: [DaemonEndpoint], stateFile: String?, login: String? = nil, tls: DaemonConnection.TLS? = nil,
+        input: AsyncStream<String>? = nil, output: @escaping @Sendable ([String]) -> Void = { TerminalChat.show($0) }
+    ) {
         precondition(!endpoints.isEmpty, "a terminal client needs a daemon")
         self.endpoints = endpoints
         self.stateFile = stateFile
@@ -103,8 +104,10 @@ package struct TerminalChat: Sendable {
             let lost = await serve(channel, endpoint, first: first, session)
             first = false
             guard lost else { return }
-            output(["Mất kết nối tới máy chủ \(endpoint); "
-                + (endpoints.count > 1 ? "đang chuyển sang máy chủ khác…" : "đang kết nối lại…")])
+            output([
+                "Mất kết nối tới máy chủ \(endpoint); "
+                    + (endpoints.count > 1 ? "đang chuyển sang máy chủ khác…" : "đang kết nối lại…")
+            ])
             current = (current + 1) % endpoints.count
         }
     }
@@ -119,8 +122,9 @@ package struct TerminalChat: Sendable {
                 failure = error
             }
         }
-        throw Unreachable(description: "Không kết nối được tới máy chủ motcua \(list)"
-            + (failure.map { ": \($0)" } ?? "."))
+        throw Unreachable(
+            description: "Không kết nối được tới máy chủ motcua \(list)"
+                + (failure.map { ": \($0)" } ?? "."))
     }
 
     /// After a loss: the daemons in turn from `start`, a short backoff between rounds, until
@@ -146,8 +150,9 @@ package struct TerminalChat: Sendable {
                 delay = min(delay * 2, .seconds(2))
             }
         }
-        throw Unreachable(description: "Không kết nối lại được tới máy chủ motcua nào (\(list)) "
-            + "trong \(patience.components.seconds) giây; dừng.")
+        throw Unreachable(
+            description: "Không kết nối lại được tới máy chủ motcua nào (\(list)) "
+                + "trong \(patience.components.seconds) giây; dừng.")
     }
 
     /// The daemons, as the messages name them.
@@ -155,9 +160,10 @@ package struct TerminalChat: Sendable {
 
     /// Resumes (or logs in, or greets) on `channel`, then prints what comes until it ends;
     /// true when it was lost (not ended by `/quit` or the end of input).
-    private func serve(_ channel: NIOAsyncChannel<InputLine, ByteBuffer>, _ endpoint: DaemonEndpoint, first: Bool,
-                       _ session: Session) async -> Bool
-    {
+    private func serve(
+        _ channel: NIOAsyncChannel<InputLine, ByteBuffer>, _ endpoint: DaemonEndpoint, first: Bool,
+        _ session: Session
+    ) async -> Bool {
         try? await channel.executeThenClose { inbound, outbound in
             if !first { output(["Đã kết nối tới máy chủ \(endpoint)."]) }
             if let login {

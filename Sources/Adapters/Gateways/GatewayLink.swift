@@ -156,7 +156,9 @@ package actor GatewayLink {
                     logger.notice("lost the daemon", metadata: ["daemon": "\(endpoint)", "link": "\(index)"])
                 }
             } catch {
-                logger.info("daemon unreachable", metadata: ["daemon": "\(endpoint)", "error": "\(error)", "link": "\(index)"])
+                logger.info("daemon unreachable", metadata: [
+                    "daemon": "\(endpoint)", "error": "\(error)", "link": "\(index)",
+                ])
             }
             if Task.isCancelled || closed { break }
             if loggedIn {
@@ -167,7 +169,9 @@ package actor GatewayLink {
             }
             if endpoints.count > 1 {
                 current = (current + 1) % endpoints.count
-                logger.notice("moving to the next daemon", metadata: ["daemon": "\(endpoints[current])", "link": "\(index)"])
+                logger.notice("moving to the next daemon", metadata: [
+                    "daemon": "\(endpoints[current])", "link": "\(index)",
+                ])
             }
             let jitter = Double.random(in: 0.8...1.2)
             try? await Task.sleep(for: .milliseconds(Int(delay * jitter * 1000)))

@@ -25,7 +25,11 @@ package struct ClientAddressOptions: ParsableArguments {
 
     @OptionGroup package var server: ServerAddress
 
-    @Option(name: .long, help: "Các máy chủ motcua dùng chung một kho dữ liệu, dạng HOST:PORT cách nhau bằng dấu phẩy (thay cho --host/--port); mất kết nối thì chuyển sang máy chủ kế tiếp.")
+    @Option(
+        name: .long,
+        help:
+            "Các máy chủ motcua dùng chung một kho dữ liệu, dạng HOST:PORT cách nhau bằng dấu phẩy (thay cho --host/--port); mất kết nối thì chuyển sang máy chủ kế tiếp."
+    )
     package var daemon: String?
 
     package func validate() throws {
@@ -49,14 +53,17 @@ package enum DaemonAddressList {
         let entries = text.split(separator: ",", omittingEmptySubsequences: false)
             .map { String($0).trimmingCharacters(in: [" ", "\t"]) }
         guard entries.contains(where: { !$0.isEmpty }) else {
-            throw ValidationError("\(option) cần ít nhất một máy chủ, dạng HOST:PORT (nhiều máy chủ cách nhau bằng dấu phẩy)")
+            throw ValidationError(
+                "\(option) cần ít nhất một máy chủ, dạng HOST:PORT (nhiều máy chủ cách nhau bằng dấu phẩy)")
         }
         return try entries.map { entry in
             guard !entry.isEmpty else {
                 throw ValidationError("\(option): có một máy chủ để trống giữa hai dấu phẩy trong \"\(text)\"")
             }
             guard let address = HostPort(argument: entry), address.port > 0, !address.host.isEmpty else {
-                throw ValidationError("\(option): máy chủ \"\(entry)\" không hợp lệ; mỗi máy chủ phải có dạng HOST:PORT, cổng 1–65535 (vd: 10.0.0.5:7420,10.0.0.6:7420)")
+                throw ValidationError(
+                    "\(option): máy chủ \"\(entry)\" không hợp lệ; mỗi máy chủ phải có dạng HOST:PORT, cổng 1–65535 (vd: 10.0.0.5:7420,10.0.0.6:7420)"
+                )
             }
             return address
         }
