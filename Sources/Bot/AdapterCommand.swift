@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clients
 import CommandOptions
 import Dialogue
 import Foundation
@@ -116,7 +117,7 @@ extension AdapterCommand {
 
 /// The options of an adapter's link to the daemon.
 struct GatewayLinkOptions: ParsableArguments {
-    @Option(name: .long, help: "Máy chủ motcua, dạng HOST:PORT.")
+    @Option(name: .long, help: "Máy chủ motcua, dạng HOST:PORT; nhiều máy chủ dùng chung một kho dữ liệu thì cách nhau bằng dấu phẩy (h1:p1,h2:p2): mất kết nối thì chuyển sang máy chủ kế tiếp.")
     var daemon = "127.0.0.1:7420"
     @Option(name: .long, help: "Tệp chứa token của cổng (motcua gateways add; hoặc biến môi trường MOTCUA_GATEWAY_TOKEN).")
     var gatewayTokenFile: String?
@@ -126,11 +127,16 @@ struct GatewayLinkOptions: ParsableArguments {
 
     func validate() throws {
         guard (1...16).contains(links) else { throw ValidationError("--links phải từ 1 đến 16") }
+        _ = try DaemonAddressList.parse(daemon)
+    }
+
+    /// The daemons of `--daemon`, in the order the link tries them.
+    func endpoints() throws -> [DaemonEndpoint] {
+        try DaemonAddressList.parse(daemon).map { DaemonEndpoint(host: $0.host, port: $0.port) }
     }
 
     func settings() throws -> GatewayLink.Settings {
-        let (host, port) = try DaemonAddress.parse(daemon)
-        var settings = GatewayLink.Settings(host: host, port: port,
+        var settings = GatewayLink.Settings(endpoints: try endpoints(),
                                             token: try Secrets.read(file: gatewayTokenFile, variable: "MOTCUA_GATEWAY_TOKEN"))
         settings.pool = links
         settings.tls = try tls.connectionTLS()

@@ -7,7 +7,7 @@ import Foundation
 struct Chat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Trò chuyện với máy chủ đang chạy từ cửa sổ dòng lệnh.")
 
-    @OptionGroup var server: ServerAddress
+    @OptionGroup var server: ClientAddressOptions
     @OptionGroup var tls: DaemonTLSOptions
 
     @Option(name: .long, help: "Tệp nhớ mã cuộc trò chuyện giữa các lần chạy.")
@@ -15,6 +15,13 @@ struct Chat: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        try await TerminalChat(host: server.host, port: server.port, stateFile: state, tls: try tls.connectionTLS()).run()
+        try await TerminalChat(endpoints: try server.endpoints(), stateFile: state, tls: try tls.connectionTLS()).run()
+    }
+}
+
+extension ClientAddressOptions {
+    /// The daemons, as the clients dial them.
+    func endpoints() throws -> [DaemonEndpoint] {
+        try addresses().map { DaemonEndpoint(host: $0.host, port: $0.port) }
     }
 }

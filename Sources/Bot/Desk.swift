@@ -127,7 +127,7 @@ struct Tickets: AsyncParsableCommand {
         abstract: "Làm việc với phiếu từ cửa sổ dòng lệnh (cán bộ xử lý).",
         discussion: "Mã đăng nhập lấy từ biến môi trường MOTCUA_TOKEN hoặc tệp --token-file. Lệnh: /queue, /show N, /claim N, /reply N …, /update N …, /note N …, /transfer N ĐƠN_VỊ, /close N, /reopen N, /review, /kb edit|retire, /help, /quit.")
 
-    @OptionGroup var server: ServerAddress
+    @OptionGroup var server: ClientAddressOptions
     @OptionGroup var tls: DaemonTLSOptions
 
     @Option(name: .long, help: "Tệp chứa mã đăng nhập.")
@@ -136,7 +136,7 @@ struct Tickets: AsyncParsableCommand {
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         let token = try Secrets.read(file: tokenFile, variable: "MOTCUA_TOKEN")
-        try await TerminalChat(host: server.host, port: server.port, stateFile: nil, login: token,
+        try await TerminalChat(endpoints: try server.endpoints(), stateFile: nil, login: token,
                                tls: try tls.connectionTLS()).run()
     }
 }

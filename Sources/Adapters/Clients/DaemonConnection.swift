@@ -35,21 +35,30 @@ package enum DaemonConnection {
         }
     }
 
+    /// Opens a connection to `endpoint`, inside TLS when `tls` is given.
+    package static func connect(_ endpoint: DaemonEndpoint, tls: TLS? = nil, timeout: TimeAmount = .seconds(30))
+        async throws -> NIOAsyncChannel<InputLine, ByteBuffer>
+    {
+        try await connect(host: endpoint.host, port: endpoint.port, tls: tls, timeout: timeout)
+    }
+
     /// A CA file could not be read.
     package struct TLSFileError: Error, CustomStringConvertible {
         package var description: String
     }
 
     /// Opens a connection to `host:port`, inside TLS when `tls` is given.
-    /// - Throws: when the daemon cannot be reached within 30 s.
-    package static func connect(host: String, port: Int, tls: TLS? = nil) async throws
-        -> NIOAsyncChannel<InputLine, ByteBuffer>
+    /// - Parameter timeout: how long the TCP connect may take (a client with other daemons to
+    ///   try gives up on a silent one sooner).
+    /// - Throws: when the daemon cannot be reached within `timeout`.
+    package static func connect(host: String, port: Int, tls: TLS? = nil, timeout: TimeAmount = .seconds(30))
+        async throws -> NIOAsyncChannel<InputLine, ByteBuffer>
     {
         // An address is checked against the certificate's IP entries (and sent as no server
         // name: SNI carries names only); a name is sent and checked against its DNS entries.
         let serverName = tls?.serverName ?? ((try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil)
         return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(30))
+            .connectTimeout(timeout)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
@@ -62,4 +71,20 @@ package enum DaemonConnection {
                 }
             }
     }
+}
+
+/// Where one daemon listens: a client given several (`--daemon h1:p1,h2:p2`, daemons sharing
+/// one store) moves to the next when the one it uses goes away.
+package struct DaemonEndpoint: Sendable, Hashable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
+
+    /// Creates an endpoint.
+    package init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `HOST:PORT`, as the operator wrote it (what logs and messages name).
+    package var description: String { "\(host):\(port)" }
 }

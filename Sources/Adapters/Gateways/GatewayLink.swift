@@ -11,13 +11,22 @@ import Wire
 /// then sends every reply of the channel not yet acknowledged. Pings every `pingInterval`
 /// detect a daemon that went away without closing; the daemon's own pings are answered.
 ///
+/// Given several daemons on one store (`Settings.fallbacks`), a connection that could not be
+/// opened, or was lost, moves on to the next daemon of the list (round-robin), so a daemon that
+/// is gone is not tried again and again while another is up; it stays where it logged in. The
+/// backoff doubles once per round of the list that brought no login.
+///
 /// A user's requests always go over the same connection (by a hash of the user), so they reach
 /// the daemon in order. A request waits at most `requestTimeout` for its answer.
 package actor GatewayLink {
     /// What the link is configured with.
     package struct Settings: Sendable {
+        /// The first daemon tried.
         package var host: String
         package var port: Int
+        /// Other daemons on the same store, tried in turn after `host:port` when a connection
+        /// cannot be opened or is lost.
+        package var fallbacks: [DaemonEndpoint] = []
         /// The gateway token (`motcua gateways add`).
         package var token: String
         /// Connections to the daemon.
@@ -26,15 +35,28 @@ package actor GatewayLink {
         package var pingInterval: Double = 20
         /// Seconds a request waits for the daemon's answer.
         package var requestTimeout: Double = 30
-        /// TLS to the daemon (nil: plain TCP, for a daemon on the same machine).
+        /// TLS to the daemon (nil: plain TCP, for a daemon on the same machine); the same for
+        /// every daemon of the list.
         package var tls: DaemonConnection.TLS?
+        /// Seconds a TCP connect may take before the next daemon is tried.
+        package var connectTimeout: Double = 10
 
-        /// Creates settings.
+        /// Creates settings for one daemon.
         package init(host: String, port: Int, token: String) {
             self.host = host
             self.port = port
             self.token = token
         }
+
+        /// Creates settings for the daemons of `endpoints` (at least one), tried in this order.
+        package init(endpoints: [DaemonEndpoint], token: String) {
+            precondition(!endpoints.isEmpty, "a gateway link needs a daemon")
+            self.init(host: endpoints[0].host, port: endpoints[0].port, token: token)
+            fallbacks = Array(endpoints.dropFirst())
+        }
+
+        /// Every daemon of the link, the first one first.
+        package var endpoints: [DaemonEndpoint] { [DaemonEndpoint(host: host, port: port)] + fallbacks }
     }
 
     /// The daemon did not answer (the link is down or the answer is late).
@@ -109,32 +131,61 @@ package actor GatewayLink {
 
     // MARK: - Connections
 
-    /// Keeps connection `index` up: connect, log in, read until it ends, wait, again.
+    /// Keeps connection `index` up: connect, log in, read until it ends, wait, again — on the
+    /// next daemon of the list each time a connect failed or a connection was lost.
     private func supervise(_ index: Int) async {
+        let endpoints = settings.endpoints
+        let timeout = TimeAmount.milliseconds(Int64(settings.connectTimeout * 1000))
+        var current = 0
         var delay = 0.2
+        // Daemons tried without a login since the last one (a whole round doubles the delay).
+        var failures = 0
         while !Task.isCancelled, !closed {
+            let endpoint = endpoints[current]
+            var loggedIn = false
             do {
-                let connection = try await DaemonConnection.connect(host: settings.host, port: settings.port, tls: settings.tls)
+                let connection = try await DaemonConnection.connect(endpoint, tls: settings.tls, timeout: timeout)
                 let slot = slots[index]
                 slot.connection = connection
                 slot.lastHeard = .now
                 let pinger = Task { await self.ping(index) }
-                let loggedIn = await read(index, connection)
+                loggedIn = await read(index, connection, endpoint)
                 pinger.cancel()
                 drop(slot, because: "connection lost")
-                if loggedIn { delay = 0.2 }
+                if loggedIn, !closed {
+                    logger.notice("lost the daemon", metadata: ["daemon": "\(endpoint)", "link": "\(index)"])
+                }
             } catch {
-                logger.info("daemon unreachable, retrying", metadata: ["error": "\(error)", "link": "\(index)"])
+                logger.info("daemon unreachable", metadata: [
+                    "daemon": "\(endpoint)", "error": "\(error)", "link": "\(index)",
+                ])
             }
             if Task.isCancelled || closed { break }
+            if loggedIn {
+                delay = 0.2
+                failures = 0
+            } else {
+                failures += 1
+            }
+            if endpoints.count > 1 {
+                current = (current + 1) % endpoints.count
+                logger.notice("moving to the next daemon", metadata: [
+                    "daemon": "\(endpoints[current])", "link": "\(index)",
+                ])
+            }
             let jitter = Double.random(in: 0.8...1.2)
             try? await Task.sleep(for: .milliseconds(Int(delay * jitter * 1000)))
-            delay = min(delay * 2, 10)
+            if failures >= endpoints.count {
+                delay = min(delay * 2, 10)
+                failures = 0
+            }
         }
     }
 
     /// Logs in on a new connection and reads it until it ends; true when the login worked.
-    private func read(_ index: Int, _ connection: NIOAsyncChannel<InputLine, ByteBuffer>) async -> Bool {
+    private func read(_ index: Int, _ connection: NIOAsyncChannel<InputLine, ByteBuffer>, _ endpoint: DaemonEndpoint)
+        async -> Bool
+    {
         var loggedIn = false
         do {
             try await connection.outbound.write(ByteBuffer(
@@ -143,7 +194,9 @@ package actor GatewayLink {
                 guard case .text(let text) = line, let value = try? JSONValue.parse(text) else { continue }
                 if value["re"] == "login" {
                     guard value["type"] == "welcome", value["role"] == "gateway" else {
-                        logger.error("the daemon refused the gateway token", metadata: ["code": "\(value["code"]?.string ?? "-")"])
+                        logger.error("the daemon refused the gateway token", metadata: [
+                            "daemon": "\(endpoint)", "code": "\(value["code"]?.string ?? "-")",
+                        ])
                         break
                     }
                     loggedIn = true
@@ -153,8 +206,10 @@ package actor GatewayLink {
                         let after = value["last"]?.int ?? 0
                         Task { await self.fetchBacklog(index, after: after) }
                     }
-                    logger.info("linked to the daemon", metadata: ["link": "\(index)", "channel": "\(value["channel"]?.string ?? "-")",
-                                                                  "pending": "\(value["pending"]?.int ?? 0)"])
+                    logger.info("linked to the daemon", metadata: [
+                        "daemon": "\(endpoint)", "link": "\(index)", "channel": "\(value["channel"]?.string ?? "-")",
+                        "pending": "\(value["pending"]?.int ?? 0)",
+                    ])
                     continue
                 }
                 received(index, value, connection)
