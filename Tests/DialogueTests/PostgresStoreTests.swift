@@ -86,6 +86,12 @@ struct PostgresStoreTests {
         }
         let entry = KnowledgeEntry(id: "moi", question: "Mới?", answer: "Mới.")
         try await a.saveEntry(entry, source: "test")
+        // A change names its row, which the follower reads as it is then: a retirement logged
+        // before the save was read would make both read "retired" (the index ends the same).
+        let saved = ContinuousClock.now + .seconds(5)
+        while !heard.all.contains("knowledge moi saved") && ContinuousClock.now < saved {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         _ = try await a.sendToAsker(ticket.number, kind: .answer,
                                     event: TicketEvent(actor: "h", action: .replied, detail: "Đáp.", date: Date()),
                                     learned: .draft(DraftEntry(kb: "phieu-\(ticket.number)", ticket: ticket.number, unit: "ATTT",
