@@ -55,6 +55,19 @@ import Daemon
                                                  at: Date()), "a delivered reply is not failed afterwards")
     }
 
+    /// A new ticket is returned as a later read gives it back, whatever its dates' last digits.
+    @Test(arguments: StoreKind.testable) func ticketsReadBackAsReturned(_ kind: StoreKind) async throws {
+        let (store, conversation, _) = try await desk(kind)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            let created = Date(timeIntervalSince1970: Double.random(in: 1_700_000_000...1_900_000_000, using: &generator))
+            let ticket = try await store.createTicket(TicketDraft(
+                conversation: conversation, kind: .question, topic: "an-toan", unit: "ATTT", question: "Hỏi?", context: [],
+                due: created.addingTimeInterval(Double.random(in: 0...900_000, using: &generator)), createdAt: created))
+            #expect(try await store.ticket(ticket.number) == ticket)
+        }
+    }
+
     /// A draft waits for review; approving publishes it once, a second decision finds nothing.
     @Test(arguments: StoreKind.testable) func review(_ kind: StoreKind) async throws {
         let (store, _, ticket) = try await desk(kind)
