@@ -88,7 +88,7 @@ enum OperationsDaemon {
         ]
         var configuration = ServiceGroupConfiguration(services: servers, logger: logger)
         // Generous: the whole suite runs side by side on two cores.
-        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        configuration.maximumGracefulShutdownDuration = .seconds(15)
         let group = ServiceGroup(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
