@@ -139,7 +139,8 @@ package final class EscalationService: Sendable {
 
     /// The name of a unit (its code when unknown).
     package func unitName(_ code: String) async -> String {
-        if let name = unitNames.withLock({ $0[code] }) { return name }
+        // A shared store's units can be renamed through another daemon: read them each time.
+        if !store.isShared, let name = unitNames.withLock({ $0[code] }) { return name }
         let units = (try? await store.units()) ?? []
         unitNames.withLock { names in
             for unit in units { names[unit.id] = unit.name }
