@@ -113,7 +113,9 @@ extension PostgresStore: SharedStore {
                         let (seq, origin, kind, ref, detail) = try row.decode((Int, String, String, String, String).self)
                         gaps[seq] = nil
                         if seq > newest {
-                            for skipped in (newest + 1)..<seq { gaps[skipped] = .now }
+                            // A jump of the sequence itself (a restored database, a cached range
+                            // lost) is not a thousand transactions still committing.
+                            if seq - newest <= 1000 { for skipped in (newest + 1)..<seq { gaps[skipped] = .now } }
                             newest = seq
                         }
                         guard origin != self.origin, let kind = ChangeKind(rawValue: kind),
