@@ -133,6 +133,7 @@ extension PostgresStore: ConversationStore {
 
     /// Messages as the JSON list the insert above reads (dates to the millisecond, UTC).
     static func messagesJSON(_ messages: [StoredMessage]) throws -> String {
+        /// One message as `json_to_recordset` reads it.
         struct Row: Encodable {
             var direction: String
             var kind: String
