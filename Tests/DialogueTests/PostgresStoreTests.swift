@@ -47,6 +47,29 @@ struct PostgresStoreTests {
         #expect(try await b.messages(of: conversation, last: 1000).count == 80)
     }
 
+    /// A unit's reply to a ticket of a conversation does not wait for that conversation's
+    /// exchange in progress (which holds its lock): the two cannot deadlock when the asker's
+    /// message goes to the same ticket.
+    @Test func aReplyDoesNotWaitForTheAskersExchange() async throws {
+        let (a, b) = try await pair()
+        try await a.saveUnits([UnitRecord(id: "ATTT", name: "Cục An toàn thông tin")])
+        let conversation = try await a.open(ConversationIdentity()).conversation.id
+        let ticket = try await a.createTicket(TicketDraft(conversation: conversation, kind: .question, topic: "an-toan",
+                                                          unit: "ATTT", question: "Hỏi?", context: [], due: Date()))
+        let order = Heard()
+        async let exchange: Void = a.exclusive(conversation) {
+            try await Task.sleep(for: .seconds(2))
+            order.note("exchange")
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try await b.sendToAsker(ticket.number, kind: .answer,
+                                    event: TicketEvent(actor: "h", action: .replied, detail: "Đáp.", date: Date()),
+                                    learned: nil, state: nil) { $0.status = .answered }
+        order.note("reply")
+        try await exchange
+        #expect(order.all == ["reply", "exchange"])
+    }
+
     /// A failed exchange stores nothing of itself, and the conversation goes on.
     @Test func aFailedExchangeIsRolledBack() async throws {
         let (a, _) = try await pair()
@@ -136,6 +159,7 @@ final class Heard: Sendable {
     var own: [String] { ownHeard.withLock { $0 } }
 
     func add(_ change: StoreChange) { heard.withLock { $0.append(Self.describe(change)) } }
+    func note(_ text: String) { heard.withLock { $0.append(text) } }
     func addOwn(_ change: StoreChange) { ownHeard.withLock { $0.append(Self.describe(change)) } }
 
     static func describe(_ change: StoreChange) -> String {

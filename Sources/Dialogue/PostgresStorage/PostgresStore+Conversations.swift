@@ -12,7 +12,7 @@ extension PostgresStore: ConversationStore {
     }
 
     /// One conversation's exchange in one transaction that holds the conversation's row lock
-    /// (`SELECT … FOR UPDATE`): a second daemon handling a message of the same conversation
+    /// (`SELECT … FOR NO KEY UPDATE`): a second daemon handling a message of the same conversation
     /// waits for it, then reads the state this one stored. The row read with the lock is kept
     /// for the exchange's first read of it (one round trip for both), and the store calls
     /// `body` makes run in that transaction.
@@ -21,9 +21,12 @@ extension PostgresStore: ConversationStore {
         return try await client.withConnection { connection in
             try await Self.inTransaction(connection, logger: logger) { connection in
                 let scope = Scope(store: ObjectIdentifier(self), connection: connection)
+                // NO KEY UPDATE: exchanges of the conversation wait for each other, but a handler's
+                // reply inserting a delivery that refers to it (a key-share lock, taken while that
+                // reply holds its ticket's row) does not — so the two cannot deadlock.
                 if ConversationID.isWellFormed(conversation),
                     let row = try await rows("""
-                        SELECT \(unescaped: Self.conversationColumns) FROM conversation WHERE id = \(conversation) FOR UPDATE
+                        SELECT \(unescaped: Self.conversationColumns) FROM conversation WHERE id = \(conversation) FOR NO KEY UPDATE
                         """, on: connection).first
                 {
                     scope.keep(try self.conversation(from: row))
