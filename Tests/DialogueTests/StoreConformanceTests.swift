@@ -135,6 +135,21 @@ import Daemon
         #expect(try await store.remindUpdates(at: later.addingTimeInterval(60)).isEmpty)
     }
 
+    /// Console sessions are found by their hash until they expire or end; only live ones are told.
+    @Test(arguments: StoreKind.testable) func consoleSessions(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let now = Date()
+        let (first, second, unknown) = (Data(repeating: 1, count: 32), Data(repeating: 2, count: 32), Data(repeating: 3, count: 32))
+        try await store.saveConsoleSession(hash: first, handler: "h1", expiresAt: now.addingTimeInterval(3600))
+        try await store.saveConsoleSession(hash: second, handler: "h2", expiresAt: now.addingTimeInterval(60))
+        #expect(try await store.consoleSession(hash: first, at: now)?.handler == "h1")
+        #expect(try await store.consoleSession(hash: second, at: now.addingTimeInterval(120)) == nil, "expired")
+        #expect(try await store.consoleSession(hash: unknown, at: now) == nil)
+        #expect(try await store.liveConsoleSessions([first, second, unknown], at: now) == [first, second])
+        try await store.endConsoleSession(hash: first)
+        #expect(try await store.liveConsoleSessions([first, second], at: now.addingTimeInterval(120)).isEmpty)
+    }
+
     /// Documents added later are kept and read back in the order added.
     @Test(arguments: StoreKind.testable) func catalogue(_ kind: StoreKind) async throws {
         let store = try await kind.make()

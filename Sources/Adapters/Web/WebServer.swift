@@ -59,7 +59,8 @@ package final class WebServer: Service, Sendable {
         self.logger = logger
         self.metrics = metrics
         self.onBound = onBound
-        consoleSessions = ConsoleSessions(clock: service.clock)
+        consoleSessions = ConsoleSessions(clock: service.clock,
+                                          shared: service.store.isShared ? service.escalation?.store : nil)
     }
 
     /// Serves until the group shuts down.
@@ -72,6 +73,7 @@ package final class WebServer: Service, Sendable {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(1))
                     consoleSessions.expire()
+                    await consoleSessions.reconcile()
                 }
             }
             try await group.next()
@@ -124,6 +126,9 @@ package final class WebServer: Service, Sendable {
             // cookie (an asker's page in the same browser opens `/ws` and stays an asker).
             var console: WebSocketSession.Console?
             if Self.asksForConsole(query) {
+                await consoleSessions.adopt(fromCookieHeader: request.headerFields[.cookie]) { id in
+                    try? await service.escalation?.store.handler(id)?.0
+                }
                 guard let id = consoleSessions.liveID(fromCookieHeader: request.headerFields[.cookie]),
                     let handler = consoleSessions.handler(for: id)
                 else {

@@ -102,5 +102,9 @@ enum PostgresMigrations {
             // Retention looks for conversations inactive since a date.
             "CREATE INDEX conversation_on_updated_at ON conversation (updated_at)",
         ]),
+        Migration(version: 3, name: "console sessions", statements: [
+            // The console's sign-in sessions, by the SHA-256 of their id: accepted on every daemon.
+            "CREATE TABLE console_session (hash bytea PRIMARY KEY, handler text NOT NULL, expires_at timestamptz NOT NULL)",
+        ]),
     ]
 }

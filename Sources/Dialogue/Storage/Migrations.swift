@@ -199,6 +199,15 @@ enum Migrations {
             // Retention looks for conversations inactive since a date.
             try db.create(index: "conversation_on_updatedAt", on: "conversation", columns: ["updatedAt"])
         }
+        migrator.registerMigration("v9: console sessions") { db in
+            // The console's sign-in sessions, by the SHA-256 of their id (read by every daemon
+            // only when the store is shared; kept here so both stores hold the same tables).
+            try db.create(table: "consoleSession") { t in
+                t.primaryKey("hash", .blob)
+                t.column("handler", .text).notNull()
+                t.column("expiresAt", .datetime).notNull()
+            }
+        }
 
         return migrator
     }

@@ -242,4 +242,4 @@ extension EscalationStore {
 }
 
 /// Everything the daemon stores.
-package typealias DeskStore = ConversationStore & EscalationStore & ReportStore
+package typealias DeskStore = ConversationStore & EscalationStore & ReportStore & ConsoleSessionStore

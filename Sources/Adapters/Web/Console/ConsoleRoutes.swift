@@ -33,6 +33,7 @@ enum ConsoleRoutes {
             guard let handler = await desk.login(token: token.trimmingCharacters(in: .whitespacesAndNewlines), source: source)
             else { return problem(.unauthorized, "bad-token", ProtocolError.badToken.message) }
             let (id, expires) = sessions.start(for: handler)
+            await sessions.share(id, handler: handler, expires: expires)
             let secure = servesTLS || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
             var response = json(.ok, who(handler, expires: expires))
             response.headers[.setCookie] = ConsoleSessions.cookie(id, expires: expires, now: desk.now(), secure: secure)
@@ -46,7 +47,8 @@ enum ConsoleRoutes {
         }
         router.delete(RouterPath(path)) { request, _ -> Response in
             guard origins.allows(request.headers[.origin]) else { return problem(.forbidden, "not-allowed", "Trang này không được phép đăng xuất.") }
-            if let id = sessions.liveID(fromCookieHeader: request.headers[.cookie]) { sessions.end(id) }
+            await adopt(request, sessions: sessions, service: service)
+            if let id = sessions.liveID(fromCookieHeader: request.headers[.cookie]) { await sessions.end(id) }
             var response = Response(status: .noContent)
             response.headers[.setCookie] = ConsoleSessions.clearedCookie
             return response
@@ -84,10 +86,18 @@ enum ConsoleRoutes {
     static func signedIn(_ request: Request, sessions: ConsoleSessions, service: DialogueService) async
         -> (id: String, handler: Handler, desk: EscalationService)?
     {
+        await adopt(request, sessions: sessions, service: service)
         guard let id = sessions.liveID(fromCookieHeader: request.headers[.cookie]), let handler = sessions.handler(for: id),
             let desk = service.escalation, let current = try? await desk.stillActive(handler)
         else { return nil }
         return (id, current, desk)
+    }
+
+    /// A session another daemon of the shared store started is accepted here too.
+    static func adopt(_ request: Request, sessions: ConsoleSessions, service: DialogueService) async {
+        await sessions.adopt(fromCookieHeader: request.headers[.cookie]) { id in
+            try? await service.escalation?.store.handler(id)?.0
+        }
     }
 
     static var sessionEnded: Response { problem(.unauthorized, "session-ended", "Chưa đăng nhập hoặc phiên đã hết hạn.") }

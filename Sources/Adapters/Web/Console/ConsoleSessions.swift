@@ -9,7 +9,9 @@ import Synchronization
 /// could read it. A session ends when it expires (at the latest when the token does), when its
 /// handler signs out (every page of it is told and let go), or when the token is revoked (the
 /// desk's own check, on every request). Kept in memory: a restarted daemon asks everyone to
-/// sign in again; only the SHA-256 of an id is kept, as with tokens.
+/// sign in again; only the SHA-256 of an id is kept, as with tokens. On a store several daemons
+/// share, each session is also kept there (`shared`): any daemon accepts the cookie, and one
+/// signed out on one daemon ends on the others within a second.
 package final class ConsoleSessions: Sendable {
     /// How long a session lasts (a working day).
     package static let lifetime: TimeInterval = 8 * 3600
@@ -37,9 +39,15 @@ package final class ConsoleSessions: Sendable {
 
     private let sessions = Mutex<(byHash: [Data: Session], nextPage: Int)>(([:], 0))
     private let clock: any WallClock
+    /// The store the daemons share, where sessions are kept for the others (nil: one daemon).
+    private let shared: (any ConsoleSessionStore)?
 
     /// Creates an empty table.
-    package init(clock: any WallClock = SystemClock()) { self.clock = clock }
+    /// - Parameter shared: a store several daemons share (nil: sessions live in this daemon only).
+    package init(clock: any WallClock = SystemClock(), shared: (any ConsoleSessionStore)? = nil) {
+        self.clock = clock
+        self.shared = shared
+    }
 
     /// Starts a session for a handler whose token was just checked.
     /// - Returns: the id for the cookie, and when it expires.
@@ -107,10 +115,51 @@ package final class ConsoleSessions: Sendable {
         sessions.withLock { state in _ = state.byHash[Self.hash(id)]?.pages.removeValue(forKey: page) }
     }
 
-    /// Ends a session (signing out): its pages are told and let go.
-    package func end(_ id: String, why: SignedOutWhy = .signedOut) {
-        let pages = sessions.withLock { state in state.byHash.removeValue(forKey: Self.hash(id))?.pages.values.map { $0 } ?? [] }
+    /// Ends a session (signing out): its pages are told and let go, and the other daemons of a
+    /// shared store forget it too.
+    package func end(_ id: String, why: SignedOutWhy = .signedOut) async {
+        endHere(Self.hash(id), why: why)
+        try? await shared?.endConsoleSession(hash: Self.hash(id))
+    }
+
+    /// Ends a session on this daemon only: its pages are told and let go.
+    private func endHere(_ hash: Data, why: SignedOutWhy) {
+        let pages = sessions.withLock { state in state.byHash.removeValue(forKey: hash)?.pages.values.map { $0 } ?? [] }
         for page in pages { page(why) }
+    }
+
+    // MARK: - Several daemons
+
+    /// Keeps a session just started for the other daemons (before its cookie is sent).
+    package func share(_ id: String, handler: Handler, expires: Date) async {
+        try? await shared?.saveConsoleSession(hash: Self.hash(id), handler: handler.id, expiresAt: expires)
+    }
+
+    /// Brings in the sessions a `Cookie` header names that another daemon started (the
+    /// handler as the store has them now; a revoked one is refused later, on every request).
+    package func adopt(fromCookieHeader header: String?, handler lookup: (String) async -> Handler?) async {
+        guard let shared else { return }
+        let now = clock.now
+        for id in Self.ids(fromCookieHeader: header).prefix(3) where id.utf8.count <= 100 && handler(for: id) == nil {
+            let hash = Self.hash(id)
+            guard let (handlerID, expires) = try? await shared.consoleSession(hash: hash, at: now), expires > now,
+                let handler = await lookup(handlerID)
+            else { continue }
+            sessions.withLock { state in
+                if state.byHash[hash] == nil, state.byHash.count < Self.capacity {
+                    state.byHash[hash] = Session(handler: handler, expires: expires)
+                }
+            }
+        }
+    }
+
+    /// Ends here the sessions another daemon ended (signed out there), telling their pages;
+    /// the daemon calls it every second.
+    package func reconcile() async {
+        guard let shared else { return }
+        let held = sessions.withLock { Array($0.byHash.keys) }
+        guard !held.isEmpty, let live = try? await shared.liveConsoleSessions(held, at: clock.now) else { return }
+        for hash in held where !live.contains(hash) { endHere(hash, why: .signedOut) }
     }
 
     /// Ends the sessions past their time, telling their pages (the daemon calls it every few
