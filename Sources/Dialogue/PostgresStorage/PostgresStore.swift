@@ -7,9 +7,10 @@ import Synchronization
 
 /// The store several daemons share: PostgreSQL through PostgresNIO, the same protocols as the
 /// embedded `SQLiteStore`. Ticket numbers and delivery ids come from sequences; a
-/// conversation's exchange is handled under an advisory lock taken in the transaction that
-/// stores it (`exclusive`); what one daemon changes that the others must hear of goes to the
-/// `change` table in the same transaction, with a NOTIFY (see `PostgresStore+Changes.swift`).
+/// conversation's exchange is handled under the conversation's row lock taken in the
+/// transaction that stores it (`exclusive`); what one daemon changes that the others must hear
+/// of goes to the `change` table in the same transaction, with a NOTIFY (see
+/// `PostgresStore+Changes.swift`).
 package final class PostgresStore: Sendable {
     /// Where the database is (without its password in `description`).
     package let address: PostgresAddress
