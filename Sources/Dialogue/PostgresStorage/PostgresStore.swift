@@ -29,15 +29,37 @@ package final class PostgresStore: Sendable {
     /// Connects to `address`, creates its schema if needed and runs the migrations it lacks.
     /// - Parameter connections: the pool's size (each daemon's; PostgreSQL's `max_connections`
     ///   bounds the sum).
-    package static func open(_ address: PostgresAddress, connections: Int = 20, logger: Logger) async throws -> PostgresStore {
+    /// - Throws: `Unreachable` when the database does not answer within `openTimeout`.
+    package static func open(_ address: PostgresAddress, connections: Int = 20, timeout openTimeout: Duration = openTimeout,
+                             logger: Logger) async throws -> PostgresStore
+    {
         let store = PostgresStore(address, connections: connections, logger: logger)
         do {
-            try await store.migrate()
+            // The pool retries a database it cannot reach for ever: a wrong address must fail
+            // the start with a message instead of hanging it.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.migrate() }
+                group.addTask {
+                    try await Task.sleep(for: openTimeout)
+                    throw Unreachable(description: "không kết nối được tới PostgreSQL \(address) trong \(openTimeout) "
+                        + "(could not reach the database)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         } catch {
             store.close()
             throw error
         }
         return store
+    }
+
+    /// How long opening waits for the database.
+    package static let openTimeout: Duration = .seconds(20)
+
+    /// The database could not be reached in time.
+    package struct Unreachable: Error, CustomStringConvertible {
+        package let description: String
     }
 
     private init(_ address: PostgresAddress, connections: Int, logger: Logger) {
@@ -60,7 +82,10 @@ package final class PostgresStore: Sendable {
         configuration.options.minimumConnections = 0
         // Every connection works in the store's schema (the tables are named without it).
         configuration.options.additionalStartupParameters = [("search_path", address.schema)]
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own notes (every failed connection attempt) only at warning and above.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        client = PostgresClient(configuration: configuration, backgroundLogger: background)
         let client = client
         runner = Task { await client.run() }
         origin = ConversationID.make()
