@@ -84,6 +84,18 @@ import Testing
     }
 }
 
+/// A `--store` nobody answers at: the command fails with a message after the opening's
+/// timeout instead of hanging (run as a process: the pool it leaves retrying ends with it).
+@Suite struct UnreachableStoreTests {
+    @Test func unreachableStoreFailsTheCommand() throws {
+        let started = Date()
+        let (status, output) = try DaemonProcess.exitStatus(["units", "list", "--store", "postgres://motcua@127.0.0.1:1/motcua"])
+        #expect(status != 0)
+        #expect(output.contains("không kết nối được tới PostgreSQL postgres://motcua@127.0.0.1:1/motcua"), "\(output)")
+        #expect(Date().timeIntervalSince(started) < 60, "it gives up instead of hanging")
+    }
+}
+
 /// `motcua serve` as a child process on a free port, with its own data directory.
 final class DaemonProcess: Sendable {
     let process: Process

@@ -1,10 +1,10 @@
 import Foundation
-import Logging
 import Testing
 
 @testable import PostgresStorage
 
-/// What `--store` accepts, and a database that cannot be reached: these need no PostgreSQL.
+/// What `--store` accepts and refuses (no PostgreSQL needed; a database that cannot be reached
+/// is tried on the binary, `BinaryTrustTests.unreachableStoreFailsTheCommand`).
 @Suite struct PostgresAddressTests {
     @Test func addresses() throws {
         let full = try PostgresAddress("postgres://motcua:bí-mật@db.example.gov.vn:6432/desk?schema=prod_1&sslmode=verify-full",
@@ -23,13 +23,5 @@ import Testing
     ])
     func refused(_ text: String) {
         #expect(throws: PostgresAddress.Invalid.self) { try PostgresAddress(text, environment: [:]) }
-    }
-
-    /// A database nobody answers at fails the opening with a message, it does not hang it.
-    @Test func unreachableDatabaseFailsTheStart() async throws {
-        let address = try PostgresAddress("postgres://motcua@127.0.0.1:1/motcua", environment: [:])
-        await #expect(throws: PostgresStore.Unreachable.self) {
-            _ = try await PostgresStore.open(address, timeout: .seconds(1), logger: Logger(label: "test"))
-        }
     }
 }
