@@ -23,6 +23,9 @@ struct Calibrate: ParsableCommand {
     @Option(name: .long, help: "Trọng số của câu hỏi ngoài phạm vi khi khớp mô hình.")
     var outOfScopeWeight = 4.0
 
+    @Flag(name: .long, help: "Quyết định trả lời bằng chính mô hình độ tin cậy (không khớp mô hình riêng cho kết quả đầu).")
+    var noAnswerModel = false
+
     func run() throws {
         let (corpus, configuration) = try options.load()
         let queryList = try queryOptions.load(corpus)
@@ -30,6 +33,7 @@ struct Calibrate: ParsableCommand {
         var targets = Calibrator.Targets()
         targets.depth = depth
         targets.outOfScopeWeight = outOfScopeWeight
+        targets.separateAnswerModel = !noAnswerModel
         let tuned = Calibrator.calibrate(configuration, queries: queryList, index: &index, targets: targets)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

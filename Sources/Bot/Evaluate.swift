@@ -29,10 +29,13 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "Với --fts5: chỉ tìm trong cột câu hỏi.")
     var fts5QuestionsOnly = false
 
+    @Flag(name: .long, help: "Xếp hạng bằng BM25 thuần trên câu hỏi (như tantivy, bm25s) thay cho motcua.")
+    var bm25 = false
+
     func run() throws {
         let (corpus, configuration) = try options.load()
         let queryList = try queryOptions.load(corpus)
-        if fts5 {
+        if fts5 || bm25 {
             try runBaseline(entries: try options.entries(corpus), queries: queryList)
             return
         }
@@ -64,19 +67,21 @@ struct Evaluate: ParsableCommand {
         print(String(format: "tốc độ: %.0f câu hỏi/giây", run.queriesPerSecond))
     }
 
-    /// The same figures for SQLite FTS5 (ranking only: it makes no decision, so every query
+    /// The same figures for SQLite FTS5 or plain BM25 (ranking only: it makes no decision, so every query
     /// counts as `suggest`).
     func runBaseline(entries: [KnowledgeEntry], queries: [EvaluationQuery]) throws {
-        let baseline = try FTS5Baseline(entries: entries)
+        let fts = bm25 ? nil : try FTS5Baseline(entries: entries)
+        let plain = bm25 ? PlainBM25(texts: entries.map(\.question)) : nil
         var outcomes: [EvaluationMetrics.Outcome] = []
         for query in queries {
             let text = stripDiacritics ? Diacritics.strip(query.query) : query.query
-            let rows = try baseline.search(text, questionsOnly: fts5QuestionsOnly)
-            outcomes.append(.init(ranked: rows.map { entries[Int($0)].id }, relevant: Set(query.relevant),
+            let rows = try fts?.search(text, questionsOnly: fts5QuestionsOnly).map { Int($0) }
+                ?? plain?.search(text) ?? []
+            outcomes.append(.init(ranked: rows.map { entries[$0].id }, relevant: Set(query.relevant),
                                   decision: .suggest))
         }
         let m = EvaluationMetrics(outcomes)
-        print(String(format: "FTS5: hit@1 %.3f  hit@5 %.3f  hit@10 %.3f  MRR@10 %.3f", m.hitAt1, m.hitAt5, m.hitAt10,
+        print(String(format: (bm25 ? "BM25" : "FTS5") + ": hit@1 %.3f  hit@5 %.3f  hit@10 %.3f  MRR@10 %.3f", m.hitAt1, m.hitAt5, m.hitAt10,
                      m.mrrAt10))
     }
 }

@@ -30,6 +30,9 @@ struct BenchRetrieval: ParsableCommand {
     @Flag(name: .long, help: "Bỏ qua đường cơ sở FTS5 (nhanh hơn với 1.000.000 mục).")
     var skipBaseline = false
 
+    @Flag(name: .long, help: "Đo cả tantivy (pip install tantivy==0.27) trong cùng lần chạy, qua scripts/bench-tantivy.py.")
+    var tantivy = false
+
     func run() throws {
         let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
         print("# motcua-bench retrieval — \(Machine.describe())")
@@ -103,7 +106,15 @@ struct BenchRetrieval: ParsableCommand {
         print(String(format: "[%@] %d entries: motcua build %.2f s, index +%.0f MB resident (process %.0f MB; %d terms, %d postings); search p50 %.3f ms, p99 %.3f ms, %.0f q/s",
                      label, entries.count, build, Double(after - before) / 1e6, Double(after) / 1e6, stats.terms,
                      stats.postings, ours.p50 * 1e3, ours.p99 * 1e3, ours.perSecond))
-        if !sources.isEmpty { agreement(label: label, index: &index, questions: questions, sources: sources) }
+        if !sources.isEmpty {
+            agreement(label: label, index: &index, questions: questions, sources: sources)
+            plainBM25(label: label, entries: entries, index: &index, questions: questions, sources: sources,
+                      motcuaPerSecond: ours.perSecond)
+            if tantivy {
+                try runTantivy(label: label, corpus: corpus, entries: entries, questions: questions, sources: sources,
+                               motcuaPerSecond: ours.perSecond)
+            }
+        }
         guard !skipBaseline else { return }
         let fts = try FTS5Baseline.timed(entries: entries)
         var ftsLatencies: [Double] = []
@@ -142,6 +153,94 @@ extension BenchRetrieval {
         print(String(format: "[%@] top-10 agreement with exhaustive reading %.3f; source entry first: probing %.3f, exhaustive %.3f (%d questions)",
                      label, overlap / Double(sample), Double(found.probe) / Double(sample),
                      Double(found.exact) / Double(sample), sample))
+    }
+}
+
+extension BenchRetrieval {
+    /// Plain BM25 over the questions only (`PlainBM25`: what tantivy or bm25s rank with their
+    /// default analysis), every list read whole: how often each ranks the source entry first,
+    /// on the same questions.
+    func plainBM25(label: String, entries: [KnowledgeEntry], index: inout KnowledgeIndex, questions: [String],
+                   sources: [String], motcuaPerSecond: Double)
+    {
+        let before = Machine.residentBytes()
+        var plain: PlainBM25?
+        let build = Timing.seconds { plain = PlainBM25(texts: entries.map(\.question)) }
+        guard let plain else { return }
+        let memory = Machine.residentBytes() - before
+        var scores: [Float] = []
+        var touched: [UInt32] = []
+        var plainFirst = 0
+        var ourFirst = 0
+        var firsts: [Int] = []
+        firsts.reserveCapacity(questions.count)
+        let seconds = Timing.seconds {
+            for question in questions {
+                firsts.append(plain.search(question, limit: 10, scores: &scores, touched: &touched).first ?? -1)
+            }
+        }
+        var unaccented = (count: 0, ours: 0, plain: 0)
+        for (number, question) in questions.enumerated() {
+            let plainHit = firsts[number] >= 0 && entries[firsts[number]].id == sources[number]
+            let ourHit = index.search(question).results.first?.entryID == sources[number]
+            if plainHit { plainFirst += 1 }
+            if ourHit { ourFirst += 1 }
+            if Diacritics.strip(question) == question {
+                unaccented.count += 1
+                if plainHit { unaccented.plain += 1 }
+                if ourHit { unaccented.ours += 1 }
+            }
+        }
+        let n = Double(max(questions.count, 1))
+        let u = Double(max(unaccented.count, 1))
+        print(String(format: "[%@] plain BM25, questions only (exhaustive): build %.2f s, +%.0f MB, %.0f q/s; source entry first: motcua %.3f, plain BM25 %.3f (%d questions; typed without diacritics: %.3f, %.3f)",
+                     label, build, Double(memory) / 1e6, n / max(seconds, 1e-9), Double(ourFirst) / n,
+                     Double(plainFirst) / n, questions.count, Double(unaccented.ours) / u, Double(unaccented.plain) / u))
+    }
+
+    /// tantivy 0.27 (PyPI) run as a side process on the same entries and questions.
+    func runTantivy(label: String, corpus: Corpus, entries: [KnowledgeEntry], questions: [String], sources: [String],
+                    motcuaPerSecond: Double) throws
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-tantivy-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        struct Row: Encodable { var id: String; var question: String }
+        struct Question: Encodable { var query: String; var source: String }
+        let encoder = JSONEncoder()
+        func lines<T: Encodable>(_ values: [T]) throws -> Data {
+            var data = Data()
+            for value in values {
+                data.append(try encoder.encode(value))
+                data.append(0x0A)
+            }
+            return data
+        }
+        let entriesFile = directory.appendingPathComponent("entries.jsonl")
+        let questionsFile = directory.appendingPathComponent("questions.jsonl")
+        try lines(entries.map { Row(id: $0.id, question: $0.question) }).write(to: entriesFile)
+        try lines(zip(questions, sources).map { Question(query: $0, source: $1) }).write(to: questionsFile)
+        let script = URL(fileURLWithPath: corpus.directory).deletingLastPathComponent()
+            .appendingPathComponent("scripts/bench-tantivy.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, entriesFile.path, questionsFile.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+            let figures = try? JSONSerialization.jsonObject(with: data) as? [String: Double]
+        else {
+            print("[\(label)] tantivy: the side process failed (is `pip install tantivy==0.27` done?)")
+            return
+        }
+        let qps = figures["qps_search_only"] ?? 0
+        print(String(format: "[%@] tantivy 0.27, questions only: build %.2f s, index +%.0f MB, search p50 %.3f ms, p99 %.3f ms, %.0f q/s (%.0f with ids); source entry first %.3f — motcua/tantivy q/s %.2f×",
+                     label, figures["build_s"] ?? 0, figures["index_mb"] ?? 0, figures["p50_ms"] ?? 0,
+                     figures["p99_ms"] ?? 0, qps, figures["qps"] ?? 0, figures["source_first"] ?? 0,
+                     motcuaPerSecond / max(qps, 1e-9)))
     }
 }
 

@@ -10,8 +10,8 @@ package struct CorpusOptions: ParsableArguments {
     @Option(name: .long, help: "Thư mục corpus (mặc định: corpus đi kèm).")
     package var corpus: String?
 
-    @Option(name: .long, help: "Tệp hoặc thư mục JSONL của cơ sở tri thức (mặc định: corpus/kb).")
-    package var kb: String?
+    @Option(name: .long, help: "Tệp hoặc thư mục JSONL của cơ sở tri thức (mặc định: corpus/kb); nhắc lại để gộp nhiều nguồn.")
+    package var kb: [String] = []
 
     @Option(name: .long, help: "Tệp cấu hình xếp hạng JSON (mặc định: corpus/ranking.json).")
     package var config: String?
@@ -27,9 +27,21 @@ package struct CorpusOptions: ParsableArguments {
         return (corpus, configuration)
     }
 
-    /// The entries to search.
+    /// The entries to search: those of every `--kb` together (in order), or the corpus's own.
+    /// Two sources with one id are an error, not a silent replacement.
     package func entries(_ corpus: Corpus) throws -> [KnowledgeEntry] {
-        try kb.map(Corpus.loadEntries(from:)) ?? corpus.entries
+        guard !kb.isEmpty else { return corpus.entries }
+        var seen = Set<String>()
+        var all: [KnowledgeEntry] = []
+        for path in kb {
+            for entry in try Corpus.loadEntries(from: path) {
+                guard seen.insert(entry.id).inserted else {
+                    throw ValidationError("mục \(entry.id) có ở nhiều nguồn --kb")
+                }
+                all.append(entry)
+            }
+        }
+        return all
     }
 }
 

@@ -13,6 +13,8 @@ package enum Calibrator {
         /// How much more an out-of-scope question's results weigh in the fit than an in-scope
         /// one's (there are far fewer of them, and escalating them is half the decision).
         package var outOfScopeWeight = 4.0
+        /// Fit a model of its own for the answer decision (on the best results alone).
+        package var separateAnswerModel = true
 
         /// The defaults.
         package init() {}
@@ -40,9 +42,19 @@ package enum Calibrator {
         }
         var tuned = configuration
         tuned.confidence = ConfidenceModel.fit(samples)
+        // The answer decision's own model: is the best result right? Fitted on the best
+        // results alone, out-of-scope questions weighted as above.
+        let topSamples = tops.compactMap { top in
+            top.features.map { ($0, top.relevant, top.inScope ? 1.0 : targets.outOfScopeWeight) }
+        }
+        tuned.answerModel = targets.separateAnswerModel ? ConfidenceModel.fit(topSamples) : nil
         let scored = tops.map { top in
             (confidence: top.features.map(tuned.confidence.confidence) ?? 0, relevant: top.relevant,
              inScope: top.inScope)
+        }
+        let answerScores = tops.map { top in
+            (confidence: top.features.map { (tuned.answerModel ?? tuned.confidence).confidence($0) } ?? 0,
+             relevant: top.relevant)
         }
         // Suggest threshold: enough out-of-scope questions fall below it.
         let outOfScope = scored.filter { !$0.inScope }.map(\.confidence).sorted()
@@ -52,9 +64,12 @@ package enum Calibrator {
             suggest = max(0.2, outOfScope[min(outOfScope.count - 1, max(0, position))] + 1e-4)
         }
         // Answer threshold: the lowest at which answers stay precise enough.
+        // (A separate answer model's scores are on their own scale: its threshold is chosen
+        // over all questions, the out-of-scope ones counting as wrong answers.)
         var answer: Float = 0.99
-        for threshold in Set(scored.map(\.confidence)).sorted() where threshold >= suggest {
-            let answered = scored.filter { $0.confidence >= threshold }
+        let floor: Float = tuned.answerModel == nil ? suggest : 0
+        for threshold in Set(answerScores.map(\.confidence)).sorted() where threshold >= floor {
+            let answered = answerScores.filter { $0.confidence >= threshold }
             guard !answered.isEmpty else { break }
             let precision = Double(answered.filter(\.relevant).count) / Double(answered.count)
             if precision >= targets.answerPrecision {
@@ -63,7 +78,7 @@ package enum Calibrator {
             }
         }
         tuned.suggestThreshold = suggest
-        tuned.answerThreshold = max(answer, suggest)
+        tuned.answerThreshold = tuned.answerModel == nil ? max(answer, suggest) : answer
         tuned.optionThreshold = suggest / 2
         return tuned
     }

@@ -20,20 +20,29 @@ package struct ConfidenceModel: Sendable, Codable, Hashable {
         /// Share of the question's content-word weight from words the knowledge base never saw
         /// (high for questions about something else entirely).
         package var unknownShare: Float
+        /// Share of the best phrasing's own content words that the question holds: how much of
+        /// the earlier question this one covers (a three-word entry inside a long question
+        /// explains little of it, though all its words match).
+        package var entryCoverage: Float
+        /// Share of the score that comes from the answer, topic and cited documents: whether the
+        /// answer's words agree with the phrasing match.
+        package var contentShare: Float
 
         /// Length of `vector`.
-        package static let dimension = 10
+        package static let dimension = 13
 
         /// The feature vector with a leading 1 for the bias.
         package var vector: [Float] {
             [1, normalizedScore, coverage, relativeScore, margin, isTop, scoreLevel, isTop * margin, coverage * coverage,
-             unknownShare]
+             unknownShare, entryCoverage, coverage * entryCoverage, contentShare]
         }
 
         /// Creates features.
         package init(normalizedScore: Float, coverage: Float, relativeScore: Float, margin: Float, isTop: Float,
-                     scoreLevel: Float = 0, unknownShare: Float = 0)
+                     scoreLevel: Float = 0, unknownShare: Float = 0, entryCoverage: Float = 0, contentShare: Float = 0)
         {
+            self.entryCoverage = entryCoverage
+            self.contentShare = contentShare
             self.normalizedScore = normalizedScore
             self.coverage = coverage
             self.relativeScore = relativeScore
@@ -45,7 +54,7 @@ package struct ConfidenceModel: Sendable, Codable, Hashable {
     }
 
     /// Coefficients, in the order of `Features.vector` (defaults: a fit on the bundled corpus).
-    package var weights: [Float] = [-7, 5, 6, 1, 2, 0.5, 0, 0, 0, -3]
+    package var weights: [Float] = [-7, 5, 6, 1, 2, 0.5, 0, 0, 0, -3, 0, 0, 0]
 
     /// The default, uncalibrated model.
     package init() {}

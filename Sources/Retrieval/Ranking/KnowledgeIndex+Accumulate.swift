@@ -85,10 +85,12 @@ extension KnowledgeIndex {
         for term in long {
             let factor = term.factor
             let mass = term.mass
+            let counted: UInt8 = mass > 0 ? 1 : 0
             phrasings.probe(term.number, sortedDocuments: candidates) { position, weight in
                 let document = Int(candidates[position])
                 scratch.phrasingScore[document] += factor * weight
                 scratch.phrasingMass[document] += mass
+                scratch.phrasingMatched[document] &+= counted
             }
         }
         var certain = TopK(capacity: Self.certainDocuments)
@@ -111,16 +113,20 @@ extension KnowledgeIndex {
     func scanPhrasings(_ term: ResolvedTerm, skippingProbed: Bool, scratch: inout SearchScratch) {
         let factor = term.factor
         let mass = term.mass
+        let counted: UInt8 = mass > 0 ? 1 : 0
         phrasings.lists[term.number].withUnsafeBufferPointer { list in
             scratch.phrasingScore.withUnsafeMutableBufferPointer { score in
                 scratch.phrasingMass.withUnsafeMutableBufferPointer { matched in
-                    for posting in list {
-                        let document = Int(posting.document)
-                        guard phrasings.live[document] else { continue }
-                        if skippingProbed && scratch.phrasingProbed[document] { continue }
-                        if score[document] == 0 { scratch.touchedPhrasings.append(posting.document) }
-                        score[document] += factor * posting.weight
-                        matched[document] += mass
+                    scratch.phrasingMatched.withUnsafeMutableBufferPointer { words in
+                        for posting in list {
+                            let document = Int(posting.document)
+                            guard phrasings.live[document] else { continue }
+                            if skippingProbed && scratch.phrasingProbed[document] { continue }
+                            if score[document] == 0 { scratch.touchedPhrasings.append(posting.document) }
+                            score[document] += factor * posting.weight
+                            matched[document] += mass
+                            words[document] &+= counted
+                        }
                     }
                 }
             }

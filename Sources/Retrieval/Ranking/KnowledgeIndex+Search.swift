@@ -42,7 +42,7 @@ extension KnowledgeIndex {
         guard let top = results.first else {
             return SearchResponse(decision: .escalate, results: [], shown: [], unaccented: unaccented)
         }
-        if top.confidence >= c.answerThreshold {
+        if answerConfidence(top) >= c.answerThreshold {
             return SearchResponse(decision: .answer, results: results, shown: [top], unaccented: unaccented)
         }
         if top.confidence >= c.suggestThreshold {
@@ -51,6 +51,11 @@ extension KnowledgeIndex {
             return SearchResponse(decision: .suggest, results: results, shown: shown, unaccented: unaccented)
         }
         return SearchResponse(decision: .escalate, results: results, shown: [], unaccented: unaccented)
+    }
+
+    /// How likely the best result is right, by the model the answer decision uses.
+    package func answerConfidence(_ top: SearchResult) -> Float {
+        configuration.answerModel.map { $0.confidence(top.features) } ?? top.confidence
     }
 
     /// The best `limit` results for a query, one per distinct answer.
@@ -103,7 +108,9 @@ extension KnowledgeIndex {
                 margin: item.score > 0 ? (item.score - next) / item.score : 0,
                 isTop: position == 0 ? 1 : 0,
                 scoreLevel: item.score / (item.score + 10),
-                unknownShare: mass.total > 0 ? mass.unseen / mass.total : 0)
+                unknownShare: mass.total > 0 ? mass.unseen / mass.total : 0,
+                entryCoverage: scratch.entryWordCoverage[slot],
+                contentShare: item.score > 0 ? min(1, contentScore(Int(item.id), scratch: scratch) / item.score) : 0)
             // A result ranked lower is never presented as more certain than the one above it.
             let confidence = min(configuration.confidence.confidence(features), results.last?.confidence ?? 1)
             results.append(SearchResult(entryID: records[slot].entry.id, score: item.score,
@@ -115,6 +122,7 @@ extension KnowledgeIndex {
         for slot in scratch.touchedEntries {
             scratch.entryScore[Int(slot)] = 0
             scratch.entryCoverage[Int(slot)] = 0
+            scratch.entryWordCoverage[Int(slot)] = 0
         }
         scratch.touchedEntries.removeAll(keepingCapacity: true)
         for group in scratch.touchedGroups {
@@ -124,10 +132,18 @@ extension KnowledgeIndex {
         return results
     }
 
+    /// The answer, topic and cited-document part of a group's score (as the ranking adds it).
+    func contentScore(_ group: Int, scratch: SearchScratch) -> Float {
+        scratch.groups[group].content / (1 + configuration.sharedAnswerDiscount * (groupSize[group] - 1))
+    }
+
     /// Folds phrasing scores into entry scores (the best phrasing of each entry) and resets the
     /// phrasing accumulators.
     func collectEntries(totalMass: Float, scratch: inout SearchScratch) {
         let touched = scratch.touchedPhrasings
+        let coordination = configuration.coordination
+        let keep = 1 - coordination
+        phrasingWords.withUnsafeBufferPointer { ownWords in
         phrasingSlot.withUnsafeBufferPointer { slots in
             phrasingWeight.withUnsafeBufferPointer { weights in
                 scratch.phrasingScore.withUnsafeMutableBufferPointer { phrasingScore in
@@ -137,20 +153,26 @@ extension KnowledgeIndex {
                                 for document in touched {
                                     let index = Int(document)
                                     let slot = Int(slots[index])
+                                    let share = totalMass > 0 ? min(1, phrasingMass[index] / totalMass) : 0
                                     let score = phrasingScore[index] * weights[index]
+                                        * (keep + coordination * share)
                                     if entryScore[slot] == 0 { scratch.touchedEntries.append(UInt32(slot)) }
                                     if score > entryScore[slot] {
                                         entryScore[slot] = score
-                                        coverage[slot] = totalMass > 0 ? phrasingMass[index] / totalMass : 0
+                                        coverage[slot] = share
+                                        let own = Float(max(1, ownWords[index]))
+                                        scratch.entryWordCoverage[slot] = min(1, Float(scratch.phrasingMatched[index]) / own)
                                     }
                                     phrasingScore[index] = 0
                                     phrasingMass[index] = 0
+                                    scratch.phrasingMatched[index] = 0
                                 }
                             }
                         }
                     }
                 }
             }
+        }
         }
         scratch.touchedPhrasings.removeAll(keepingCapacity: true)
     }

@@ -43,12 +43,22 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// added to the best one's (and this share squared of the third's). Several earlier
     /// questions with one answer are more evidence than one.
     package var groupSupport: Float = 0.8
+    /// How much a phrasing's score depends on the share of the question's content words it
+    /// holds (score × (1 − this + this × share)): an entry that explains two words of a
+    /// five-word question must not beat one that holds all five because a rare pair of its
+    /// words is adjacent. 0 is plain BM25F.
+    package var coordination: Float = 0
     /// Read every posting list whole when a document outside the probed candidates could reach
     /// the top (exact but slower on large knowledge bases; see `KnowledgeIndex+Accumulate`).
     package var exhaustive = false
     /// The confidence model.
     package var confidence = ConfidenceModel()
-    /// Confidence from which the best result is given as the answer.
+    /// The model of whether the best result is right, fitted on the best results alone (the
+    /// answer decision asks only that; `confidence` is fitted on the first five, for the
+    /// suggestions too). Nil: the decision reads `confidence`.
+    package var answerModel: ConfidenceModel?
+    /// Confidence (of `answerModel` when there is one) from which the best result is given as
+    /// the answer.
     package var answerThreshold: Float = 0.6
     /// Confidence from which the best results are offered as suggestions.
     package var suggestThreshold: Float = 0.25
@@ -66,7 +76,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// The JSON keys.
     enum CodingKeys: String, CodingKey {
         case k1, b, compounds, foldedWeight, restoredWeight, expansionWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
-        case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, exhaustive, confidence, answerThreshold
+        case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, coordination, exhaustive, confidence, answerModel, answerThreshold
         case suggestThreshold, optionThreshold
     }
 
@@ -94,8 +104,10 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         groupQuestionsWeight = try value(.groupQuestionsWeight, d.groupQuestionsWeight)
         referencesWeight = try value(.referencesWeight, d.referencesWeight)
         groupSupport = try value(.groupSupport, d.groupSupport)
+        coordination = try value(.coordination, d.coordination)
         exhaustive = try value(.exhaustive, d.exhaustive)
         confidence = try value(.confidence, d.confidence)
+        answerModel = try c.decodeIfPresent(ConfidenceModel.self, forKey: .answerModel)
         answerThreshold = try value(.answerThreshold, d.answerThreshold)
         suggestThreshold = try value(.suggestThreshold, d.suggestThreshold)
         optionThreshold = try value(.optionThreshold, d.optionThreshold)

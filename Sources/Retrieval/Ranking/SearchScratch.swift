@@ -3,10 +3,14 @@
 package struct SearchScratch: Sendable {
     var phrasingScore: [Float] = []
     var phrasingMass: [Float] = []
+    /// Content words of the question each phrasing holds.
+    var phrasingMatched: [UInt8] = []
     var phrasingProbed: [Bool] = []
     var touchedPhrasings: [UInt32] = []
     var entryScore: [Float] = []
     var entryCoverage: [Float] = []
+    /// The best phrasing's share of its own content words that the question holds.
+    var entryWordCoverage: [Float] = []
     var touchedEntries: [UInt32] = []
     /// One group's accumulators, together in one cache line's worth of memory: the final loop
     /// visits thousands of groups in random order, and one miss a group beats six.
@@ -35,12 +39,14 @@ package struct SearchScratch: Sendable {
             let extra = max(phrasings - phrasingScore.count, phrasingScore.count / 2)
             phrasingScore += [Float](repeating: 0, count: extra)
             phrasingMass += [Float](repeating: 0, count: extra)
+            phrasingMatched += [UInt8](repeating: 0, count: extra)
             phrasingProbed += [Bool](repeating: false, count: extra)
         }
         if entryScore.count < entries {
             let extra = max(entries - entryScore.count, entryScore.count / 2)
             entryScore += [Float](repeating: 0, count: extra)
             entryCoverage += [Float](repeating: 0, count: extra)
+            entryWordCoverage += [Float](repeating: 0, count: extra)
         }
         if self.groups.count < groups {
             let extra = max(groups - self.groups.count, self.groups.count / 2)
