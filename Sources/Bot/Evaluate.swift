@@ -29,9 +29,17 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "Với --fts5: chỉ tìm trong cột câu hỏi.")
     var fts5QuestionsOnly = false
 
+    @Flag(name: .long, help: "Đo việc học từ người dùng: dùng một nửa tập câu hỏi như người hỏi xác nhận, đo nửa kia trước và sau.")
+    var replay = false
+
     func run() throws {
         let (corpus, configuration) = try options.load()
         let queryList = try queryOptions.load(corpus)
+        if replay {
+            try UseReplay.printAll(entries: try options.entries(corpus), queries: queryList, corpus: corpus,
+                                   ranking: configuration)
+            return
+        }
         if fts5 {
             try runBaseline(entries: try options.entries(corpus), queries: queryList)
             return
