@@ -27,10 +27,17 @@ enum UseReplay {
         var confirmed: Int
         var learned: Int
         var before: EvaluationMetrics
+        /// The running daemon's index after the use (entries re-indexed one by one).
+        var live: EvaluationMetrics
+        /// A daemon started afresh over the store after the use (the index bulk-loaded with
+        /// the learned phrasings): what learning itself changed.
         var after: EvaluationMetrics
-        /// Measured queries whose first relevant rank got better / worse.
+        /// Measured queries whose first relevant rank got better / worse (after a restart).
         var better: Int
         var worse: Int
+        /// The use half asked again by new askers (repeat questions), before and after a restart.
+        var repeatBefore: EvaluationMetrics
+        var repeatAfter: EvaluationMetrics
     }
 
     /// Runs the four replays and prints their figures (blocking: `eval` is a synchronous command).
@@ -54,11 +61,17 @@ enum UseReplay {
                 split \(f.split), \(f.askers) người hỏi/câu: dùng \(f.fed) câu, \(f.confirmed) xác nhận, \
                 học \(f.learned) cách hỏi; đo \(f.before.inScope) câu trong phạm vi + \(f.before.outOfScope) ngoài phạm vi
                 """)
-            print(String(format: "  trước: hit@1 %.3f  MRR@10 %.3f  answer %.3f  ngoài phạm vi được chuyển %.3f",
+            print(String(format: "  trước:               hit@1 %.3f  MRR@10 %.3f  answer %.3f  ngoài phạm vi được chuyển %.3f",
                          f.before.hitAt1, f.before.mrrAt10, f.before.decisions["answer"] ?? 0, f.before.outOfScopeEscalated))
-            print(String(format: "  sau:   hit@1 %.3f  MRR@10 %.3f  answer %.3f  ngoài phạm vi được chuyển %.3f",
+            print(String(format: "  sau (bot đang chạy): hit@1 %.3f  MRR@10 %.3f  answer %.3f  ngoài phạm vi được chuyển %.3f",
+                         f.live.hitAt1, f.live.mrrAt10, f.live.decisions["answer"] ?? 0, f.live.outOfScopeEscalated))
+            print(String(format: "  sau (khởi động lại): hit@1 %.3f  MRR@10 %.3f  answer %.3f  ngoài phạm vi được chuyển %.3f",
                          f.after.hitAt1, f.after.mrrAt10, f.after.decisions["answer"] ?? 0, f.after.outOfScopeEscalated))
-            print("  câu được xếp hạng tốt hơn: \(f.better), kém hơn: \(f.worse)")
+            print("  (khởi động lại) câu được xếp hạng tốt hơn: \(f.better), kém hơn: \(f.worse)")
+            print(String(format: "  độ chính xác khi trả lời: trước %.3f, sau %.3f", f.before.answerPrecision, f.after.answerPrecision))
+            print(String(format: "  nửa đã dùng hỏi lại: hit@1 %.3f → %.3f  answer %.3f → %.3f  độ chính xác khi trả lời %.3f → %.3f",
+                         f.repeatBefore.hitAt1, f.repeatAfter.hitAt1, f.repeatBefore.decisions["answer"] ?? 0,
+                         f.repeatAfter.decisions["answer"] ?? 0, f.repeatBefore.answerPrecision, f.repeatAfter.answerPrecision))
         }
     }
 
@@ -85,11 +98,15 @@ enum UseReplay {
         logger.logLevel = .warning
         let service = try await DaemonAssembly.open(store: store, recipe: recipe, logger: logger)
         let before = measure(test, service)
+        let repeatBefore = measure(use, service)
         var confirmed = 0
         for query in use where !query.relevant.isEmpty {
             for _ in 0..<askers where try await ask(query, service) { confirmed += 1 }
         }
-        let after = measure(test, service)
+        let live = measure(test, service)
+        let restarted = try await DaemonAssembly.open(store: store, recipe: recipe, logger: logger)
+        let after = measure(test, restarted)
+        let repeatAfter = measure(use, restarted)
         let learned = try await store.learnedPhrasings(includingRemoved: false).count
         var better = 0
         var worse = 0
@@ -97,7 +114,8 @@ enum UseReplay {
             if new < old { better += 1 } else if new > old { worse += 1 }
         }
         return Figures(split: split, askers: askers, fed: use.count, confirmed: confirmed, learned: learned,
-                       before: before.metrics, after: after.metrics, better: better, worse: worse)
+                       before: before.metrics, live: live.metrics, after: after.metrics, better: better, worse: worse,
+                       repeatBefore: repeatBefore.metrics, repeatAfter: repeatAfter.metrics)
     }
 
     /// One simulated asker in a conversation of their own: true when they confirmed.

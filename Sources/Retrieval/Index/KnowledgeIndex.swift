@@ -57,6 +57,12 @@ package struct KnowledgeIndex: Sendable {
     /// Folded identity of a syllable → the accented identities seen for it in the knowledge
     /// base (for guessing the diacritics of a question typed without them).
     var accentVariants: [UInt64: [UInt64]] = [:]
+    /// The field length averages of the last bulk load, which entries put in one at a time
+    /// afterwards are normalised by too (nil before any load: running averages). Without them an
+    /// entry upserted into a loaded index is weighed on another scale than its neighbours (the
+    /// load's averages count analysed tokens, the running ones index terms): an unchanged entry
+    /// upserted again ranked far higher than before.
+    var loadAverages: Averages?
     /// Reusable accumulators for searching.
     var scratch = SearchScratch()
 
@@ -108,7 +114,7 @@ package struct KnowledgeIndex: Sendable {
     /// Adds an entry, or replaces the live entry with the same id. Takes effect at once.
     package mutating func upsert(_ entry: KnowledgeEntry) {
         if slotByID[entry.id] != nil { retire(entry.id) }
-        insert(entry, averages: nil, deferGroupQuestions: false)
+        insert(entry, averages: loadAverages, deferGroupQuestions: false)
     }
 
     /// Adds many entries, normalising lengths by averages estimated from the batch itself
@@ -132,6 +138,7 @@ package struct KnowledgeIndex: Sendable {
         let n = Double(max(sample.count, 1))
         let averages = Averages(phrasing: phrasingLength / max(phrasingCount, 1), answer: answerLength / n,
                                 topic: topicLength / n, references: referencesLength / n)
+        if !batch.isEmpty { loadAverages = averages }
         let firstNewGroup = groupMembers.count
         for entry in batch {
             if slotByID[entry.id] != nil { retire(entry.id) }
