@@ -7,3 +7,10 @@ extension Dialogue {
         search(question)
     }
 }
+
+extension Dialogue {
+    /// The live index's entry with this id (with what it learned), for the console's lists.
+    package func liveEntry(_ id: String) -> KnowledgeEntry? {
+        entry(id)
+    }
+}
