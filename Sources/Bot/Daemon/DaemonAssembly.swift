@@ -72,6 +72,12 @@ package enum DaemonAssembly {
         let catalogue = recipe.catalogue ? DocumentCatalogue(documents, lexicon: recipe.lexicon) : nil
         return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue, clock: clock,
                                metrics: metrics,
-                               index: IndexUpdates(upsert: indexEntry, retire: { _ = engine.retire($0) }), learner: learner)
+                               index: IndexUpdates(upsert: { entry in
+                                   // Another daemon's change comes with the store's learned phrasings merged in
+                                   // (as they are now: one just removed is not among them); the book is read
+                                   // again so that an edit made here keeps them too.
+                                   engine.upsert(entry)
+                                   if let learner { Task { try? await learner.load() } }
+                               }, retire: { _ = engine.retire($0) }), learner: learner)
     }
 }
