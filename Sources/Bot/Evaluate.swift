@@ -32,9 +32,17 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "Xếp hạng bằng BM25 thuần trên câu hỏi (như tantivy, bm25s) thay cho motcua.")
     var bm25 = false
 
+    @Flag(name: .long, help: "Đo việc học từ người dùng: dùng một nửa tập câu hỏi như người hỏi xác nhận, đo nửa kia trước và sau.")
+    var replay = false
+
     func run() throws {
         let (corpus, configuration) = try options.load()
         let queryList = try queryOptions.load(corpus)
+        if replay {
+            try UseReplay.printAll(entries: try options.entries(corpus), queries: queryList, corpus: corpus,
+                                   ranking: configuration)
+            return
+        }
         if fts5 || bm25 {
             try runBaseline(entries: try options.entries(corpus), queries: queryList)
             return

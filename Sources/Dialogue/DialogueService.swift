@@ -22,6 +22,9 @@ package final class DialogueService: Sendable {
     /// Where replies, their latency and the store's commits are counted (the transports count
     /// their connections there too).
     package let metrics: ServiceMetrics
+    /// Learning from use: what askers confirm becomes phrasings of their entries (nil: the
+    /// desk does not learn).
+    package let learner: UseLearner?
     private let locks = ConversationLocks()
     /// States of recently active conversations, written through to the store: with the
     /// per-conversation lock this copy is authoritative for this daemon, and saves a database
@@ -33,8 +36,9 @@ package final class DialogueService: Sendable {
     /// Creates the service.
     package init(store: any ConversationStore, dialogue: Dialogue, escalation: EscalationService? = nil,
                  catalogue: DocumentCatalogue? = nil, clock: any WallClock = SystemClock(),
-                 metrics: ServiceMetrics = ServiceMetrics(), index: IndexUpdates? = nil)
+                 metrics: ServiceMetrics = ServiceMetrics(), index: IndexUpdates? = nil, learner: UseLearner? = nil)
     {
+        self.learner = learner
         self.clock = clock
         self.metrics = metrics
         self.index = index
@@ -66,7 +70,10 @@ package final class DialogueService: Sendable {
     {
         let arrived = ContinuousClock.now
         do {
-            let reply = try await exchange(input, incoming: incoming, in: conversation, kind: kind, origin: origin)
+            let (reply, learned) = try await exchange(input, incoming: incoming, in: conversation, kind: kind, origin: origin)
+            // Committed: what the asker confirmed or refused is recorded (a failure to learn
+            // must not fail a reply already stored).
+            if let learned { _ = try? await learner?.apply(learned, in: conversation) }
             metrics.replied(reply, after: ContinuousClock.now - arrived)
             return reply
         } catch let error as StoreError where error.isUnknownConversation {
@@ -79,7 +86,7 @@ package final class DialogueService: Sendable {
 
     /// `handle`'s exchange under the conversation's lock, without the measurements: the reply, committed.
     private func exchange(_ input: DialogueInput, incoming: StoredMessage, in conversation: String, kind: TicketKind?,
-                          origin: String?) async throws -> DialogueReply
+                          origin: String?) async throws -> (DialogueReply, UseLearner.Event?)
     {
         try await locks.withLock(conversation) { try await exclusive(conversation) {
             var state = try await currentState(of: conversation)
@@ -93,7 +100,7 @@ package final class DialogueService: Sendable {
                 if let reply = try await addDetails(text, to: number, incoming: incoming, state: state, of: conversation,
                                                     desk: escalation)
                 {
-                    return reply
+                    return (reply, nil)
                 }
                 state.detailsFor = nil
             }
@@ -108,7 +115,9 @@ package final class DialogueService: Sendable {
                     kind = detected
                 }
             }
+            let before = state
             var reply = dialogue.respond(to: input, state: &state)
+            let learned = learner?.event(for: input, before: before, after: state, reply: reply)
             if case .escalate = reply, let escalation, let question = state.lastQuestion {
                 // Asking for a person again about a question whose ticket is still open gives
                 // that ticket back: the unit gets one ticket a question, not one a request.
@@ -119,7 +128,7 @@ package final class DialogueService: Sendable {
                                                  date: now)
                     try await metrics.committing { try await store.record([incoming, outgoing], state: state, of: conversation) }
                     cacheState(state, of: conversation)
-                    return .escalated(receipt)
+                    return (.escalated(receipt), learned)
                 }
                 // The ticket, its context and this exchange go to the store in one transaction.
                 let draft = escalation.draft(conversation: conversation, question: question, kind: kind,
@@ -145,7 +154,7 @@ package final class DialogueService: Sendable {
                 escalation.announce(ticket)
                 reply = .escalated(TicketReceipt(ticket, unitName: unitName))
                 cacheState(state, of: conversation)
-                return reply
+                return (reply, learned)
             }
             state.nearest = nil  // only a ticket needs it; never stored
             let (entry, topic): (String?, String?) = if case .answer(let answer) = reply { (answer.kb, answer.topic) } else {
@@ -155,7 +164,7 @@ package final class DialogueService: Sendable {
                                          date: now)
             try await metrics.committing { try await store.record([incoming, outgoing], state: state, of: conversation) }
             cacheState(state, of: conversation)
-            return reply
+            return (reply, learned)
         } }
     }
 

@@ -115,6 +115,7 @@ package final class WebServer: Service, Sendable {
         ConsoleRoutes.add(to: router, sessions: consoleSessions, service: service, origins: origins,
                           servesTLS: configuration.tls != nil)
         ConsoleRoutes.addReport(to: router, sessions: consoleSessions, service: service)
+        LearnedRoutes.add(to: router, sessions: consoleSessions, service: service, origins: origins)
         // Frames up to 1 MiB are read, so that one over the line limit is answered as a long line
         // is (the connection stays); beyond that the WebSocket layer closes it.
         let websockets = service.metrics.connections("websocket")

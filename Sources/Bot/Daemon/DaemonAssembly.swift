@@ -8,7 +8,7 @@ import Retrieval
 /// `motcua serve`, `motcua-bench fuzz` and every test that needs a daemon call it.
 package enum DaemonAssembly {
     /// The store a daemon runs on: conversations, the desk, the catalogue and the reports.
-    package typealias Store = DeskStore & CatalogueStore & PrivacyStore
+    package typealias Store = DeskStore & CatalogueStore & PrivacyStore & LearningStore
 
     /// Opens the daemon's services over `store`.
     /// - Parameters:
@@ -42,6 +42,13 @@ package enum DaemonAssembly {
         index.load(entries)
         logger.info("index built", metadata: ["entries": "\(index.count)"])
         let engine = SearchEngine(index)
+        // Learning from use: the store merged the learned phrasings into the entries loaded;
+        // the learner keeps them so that an entry indexed again (an edit, another daemon's
+        // change) keeps its phrasings.
+        let learner = recipe.learning ? UseLearner(store: store, analyzer: Analyzer(lexicon: recipe.lexicon), clock: clock,
+                                                   entry: { engine.entry($0) }, upsert: { engine.upsert($0) }) : nil
+        try await learner?.load()
+        let indexEntry: @Sendable (KnowledgeEntry) -> Void = { engine.upsert(learner?.merged($0) ?? $0) }
         let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: recipe.lexicon))
         var escalation: EscalationService?
         if let desk = recipe.desk {
@@ -53,7 +60,7 @@ package enum DaemonAssembly {
             escalation = EscalationService(
                 store: store, configuration: desk,
                 search: { engine.search($0) }, entry: { engine.entry($0) },
-                learn: { engine.upsert($0) }, forget: { engine.retire($0) }, clock: clock, metrics: metrics)
+                learn: indexEntry, forget: { engine.retire($0) }, clock: clock, metrics: metrics)
             if let shared {
                 // Ticket notices the store does not log with their change (transferred, reopened, …).
                 escalation?.hub.relay { event in
@@ -65,6 +72,12 @@ package enum DaemonAssembly {
         let catalogue = recipe.catalogue ? DocumentCatalogue(documents, lexicon: recipe.lexicon) : nil
         return DialogueService(store: store, dialogue: dialogue, escalation: escalation, catalogue: catalogue, clock: clock,
                                metrics: metrics,
-                               index: IndexUpdates(upsert: { engine.upsert($0) }, retire: { _ = engine.retire($0) }))
+                               index: IndexUpdates(upsert: { entry in
+                                   // Another daemon's change comes with the store's learned phrasings merged in
+                                   // (as they are now: one just removed is not among them); the book is read
+                                   // again so that an edit made here keeps them too.
+                                   engine.upsert(entry)
+                                   if let learner { Task { try? await learner.load() } }
+                               }, retire: { _ = engine.retire($0) }), learner: learner)
     }
 }

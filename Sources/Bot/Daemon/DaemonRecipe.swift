@@ -21,6 +21,8 @@ package struct DaemonRecipe: Sendable {
     package var desk: EscalationService.Configuration?
     /// Whether the catalogue is searchable (`docs` requests).
     package var catalogue: Bool
+    /// Whether askers' confirmed answers become phrasings of their entries (`UseLearner`).
+    package var learning = true
 
     /// A recipe from its parts.
     package init(entries: [KnowledgeEntry], units: [UnitRecord] = [], topics: [Topic] = [],

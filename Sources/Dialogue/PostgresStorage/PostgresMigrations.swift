@@ -106,5 +106,23 @@ enum PostgresMigrations {
             // The console's sign-in sessions, by the SHA-256 of their id: accepted on every daemon.
             "CREATE TABLE console_session (hash bytea PRIMARY KEY, handler text NOT NULL, expires_at timestamptz NOT NULL)",
         ]),
+        Migration(version: 4, name: "phrasings learned from use", statements: [
+            // One row per conversation, entry and question key it confirmed (SQLite's v10);
+            // erased with its conversation.
+            """
+            CREATE TABLE learned_confirmation (
+                conversation_id text NOT NULL REFERENCES conversation (id) ON DELETE CASCADE,
+                entry text NOT NULL, key text NOT NULL, question text NOT NULL, date timestamptz NOT NULL,
+                PRIMARY KEY (conversation_id, entry, key))
+            """,
+            "CREATE INDEX learned_confirmation_on_entry_key ON learned_confirmation (entry, key)",
+            // A reviewer's removal is kept (removed_by) so that it is never learned again.
+            """
+            CREATE TABLE learned_phrasing (
+                id bigserial PRIMARY KEY, entry text NOT NULL, key text NOT NULL, question text NOT NULL,
+                conversations integer NOT NULL, learned_at timestamptz NOT NULL, removed_by text, removed_at timestamptz,
+                UNIQUE (entry, key))
+            """,
+        ]),
     ]
 }

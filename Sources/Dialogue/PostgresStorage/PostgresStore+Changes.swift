@@ -153,7 +153,12 @@ extension PostgresStore: SharedStore {
             guard let row = try await rows("SELECT json, retired FROM knowledge_entry WHERE id = \(ref)", on: connection).first
             else { return .knowledge(id: ref, entry: nil) }
             let (json, retired) = try row.decode((String, Bool).self)
-            return .knowledge(id: ref, entry: retired ? nil : try JSONDecoder().decode(KnowledgeEntry.self, from: Data(json.utf8)))
+            guard !retired else { return .knowledge(id: ref, entry: nil) }
+            // With its learned phrasings: a phrasing learned or removed on another daemon is
+            // logged as a change of its entry.
+            let entry = try JSONDecoder().decode(KnowledgeEntry.self, from: Data(json.utf8))
+            let learned = try await livePhrasings(entry: ref, on: connection)[ref] ?? []
+            return .knowledge(id: ref, entry: entry.adding(learned: learned))
         }
     }
 

@@ -191,8 +191,11 @@ extension PostgresStore: ConversationStore {
     package func knowledgeEntries() async throws -> [KnowledgeEntry] {
         try await withConnection { connection in
             let decoder = JSONDecoder()
+            // With the phrasings learned from use (kept apart from the entry's own text).
+            let learned = try await livePhrasings(entry: nil, on: connection)
             return try await rows("SELECT json FROM knowledge_entry WHERE NOT retired ORDER BY seq", on: connection).map {
-                try decoder.decode(KnowledgeEntry.self, from: Data(try $0.decode(String.self).utf8))
+                let entry = try decoder.decode(KnowledgeEntry.self, from: Data(try $0.decode(String.self).utf8))
+                return learned[entry.id].map { entry.adding(learned: $0) } ?? entry
             }
         }
     }

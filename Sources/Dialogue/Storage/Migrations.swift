@@ -208,6 +208,32 @@ enum Migrations {
                 t.column("expiresAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v10: phrasings learned from use") { db in
+            // One row per conversation, entry and question key it confirmed (the masked
+            // question beside it); erased with its conversation.
+            try db.create(table: "learnedConfirmation") { t in
+                t.column("conversationId", .text).notNull().references("conversation", onDelete: .cascade)
+                t.column("entry", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("question", .text).notNull()
+                t.column("date", .datetime).notNull()
+                t.primaryKey(["conversationId", "entry", "key"])
+            }
+            try db.create(index: "learnedConfirmation_on_entry_key", on: "learnedConfirmation", columns: ["entry", "key"])
+            // A question learned as a phrasing of an entry; a reviewer's removal is kept
+            // (removedBy) so that it is never learned again.
+            try db.create(table: "learnedPhrasing") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("entry", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("question", .text).notNull()
+                t.column("conversations", .integer).notNull()
+                t.column("learnedAt", .datetime).notNull()
+                t.column("removedBy", .text)
+                t.column("removedAt", .datetime)
+                t.uniqueKey(["entry", "key"])
+            }
+        }
 
         return migrator
     }

@@ -163,8 +163,13 @@ package struct SQLiteStore: ConversationStore {
     package func knowledgeEntries() async throws -> [KnowledgeEntry] {
         try await writer.read { db in
             let decoder = JSONDecoder()
+            // With the phrasings learned from use (kept apart from the entry's own text).
+            let learned = try Self.livePhrasings(in: db)
             return try Data.fetchAll(db, sql: "SELECT json FROM knowledgeEntry WHERE NOT retired ORDER BY rowid")
-                .map { try decoder.decode(KnowledgeEntry.self, from: $0) }
+                .map { json in
+                    let entry = try decoder.decode(KnowledgeEntry.self, from: json)
+                    return learned[entry.id].map { entry.adding(learned: $0) } ?? entry
+                }
         }
     }
 

@@ -59,8 +59,12 @@ package struct KnowledgeIndex: Sendable {
     /// Folded identity of a syllable → the accented identities seen for it in the knowledge
     /// base (for guessing the diacritics of a question typed without them).
     var accentVariants: [UInt64: [UInt64]] = [:]
-    /// Token totals for the length averages of entries added one at a time.
+    /// Token totals for the length averages of entries added one at a time into an index that
+    /// was never bulk-loaded.
     var tokenTotals = TokenTotals()
+    /// The field length averages of the last bulk load, which entries put in one at a time
+    /// afterwards are normalised by too (so an unchanged entry upserted again scores as before).
+    var loadAverages: Averages?
     /// Reusable accumulators for searching.
     var scratch = SearchScratch()
 
@@ -112,7 +116,7 @@ package struct KnowledgeIndex: Sendable {
     /// Adds an entry, or replaces the live entry with the same id. Takes effect at once.
     package mutating func upsert(_ entry: KnowledgeEntry) {
         if slotByID[entry.id] != nil { retire(entry.id) }
-        insert(entry, averages: tokenTotals.averages, deferGroupQuestions: false)
+        insert(entry, averages: loadAverages ?? tokenTotals.averages, deferGroupQuestions: false)
     }
 
     /// Adds many entries, normalising lengths by averages estimated from the batch itself
@@ -137,6 +141,7 @@ package struct KnowledgeIndex: Sendable {
         let n = Double(max(sample.count, 1))
         let averages = Averages(phrasing: phrasingLength / max(phrasingCount, 1), answer: answerLength / n,
                                 topic: topicLength / n, references: referencesLength / n)
+        if !batch.isEmpty { loadAverages = averages }
         let firstNewGroup = groupMembers.count
         for entry in batch {
             if slotByID[entry.id] != nil { retire(entry.id) }

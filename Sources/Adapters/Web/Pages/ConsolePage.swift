@@ -183,6 +183,31 @@ enum ConsolePage {
                     el("button", { type: "button", text: "Từ chối", on: { click: () => decide({ type: "review", action: "reject", kb: d.kb }) } })));
               }) : [el("p", { class: "muted", text: "Không có câu trả lời nào chờ duyệt." })]));
             pane.hidden = false;
+            learned(pane);
+          }
+          // What the desk learned from askers' confirmations (GET/DELETE /console/learned).
+          async function learned(pane) {
+            const section = el("div", { "data-testid": "learned" }, el("h2", { text: "Cách hỏi học từ người dùng" }));
+            pane.append(section);
+            let m;
+            try {
+              const r = await fetch("/console/learned", { credentials: "same-origin" });
+              m = await r.json();
+              if (!r.ok) { section.append(el("p", { class: "muted", text: m.message || "Không đọc được." })); return; }
+            } catch (err) { section.append(el("p", { class: "muted", text: "Không đọc được danh sách." })); return; }
+            if (!m.learned.length) { section.append(el("p", { class: "muted", text: "Chưa học được cách hỏi nào." })); return; }
+            for (const l of m.learned) {
+              const remove = async () => {
+                try {
+                  const r = await fetch("/console/learned/" + l.id, { method: "DELETE", credentials: "same-origin" });
+                  if (r.ok) { say("Đã gỡ cách hỏi #" + l.id + "."); review(); } else { say((await r.json()).message); }
+                } catch (err) { say(err.message); }
+              };
+              section.append(el("div", { class: "draft", "data-testid": "learned-phrasing", "data-id": String(l.id) },
+                el("p", { text: "“" + l.question + "”" }),
+                el("p", { class: "muted", text: "cách hỏi của " + l.entry + (l.entryQuestion ? " — " + l.entryQuestion : "") + " · " + l.conversations + " cuộc trò chuyện xác nhận · " + date(l.learned) }),
+                el("div", { class: "actions" }, el("button", { type: "button", text: "Gỡ", on: { click: remove } }))));
+            }
           }
           function start(me) {
             who = me;
