@@ -29,7 +29,14 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "Với --fts5: chỉ tìm trong cột câu hỏi.")
     var fts5QuestionsOnly = false
 
+    @Option(name: .long, help: "Đo độ chính xác định tuyến trên tệp JSONL câu hỏi mới có nhãn đơn vị.")
+    var routing: String?
+
     func run() throws {
+        if let routing {
+            try runRouting(routing)
+            return
+        }
         let (corpus, configuration) = try options.load()
         let queryList = try queryOptions.load(corpus)
         if fts5 {
