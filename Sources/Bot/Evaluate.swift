@@ -35,7 +35,14 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "Đo việc học từ người dùng: dùng một nửa tập câu hỏi như người hỏi xác nhận, đo nửa kia trước và sau.")
     var replay = false
 
+    @Option(name: .long, help: "Đo độ chính xác định tuyến trên tệp JSONL câu hỏi mới có nhãn đơn vị.")
+    var routing: String?
+
     func run() throws {
+        if let routing {
+            try runRouting(routing)
+            return
+        }
         let (corpus, configuration) = try options.load()
         let queryList = try queryOptions.load(corpus)
         if replay {

@@ -41,6 +41,7 @@ package enum DaemonAssembly {
             documentTexts: Corpus.documentTexts(recipe.documents))
         index.load(entries)
         logger.info("index built", metadata: ["entries": "\(index.count)"])
+        let analyzer = index.analyzer
         let engine = SearchEngine(index)
         // Learning from use: the store merged the learned phrasings into the entries loaded;
         // the learner keeps them so that an entry indexed again (an edit, another daemon's
@@ -57,10 +58,14 @@ package enum DaemonAssembly {
                 logger.warning("desk.json lists no public holidays for this year: due dates count weekdays only",
                                metadata: ["year": "\(missing)"])
             }
+            // New questions are routed by a topic model of the entries, kept current by the engine.
+            engine.trainTopics(.desk(topics: desk.topics, units: recipe.units, documents: recipe.documents,
+                                     analyzer: analyzer))
             escalation = EscalationService(
                 store: store, configuration: desk,
                 search: { engine.search($0) }, entry: { engine.entry($0) },
-                learn: indexEntry, forget: { engine.retire($0) }, clock: clock, metrics: metrics)
+                learn: indexEntry, forget: { engine.retire($0) }, clock: clock, metrics: metrics,
+                topicModel: { engine.topicProbabilities($0) })
             if let shared {
                 // Ticket notices the store does not log with their change (transferred, reopened, …).
                 escalation?.hub.relay { event in

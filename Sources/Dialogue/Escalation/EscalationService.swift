@@ -71,12 +71,15 @@ package final class EscalationService: Sendable {
     ///   - learn: puts an entry in the live index (at once).
     ///   - forget: takes an entry out of the live index.
     ///   - clock: the time (the machine's unless a test moves it).
+    ///   - topicModel: a question's topic probabilities from the model trained on the knowledge
+    ///     base (`SearchEngine.topicProbabilities`); nil routes by the nearest answers only.
     package init(store: any DeskStore, hub: EventHub = EventHub(), configuration: Configuration,
                  search: @escaping @Sendable (String) -> SearchResponse,
                  entry: @escaping @Sendable (String) -> KnowledgeEntry?,
                  learn: @escaping @Sendable (KnowledgeEntry) -> Void,
                  forget: @escaping @Sendable (String) -> Void,
-                 clock: any WallClock = SystemClock(), metrics: ServiceMetrics = ServiceMetrics())
+                 clock: any WallClock = SystemClock(), metrics: ServiceMetrics = ServiceMetrics(),
+                 topicModel: (@Sendable (String) -> [String: Double])? = nil)
     {
         self.metrics = metrics
         self.store = store
@@ -88,7 +91,7 @@ package final class EscalationService: Sendable {
         self.clock = clock
         throttle = LoginThrottle(clock: clock)
         quota = TicketQuota(limits: configuration.ticketLimits)
-        classifier = TopicClassifier(topics: configuration.topics, search: search, entry: entry)
+        classifier = TopicClassifier(topics: configuration.topics, search: search, entry: entry, model: topicModel)
     }
 
     /// The time now, by the desk's clock.

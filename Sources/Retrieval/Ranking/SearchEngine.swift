@@ -9,6 +9,8 @@ package final class SearchEngine: @unchecked Sendable {
     private let lock = ReadWriteLock()
     /// Accumulators not in use; at most as many as searches ever ran at once.
     private let scratches = Mutex<[SearchScratch]>([])
+    /// The topic model of the live entries, once `trainTopics` ran (guarded by `lock`).
+    private var topics: TopicModel?
 
     /// Wraps an index.
     package init(_ index: consuming KnowledgeIndex) {
@@ -25,13 +27,34 @@ package final class SearchEngine: @unchecked Sendable {
 
     /// Adds or replaces an entry; takes effect for the next search.
     package func upsert(_ entry: KnowledgeEntry) {
-        lock.withWriteLock { index.upsert(entry) }
+        lock.withWriteLock {
+            if topics != nil, let old = index.entry(entry.id) { topics?.remove(old) }
+            index.upsert(entry)
+            topics?.add(entry)
+        }
     }
 
     /// Retires an entry; returns whether it was live.
     @discardableResult
     package func retire(_ id: String) -> Bool {
-        lock.withWriteLock { index.retire(id) }
+        lock.withWriteLock {
+            if topics != nil, let old = index.entry(id) { topics?.remove(old) }
+            return index.retire(id)
+        }
+    }
+
+    /// Trains `model` on every live entry and keeps it current with the changes from now on.
+    package func trainTopics(_ model: TopicModel) {
+        var model = model
+        lock.withWriteLock {
+            for entry in index.entries { model.add(entry) }
+            topics = model
+        }
+    }
+
+    /// The topic model's probabilities for a question (empty before `trainTopics`).
+    package func topicProbabilities(_ question: String) -> [String: Double] {
+        lock.withReadLock { topics?.probabilities(question) ?? [:] }
     }
 
     /// The live entry with this id.
