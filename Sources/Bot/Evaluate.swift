@@ -80,6 +80,10 @@ struct Evaluate: ParsableCommand {
         print("quyết định: " + shares.joined(separator: "  "))
         print(String(format: "sai số hiệu chỉnh (ECE): %.3f", run.calibrationError))
         print(String(format: "tốc độ: %.0f câu hỏi/giây", run.queriesPerSecond))
+        for style in m.hitAt1ByStyle.keys.sorted() {
+            print(String(format: "kiểu gõ %@: hit@1 %.3f (%d câu)", style, m.hitAt1ByStyle[style] ?? 0,
+                         m.inScopeByStyle[style] ?? 0))
+        }
     }
 
     /// The same figures for SQLite FTS5 or plain BM25 (ranking only: it makes no decision, so every query

@@ -32,6 +32,9 @@ package struct Token: Sendable, Hashable {
     /// to (the query gives an expansion the weight of a few words, not of n: "EGDI" is one
     /// concept, not six words).
     package var expansionShare: Float = 1
+    /// 1 for a word as typed; below 1 for one the question side repaired (`ChatCorrector`:
+    /// Telex decoded, split, one letter changed), which weighs a little less.
+    package var correctionWeight: Float = 1
 
     /// Creates a token.
     package init(exact: UInt64, folded: UInt64, kind: Kind, hasDiacritics: Bool, startsPhrase: Bool,

@@ -13,12 +13,15 @@ package struct EvaluationMetrics: Sendable, Codable, Hashable {
         package var relevant: Set<String>
         /// The decision taken.
         package var decision: Decision
+        /// The query's style, if tagged.
+        package var style: String?
 
         /// Creates an outcome.
-        package init(ranked: [String], relevant: Set<String>, decision: Decision) {
+        package init(ranked: [String], relevant: Set<String>, decision: Decision, style: String? = nil) {
             self.ranked = ranked
             self.relevant = relevant
             self.decision = decision
+            self.style = style
         }
     }
 
@@ -42,6 +45,10 @@ package struct EvaluationMetrics: Sendable, Codable, Hashable {
     package var answerCoverage = 0.0
     /// Shares of all queries by decision.
     package var decisions: [String: Double] = [:]
+    /// hit@1 of the in-scope queries of each style (queries tagged with one).
+    package var hitAt1ByStyle: [String: Double] = [:]
+    /// In-scope queries of each style.
+    package var inScopeByStyle: [String: Int] = [:]
 
     /// Computes the figures.
     package init(_ outcomes: [Outcome]) {
@@ -51,6 +58,7 @@ package struct EvaluationMetrics: Sendable, Codable, Hashable {
         var answered = 0
         var answeredRight = 0
         var counts: [String: Int] = [:]
+        var styleHits: [String: Int] = [:]
         for outcome in outcomes {
             counts[outcome.decision.rawValue, default: 0] += 1
             let firstRelevant = outcome.ranked.prefix(10).firstIndex { outcome.relevant.contains($0) }
@@ -64,6 +72,10 @@ package struct EvaluationMetrics: Sendable, Codable, Hashable {
                 continue
             }
             inScope += 1
+            if let style = outcome.style {
+                inScopeByStyle[style, default: 0] += 1
+                if firstRelevant == 0 { styleHits[style, default: 0] += 1 }
+            }
             guard let rank = firstRelevant else { continue }
             if rank < 1 { hits.0 += 1 }
             if rank < 5 { hits.1 += 1 }
@@ -80,5 +92,6 @@ package struct EvaluationMetrics: Sendable, Codable, Hashable {
         answerCoverage = Double(answeredRight) / n
         let total = Double(max(outcomes.count, 1))
         decisions = counts.mapValues { Double($0) / total }
+        for (style, count) in inScopeByStyle { hitAt1ByStyle[style] = Double(styleHits[style] ?? 0) / Double(count) }
     }
 }

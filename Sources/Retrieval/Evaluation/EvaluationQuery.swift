@@ -7,11 +7,14 @@ package struct EvaluationQuery: Sendable, Codable, Hashable {
     package var query: String
     /// Ids of the entries that answer it.
     package var relevant: [String]
+    /// How it was typed, for figures per style (`corpus/eval/chat.jsonl`: "telex", "typo", …).
+    package var style: String?
 
     /// Creates a query.
-    package init(id: String, query: String, relevant: [String]) {
+    package init(id: String, query: String, relevant: [String], style: String? = nil) {
         self.id = id
         self.query = query
         self.relevant = relevant
+        self.style = style
     }
 }

@@ -48,7 +48,7 @@ package enum Evaluator {
             let ranked = response.results.map(\.entryID)
             records.append(Record(id: query.id, ranked: ranked, decision: response.decision,
                                   confidence: response.results.first?.confidence ?? 0))
-            outcomes.append(.init(ranked: ranked, relevant: relevant, decision: response.decision))
+            outcomes.append(.init(ranked: ranked, relevant: relevant, decision: response.decision, style: query.style))
             for result in response.results.prefix(5) {
                 samples.append((result.features, relevant.contains(result.entryID)))
             }

@@ -16,7 +16,8 @@ extension KnowledgeIndex {
     /// `search` with the caller's accumulators, so that many threads can search one index at
     /// once (`SearchEngine` keeps a pool of them).
     package func search(_ question: String, limit: Int = 10, scratch: inout SearchScratch) -> SearchResponse {
-        let query = queryBuilder.query(question, restore: { restoreDiacritics($0) })
+        let query = queryBuilder.query(question, restore: { restoreDiacritics($0) },
+                                       correct: { correctTyping($0, text: $1) })
         let results = rank(query, limit: limit, scratch: &scratch)
         return decide(results, unaccented: query.unaccented)
     }

@@ -42,11 +42,14 @@ package struct QueryBuilder: Sendable {
     /// - Parameter restore: for a question typed without diacritics, a guess of its accented
     ///   words (from what the knowledge base says); their accented terms are added with
     ///   `restoredWeight`, so "cap do" leans towards "cấp độ" without losing "cấp đỡ".
-    package func query(_ text: String, restore: ([Token]) -> [Token] = { $0 }) -> Query {
-        let raw = Tokenizer.tokenize(text)
+    /// - Parameter correct: chat typing repaired (Telex, typos; `ChatCorrector`), nil when none.
+    package func query(_ text: String, restore: ([Token]) -> [Token] = { $0 },
+                       correct: ([Token], String) -> [Token]? = { _, _ in nil }) -> Query {
+        var raw = Tokenizer.tokenize(text)
         // Decided on the words as typed: chat words expand to accented forms ("ko" → "không"),
         // which says nothing about how the person types.
         let unaccented = !raw.contains { $0.kind == .word && $0.hasDiacritics }
+        if let corrected = correct(raw, text) { raw = corrected }
         let tokens = analyzer.rewrite(raw)
         var phrasing: [UInt64: Query.Term] = [:]
         var content: [UInt64: Query.Term] = [:]
@@ -151,7 +154,7 @@ package struct QueryBuilder: Sendable {
     /// `expansionWeight` words.
     @inline(__always)
     func expansionFactor(_ token: Token) -> Float {
-        min(1, configuration.expansionWeight * token.expansionShare)
+        min(1, configuration.expansionWeight * token.expansionShare) * token.correctionWeight
     }
 
     /// For every synonym-group member found in the tokens, the tokens of the other members.
