@@ -61,10 +61,7 @@ package enum ChatCorrector {
             }
             changed = true
             output.append(contentsOf: repair)
-            for piece in repair.split(separator: 0x20) {
-                let exact = Tokenizer.tokenize(String(decoding: piece, as: UTF16.self)).first?.exact ?? 0
-                weights[exact] = weight
-            }
+            for piece in repair.split(separator: 0x20) { weights[SyllableCorrector.identities(Array(piece)).exact] = weight }
         }
         guard changed else { return nil }
         output.append(contentsOf: units[cursor...])
@@ -83,10 +80,8 @@ package enum ChatCorrector {
         let ascii = word.allSatisfy { $0 < 0x80 } ? word.map { UInt8($0) } : nil
         if let ascii, let decoded = TelexDecoder.decode(ascii) {
             let units = Array(decoded.utf16)
-            let identity = Tokenizer.tokenize(decoded).first
-            if let identity, isKnown(identity.exact, identity.folded, lexicon, vocabulary) {
-                return (units, decodedWeight)
-            }
+            let identity = SyllableCorrector.identities(units)
+            if isKnown(identity.exact, identity.folded, lexicon, vocabulary) { return (units, decodedWeight) }
         }
         if let onset = teenOnset(word), vocabulary.knows(SyllableCorrector.folded(onset)) {
             return (onset, rewrittenWeight)

@@ -36,11 +36,30 @@ package enum SyllableCorrector {
     static let minimumSplitLength = 2
 
     /// The folded identity of lower-case units (the tokenizer's, with its final y → i).
-    package static func folded(_ units: [UInt16]) -> UInt64 {
-        guard !units.isEmpty else { return 0 }
+    package static func folded(_ units: [UInt16]) -> UInt64 { identities(units).folded }
+
+    /// The exact and folded identities of lower-case NFC units, as the tokenizer gives them.
+    package static func identities(_ units: [UInt16]) -> (exact: UInt64, folded: UInt64) {
+        guard !units.isEmpty else { return (0, 0) }
         return units.withUnsafeBufferPointer { buffer in
-            SyllableCanonicalizer.identities(buffer.baseAddress!, 0, buffer.count, VietnameseLetters.letters).folded
+            let ids = SyllableCanonicalizer.identities(buffer.baseAddress!, 0, buffer.count, VietnameseLetters.letters)
+            return (ids.exact, ids.folded)
         }
+    }
+
+    /// The folded identity of lower-case ASCII letters without building an array (the same
+    /// value as `folded`: FNV over the letters, a final y after a consonant read as i).
+    @inline(__always)
+    static func foldedASCII(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let count = word.count
+        guard count > 0 else { return 0 }
+        var vowels = 0
+        for letter in word where TelexDecoder.isVowel(letter) { vowels += 1 }
+        let yAsI = vowels == 1 && count >= 2 && word[count - 1] == 0x79 && !TelexDecoder.isVowel(word[count - 2])
+        var hash = TermHash.seed
+        for index in 0..<(yAsI ? count - 1 : count) { hash = TermHash.add(hash, UInt16(word[index])) }
+        if yAsI { hash = TermHash.add(hash, 0x69) }
+        return TermHash.finish(hash)
     }
 
     /// How well a syllable fits between its neighbours.
@@ -58,8 +77,8 @@ package enum SyllableCorrector {
         var bestScore = -Float.infinity
         var seen = Set<UInt64>()
         func consider(_ candidate: [UInt8]) {
-            let key = folded(candidate.map(UInt16.init))
-            guard seen.insert(key).inserted, vocabulary.knows(key) else { return }
+            let key = candidate.withUnsafeBufferPointer(foldedASCII)
+            guard vocabulary.knows(key), seen.insert(key).inserted else { return }
             let value = score(key, context, vocabulary)
             if value > bestScore {
                 bestScore = value
