@@ -51,7 +51,7 @@ import Testing
         defer { daemon.remove() }
         let service = try await daemon.service()
         var numbers: [Int] = []
-        for question in [DeskTests.unanswerable, "Chữ ký số của cơ quan dùng cho văn bản điện tử gửi qua trục liên thông cần đăng ký ở đâu?"] {
+        for question in [DeskTests.unanswerable, "Giám sát an toàn cho máy chủ gửi văn bản điện tử qua trục liên thông cần đăng ký ở đâu?"] {
             let asker = Page(service)
             let lines = try await asker.send(["type": "escalate", "text": .string(question)])
             numbers.append(try #require(lines.last?["ticket"]?.int))

@@ -51,7 +51,7 @@ import Testing
         let (daemon, attt, _, _) = try await DeskDaemon.make()
         defer { daemon.remove() }
         let question = "Tôi là Nguyễn Văn An, CCCD 001085012345, điện thoại 0912 345 678, nhà ở số 12 ngõ 34 phố Huế, "
-            + "quận Hai Bà Trưng, Hà Nội. Hồ sơ đăng ký chứng thư chữ ký số chuyên dùng của tôi nộp hai tuần vẫn chưa có kết quả?"
+            + "quận Hai Bà Trưng, Hà Nội. Hồ sơ đề xuất cấp độ an toàn thông tin của tôi nộp hai tuần vẫn chưa có kết quả?"
         let personal = ["Nguyễn", "Văn An", "001085012345", "0912", "345 678", "ngõ 34", "phố Huế", "Hai Bà Trưng", "an.nguyen"]
         try await daemon.run { port in
             let asker = try await JSONClient(port: port)
@@ -81,7 +81,7 @@ import Testing
             #expect(try await handler.ask(["type": "review", "action": "approve", "kb": .string(kb)])["type"] == "ok")
 
             let stranger = try await JSONClient(port: port)
-            let reply = try await stranger.ask(["type": "say", "text": "Hồ sơ đăng ký chứng thư chữ ký số chuyên dùng nộp hai tuần vẫn chưa có kết quả"])
+            let reply = try await stranger.ask(["type": "say", "text": "Hồ sơ đề xuất cấp độ an toàn thông tin nộp hai tuần vẫn chưa có kết quả"])
             #expect(reply["type"] == "answer" && reply["kb"]?.string == kb, "\(reply)")
             let seen = (reply["text"]?.string ?? "") + " " + (reply["question"]?.string ?? "")
             for piece in personal { #expect(!seen.contains(piece), "the next person saw \(piece): \(seen)") }

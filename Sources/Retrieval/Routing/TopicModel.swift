@@ -3,8 +3,9 @@ import Foundation
 /// Which topic a question is about, learned from the knowledge base itself: a multinomial naive
 /// Bayes over the same analysis the search uses (abbreviations and chat words expanded, tone
 /// marks canonical), on folded syllables, folded syllable bigrams and document references, so a
-/// question scores the same with or without diacritics. Each term's evidence is weighed by its
-/// inverse topic frequency (terms every topic uses count little).
+/// question scores the same with or without diacritics; the lexicon's synonyms of a text's words
+/// count as its words too. Each term's evidence is weighed by its inverse topic frequency (terms
+/// every topic uses count little).
 ///
 /// Every topic is trained on its entries' phrasings (question and variants), their answers,
 /// the descriptions the desk gives it (the topic's name, its unit's name and field) and the
@@ -69,10 +70,15 @@ package struct TopicModel: Sendable {
     private var totals: [Int64] = []
     private static let sources = Source.allCases.count
 
+    /// Finds the lexicon's synonyms of a text's words.
+    private let synonyms: QueryBuilder
+
     /// Creates an empty model.
     package init(analyzer: Analyzer, weights: Weights = Weights()) {
         self.analyzer = analyzer
         self.weights = weights
+        synonyms = QueryBuilder(analyzer: analyzer, extractor: TermExtractor(lexicon: analyzer.lexicon),
+                                configuration: RankingConfiguration())
     }
 
     /// Distinct terms the model has seen.
@@ -176,10 +182,17 @@ package struct TopicModel: Sendable {
         return result
     }
 
-    /// The model's terms of a text: folded syllables that are not stop words, folded bigrams of
+    /// The model's terms of a text and of its synonyms: folded syllables that are not stop words, folded bigrams of
     /// adjacent syllables (but two stop words), references.
     func forEachFeature(of text: String, _ body: (UInt64) -> Void) {
         let tokens = analyzer.analyze(text)
+        forEachFeature(tokens, body)
+        // The lexicon's synonyms too ("bảo mật" ~ "an toàn thông tin"), on both sides.
+        for alternative in synonyms.synonymAlternatives(tokens) { forEachFeature(alternative, body) }
+    }
+
+    /// The model's terms of analysed tokens.
+    func forEachFeature(_ tokens: [Token], _ body: (UInt64) -> Void) {
         var previousStop = true
         for (index, token) in tokens.enumerated() {
             switch token.kind {
