@@ -142,4 +142,18 @@ import Testing
         #expect(metrics.inScopeByStyle == ["telex": 2, "typo": 1])
         #expect(metrics.hitAt1 == 0.75)
     }
+
+    /// A word far longer than any syllable (a pasted code, a key held down) is not a typo: it is
+    /// left as typed, and a message of such words is searched like any other.
+    @Test func overlongWordsAreNotRepaired() {
+        let words = Words(["chu": 10, "ky": 8, "so": 9])
+        #expect(SyllableCorrector.correct(Array(repeating: UInt8(ascii: "a"), count: 5000), context: .init(),
+                                          vocabulary: words) == nil)
+        #expect(SyllableCorrector.split(Array(repeating: UInt16(0x61), count: 5000), context: .init(),
+                                        vocabulary: words) == nil)
+        var index = KnowledgeIndex(analyzer: Analyzer())
+        index.load([KnowledgeEntry(id: "a", question: "chữ ký số là gì", answer: "Chữ ký số xác thực văn bản.")])
+        let flood = (0..<300).map { _ in String(repeating: "x", count: 40) }.joined(separator: " ") + " chuwx kys soos"
+        #expect(index.search(flood).results.first?.entryID == "a")
+    }
 }

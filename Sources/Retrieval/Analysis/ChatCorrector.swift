@@ -39,18 +39,20 @@ package enum ChatCorrector {
         var weights: [UInt64: Float] = [:]
         var cursor = 0
         var changed = false
+        var attempts = 0
         for (number, range) in words.enumerated() {
             output.append(contentsOf: units[cursor..<range.lowerBound])
             cursor = range.upperBound
             let word = Array(units[range])
             let identity = identities[number]
             let first = word[0]
-            guard !(first >= 0x30 && first <= 0x39), !isAttached(units, range),
+            guard word.count <= Self.maximumRepairLength, attempts < Self.maximumRepairs, !(first >= 0x30 && first <= 0x39), !isAttached(units, range),
                 !isKnown(identity.exact, identity.folded, lexicon, vocabulary), !SyllableSpelling.isSyllable(word)
             else {
                 output.append(contentsOf: word)
                 continue
             }
+            attempts += 1
             let context = SyllableCorrector.Context(
                 previous: number > 0 ? identities[number - 1].folded : 0,
                 next: number + 1 < words.count ? identities[number + 1].folded : 0)
@@ -74,9 +76,18 @@ package enum ChatCorrector {
     }
 
     /// The repair of one unknown word and its weight.
+    /// Longest word a repair is tried on.
+    static let maximumRepairLength = 16
+    /// Most words of one message a repair is tried on (a message of gibberish costs no more).
+    static let maximumRepairs = 24
+
     static func repair<V: SyllableVocabulary>(_ word: [UInt16], context: SyllableCorrector.Context,
                                               lexicon: CompiledLexicon, vocabulary: V) -> ([UInt16], Float)?
     {
+        // Two syllables typed with Telex keys are at most 16 letters; anything longer (a code, a
+        // pasted token, a key held down) is no typo, and trying every edit of it would cost
+        // the square of its length.
+        guard word.count <= maximumRepairLength else { return nil }
         let ascii = word.allSatisfy { $0 < 0x80 } ? word.map { UInt8($0) } : nil
         if let ascii, let decoded = TelexDecoder.decode(ascii) {
             let units = Array(decoded.utf16)

@@ -72,7 +72,9 @@ package enum SyllableCorrector {
 
     /// The best known syllable one edit away from an unknown lower-case ASCII word.
     package static func correct<V: SyllableVocabulary>(_ word: [UInt8], context: Context, vocabulary: V) -> [UInt8]? {
-        guard word.count >= minimumEditLength, word.allSatisfy({ $0 >= 0x61 && $0 <= 0x7a }) else { return nil }
+        // A syllable has at most seven letters: a word of nine or more is no one-letter typo of one.
+        guard word.count >= minimumEditLength, word.count <= 8, word.allSatisfy({ $0 >= 0x61 && $0 <= 0x7a })
+        else { return nil }
         var best: [UInt8]?
         var bestScore = -Float.infinity
         var seen = Set<UInt64>()
@@ -117,7 +119,7 @@ package enum SyllableCorrector {
 
     /// The best split of an unknown word into two known syllables, as the split position.
     package static func split<V: SyllableVocabulary>(_ word: [UInt16], context: Context, vocabulary: V) -> Int? {
-        guard word.count >= 2 * minimumSplitLength else { return nil }
+        guard word.count >= 2 * minimumSplitLength, word.count <= 2 * 8 else { return nil }
         var best: Int?
         var bestScore = -Float.infinity
         for position in minimumSplitLength...(word.count - minimumSplitLength) {
