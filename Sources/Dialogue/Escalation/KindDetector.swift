@@ -41,13 +41,19 @@ package struct KindDetector: Sendable {
 
     /// The kind of a message.
     package func kind(of text: String) -> TicketKind {
+        // "… không?" at the end asks: no need to fold it (every message to the bot is looked at).
+        if text.utf8.contains(UInt8(ascii: "?")) { return .question }
         let words = Diacritics.foldedWords(text)
+        // A phrase can only be there when its first word is (one lookup instead of a scan).
+        let present = Set(words)
         // "… không?" at the end asks; "không" elsewhere is a plain negation ("cổng không truy cập được").
-        guard !text.utf8.contains(UInt8(ascii: "?")), words.last != "khong",
-            !Self.questionWords.contains(where: { phrase in words.indices.contains { matches(phrase, words, at: $0) } })
+        guard words.last != "khong",
+            !Self.questionWords.contains(where: { phrase in
+                present.contains(phrase[0]) && words.indices.contains { matches(phrase, words, at: $0) }
+            })
         else { return .question }
         for (kind, phrases, anywhere) in Self.markers {
-            for phrase in phrases {
+            for phrase in phrases where present.contains(phrase[0]) {
                 if Self.openers.contains(where: { matches($0, words, at: 0) && matches(phrase, words, at: $0.count) }) {
                     return kind
                 }

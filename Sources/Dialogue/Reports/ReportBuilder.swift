@@ -60,13 +60,15 @@ package struct ReportBuilder: Sendable {
         }
 
         var byUnit: [String: (count: Int, first: [Double], close: [Double], late: Int)] = [:]
+        // Changed in place: a copy taken out and put back copied the unit's arrays at every
+        // ticket (quadratic in a unit's tickets).
         for ticket in counts.tickets {
-            var entry = byUnit[ticket.unit] ?? (0, [], [], 0)
-            entry.count += 1
-            if let hours = ticket.firstResponseHours { entry.first.append(hours) }
-            if let hours = ticket.resolutionHours { entry.close.append(hours) }
-            if ticket.pastDue { entry.late += 1 }
-            byUnit[ticket.unit] = entry
+            Self.update(&byUnit, ticket.unit, default: (0, [], [], 0)) { entry in
+                entry.count += 1
+                if let hours = ticket.firstResponseHours { entry.first.append(hours) }
+                if let hours = ticket.resolutionHours { entry.close.append(hours) }
+                if ticket.pastDue { entry.late += 1 }
+            }
         }
         let times = byUnit.keys.sorted().map { unit in
             let entry = byUnit[unit]!
@@ -148,12 +150,12 @@ package struct ReportBuilder: Sendable {
                 unplacedTickets += 1
                 continue
             }
-            var entry = figures[found.id] ?? (found, [:], 0, 0, 0, [])
-            entry.tickets += 1
-            if ticket.open { entry.open += 1 }
-            if ticket.pastDue { entry.late += 1 }
-            if let hours = ticket.waitHours { entry.waits.append(hours) }
-            figures[found.id] = entry
+            Self.update(&figures, found.id, default: (found, [:], 0, 0, 0, [])) { entry in
+                entry.tickets += 1
+                if ticket.open { entry.open += 1 }
+                if ticket.pastDue { entry.late += 1 }
+                if let hours = ticket.waitHours { entry.waits.append(hours) }
+            }
         }
         let rows = figures.values.map { entry in
             Report.ProvinceFigures(
@@ -165,6 +167,15 @@ package struct ReportBuilder: Sendable {
                 })
         }.sorted { ($0.questions, $0.tickets, $1.province) > ($1.questions, $1.tickets, $0.province) }
         return (rows, unplacedQuestions, unplacedTickets)
+    }
+
+    /// Changes the value of `key` (made from `initial` if absent) in place, its arrays
+    /// uniquely referenced while `change` appends to them.
+    static func update<Value>(_ dictionary: inout [String: Value], _ key: String, default initial: @autoclosure () -> Value,
+                              _ change: (inout Value) -> Void)
+    {
+        if dictionary[key] == nil { dictionary[key] = initial() }
+        change(&dictionary[key]!)
     }
 
     /// Nearest-rank percentile (nil for no values).

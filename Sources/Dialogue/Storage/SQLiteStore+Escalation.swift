@@ -18,7 +18,7 @@ extension SQLiteStore: EscalationStore {
                                   receipt: @escaping @Sendable (Ticket) -> StoredMessage, state: ConversationState)
         async throws -> Ticket
     {
-        let stateData = try JSONEncoder().encode(state)
+        let stateData = try StoredState.encode(state)
         return try await batcher.commit { db in
             // A conversation erased meanwhile (its state still cached by the dialogue) is told as
             // unknown before anything is written, not as a broken foreign key.
@@ -174,7 +174,7 @@ extension SQLiteStore: EscalationStore {
     package func recordTicketMessage(_ number: Int, event: TicketEvent, messages: [StoredMessage], state: ConversationState,
                                      change: @escaping @Sendable (inout Ticket) throws -> Void) async throws -> Ticket
     {
-        let stateData = try JSONEncoder().encode(state)
+        let stateData = try StoredState.encode(state)
         return try await batcher.commit { db in
             guard var ticket = try fetchTicket(number, in: db) else { throw EscalationError.unknownTicket(number) }
             try change(&ticket)

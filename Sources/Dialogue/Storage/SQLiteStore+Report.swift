@@ -23,8 +23,9 @@ extension SQLiteStore: ReportStore {
             let (messages, byAgency) = try Self.periodMessages(
                 db, from: from, to: to, questionKinds: questionKinds, topicFilter: topicFilter, topicArguments: topicArguments)
             var previous: [String: Int] = [:]
+            let previousMessages = try ReportScan.messages(db, from: before, to: from)
             for row in try Row.fetchAll(
-                db, sql: "SELECT COALESCE(topic, 'khac') AS t, COUNT(*) AS n FROM message WHERE direction = 'out' AND "
+                db, sql: "SELECT COALESCE(topic, 'khac') AS t, COUNT(*) AS n FROM \(previousMessages) WHERE direction = 'out' AND "
                     + "\(questionKinds) AND date >= ? AND date < ?\(topicFilter) GROUP BY t",
                 arguments: [before, from] + topicArguments)
             {
@@ -34,6 +35,7 @@ extension SQLiteStore: ReportStore {
             let unitFilter = query.unit == nil ? "" : " AND t.unit = ?"
             let unitArgument: StatementArguments = query.unit.map { [$0] } ?? []
             let open = TicketStatus.openSQL
+            let periodTickets = try ReportScan.tickets(db, from: from, to: to)
             let tickets = try Row.fetchAll(
                 db, sql: """
                     SELECT t.unit, t.status IN (\(open)) AND t.due < ? AS late,
@@ -41,7 +43,7 @@ extension SQLiteStore: ReportStore {
                            (julianday((SELECT MIN(e.date) FROM ticketEvent e WHERE e.ticket = t.number AND e.action = ?))
                              - julianday(t.createdAt)) * 24 AS closeHours,
                            COALESCE(c.agency, t.agency) AS agency, t.status IN (\(open)) AS isOpen, (julianday(?) - julianday(t.createdAt)) * 24 AS ageHours
-                    FROM ticket t LEFT JOIN conversation c ON c.id = t.conversationId
+                    FROM \(periodTickets) LEFT JOIN conversation c ON c.id = t.conversationId
                     WHERE t.createdAt >= ? AND t.createdAt < ?\(unitFilter)
                     """, arguments: [nowText, TicketAction.closed.rawValue, nowText, from, to] + unitArgument
             ).map { row in
@@ -99,24 +101,32 @@ extension SQLiteStore: ReportStore {
             var day: Substring
             var good: Bool
         }
-        var groups: [Key: Int] = [:]
-        var byConversation: [String: [String: Int]] = [:]
+        // Each row's two keys come joined by SQLite (U+0001 between the parts): two strings
+        // decoded and hashed a row instead of five of each (the loop was most of the report).
+        var joinedGroups: [String: Int] = [:]
+        var joinedConversations: [String: Int] = [:]
         let cursor = try Row.fetchCursor(
             db, sql: """
-                SELECT conversationId, COALESCE(topic, 'khac'), kind, substr(date, 1, 10),
-                       LOWER(text) IN ('helpful', '/yes'), direction = 'out'
-                FROM message
+                SELECT COALESCE(topic, 'khac') || char(1) || kind || char(1) || substr(date, 1, 10) || char(1)
+                         || (LOWER(text) IN ('helpful', '/yes')),
+                       CASE WHEN direction = 'out' THEN conversationId || char(1) || COALESCE(topic, 'khac') END
+                FROM \(try ReportScan.messages(db, from: from, to: to))
                 WHERE date >= ? AND date < ? AND ((direction = 'out' AND \(questionKinds)\(topicFilter))
                       OR (direction = 'in' AND kind = 'feedback'))
                 """, arguments: [from, to] + topicArguments)
         while let row = try cursor.next() {
-            let topic: String = row[1]
-            let kind: String = row[2]
-            let day: String = row[3]
-            groups[Key(topic: topic, kind: kind, day: Substring(day), good: row[4]), default: 0] += 1
-            if row[5] as Bool {
-                byConversation[row[0] as String, default: [:]][topic, default: 0] += 1
-            }
+            joinedGroups[row[0] as String, default: 0] += 1
+            if let conversation = row[1] as String? { joinedConversations[conversation, default: 0] += 1 }
+        }
+        var groups: [Key: Int] = [:]
+        for (joined, count) in joinedGroups {
+            let parts = joined.split(separator: "\u{1}", omittingEmptySubsequences: false)
+            groups[Key(topic: String(parts[0]), kind: String(parts[1]), day: parts[2], good: parts[3] == "1"), default: 0] += count
+        }
+        var byConversation: [ConversationTopic: Int] = [:]
+        for (joined, count) in joinedConversations {
+            let parts = joined.split(separator: "\u{1}", omittingEmptySubsequences: false)
+            byConversation[ConversationTopic(conversation: String(parts[0]), topic: String(parts[1])), default: 0] += count
         }
         // Week (`%Y-W%W`) and month of each day, as SQLite's strftime names them.
         var periods: [Substring: (week: String, month: String)] = [:]
@@ -140,7 +150,7 @@ extension SQLiteStore: ReportStore {
         }
         // The agencies of the period's conversations (those that named one).
         var agencies: [String: String] = [:]
-        let ids = Array(byConversation.keys)
+        let ids = Array(Set(byConversation.keys.map(\.conversation)))
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
             for row in try Row.fetchAll(
@@ -151,11 +161,16 @@ extension SQLiteStore: ReportStore {
             }
         }
         var byAgency: [AgencyTopic: Int] = [:]
-        for (conversation, topics) in byConversation {
-            let agency = agencies[conversation]
-            for (topic, count) in topics { byAgency[AgencyTopic(agency: agency, topic: topic), default: 0] += count }
+        for (key, count) in byConversation {
+            byAgency[AgencyTopic(agency: agencies[key.conversation], topic: key.topic), default: 0] += count
         }
         return (merged, byAgency.map { ReportCounts.AgencyQuestions(agency: $0.key.agency, topic: $0.key.topic, count: $0.value) })
+    }
+
+    /// A conversation and a topic of its questions.
+    private struct ConversationTopic: Hashable {
+        var conversation: String
+        var topic: String
     }
 
     /// A key of the figures by province.

@@ -117,7 +117,7 @@ package struct SQLiteStore: ConversationStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [record.id, record.channel, record.user, record.name, record.agency,
-                            try JSONEncoder().encode(record.state), now, now])
+                            try StoredState.encode(record.state), now, now])
             return (record, false)
         }
     }
@@ -142,7 +142,7 @@ package struct SQLiteStore: ConversationStore {
 
     package func record(_ messages: [StoredMessage], state: ConversationState, of conversation: String) async throws {
         let exchange = GroupCommit.Exchange(conversation: conversation, messages: messages,
-                                            state: try JSONEncoder().encode(state))
+                                            state: try StoredState.encode(state))
         guard try await batcher.commit({ db in try GroupCommit.write(exchange, in: db) }) else {
             throw StoreError.unknownConversation(conversation)
         }
@@ -153,8 +153,11 @@ package struct SQLiteStore: ConversationStore {
     }
 
     func lastMessages(of conversation: String, count: Int, in db: Database) throws -> [StoredMessage] {
-        let rows = try MessageRow.filter(MessageRow.Columns.conversationId == conversation).order(MessageRow.Columns.id.desc)
-            .limit(count).asRequest(of: Row.self).fetchAll(db)
+        // A cached statement: a ticket's context is read on the writer queue, which every
+        // exchange waits behind (the query interface compiled this SQL every time).
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY id DESC LIMIT ?"),
+            arguments: [conversation, count])
         return unreadable.decode(rows.reversed(), as: MessageRow.self, key: { "\($0["id"] as Int64? ?? 0)" }) { $0.message }
     }
 

@@ -9,6 +9,8 @@ extension StringProtocol {
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
+        // Nothing to trim (most messages): the text as it is, without copying scalar by scalar.
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return String(self) }
         var result = String.UnicodeScalarView()
         result.append(contentsOf: scalars[first...last])
         return String(result)
