@@ -146,7 +146,7 @@ import Testing
     /// A word far longer than any syllable (a pasted code, a key held down) is not a typo: it is
     /// left as typed, and a message of such words is searched like any other.
     @Test func overlongWordsAreNotRepaired() {
-        let words = Words(["chu": 10, "ky": 8, "so": 9])
+        let words = ChatTypingTests.Words(["chu": 10, "ky": 8, "so": 9])
         #expect(SyllableCorrector.correct(Array(repeating: UInt8(ascii: "a"), count: 5000), context: .init(),
                                           vocabulary: words) == nil)
         #expect(SyllableCorrector.split(Array(repeating: UInt16(0x61), count: 5000), context: .init(),
