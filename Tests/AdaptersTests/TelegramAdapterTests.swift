@@ -39,6 +39,26 @@ import Testing
                         logger: Logger(label: "test"))
     }
 
+    /// The offset is saved over plain files only: a state file that is a device, a pipe or a
+    /// directory is never replaced by the atomic write; a symbolic link is followed.
+    @Test func offsetNeverReplacesAnythingButAFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-offset-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let pipe = directory + "/pipe"
+        #expect(mkfifo(pipe, 0o600) == 0)
+        #expect(TelegramAdapter.replaceablePath(pipe) == nil)
+        #expect(TelegramAdapter.replaceablePath("/dev/null") == nil)
+        #expect(TelegramAdapter.replaceablePath(directory) == nil)
+        let file = directory + "/offset"
+        #expect(TelegramAdapter.replaceablePath(file) == file)
+        try "7".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(TelegramAdapter.replaceablePath(file) == file)
+        let link = directory + "/link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        #expect(TelegramAdapter.replaceablePath(link) == URL(fileURLWithPath: file).resolvingSymlinksInPath().path)
+    }
+
     /// A question on Telegram is answered on Telegram; a sticker gets a polite reply.
     @Test func questionAnswered() async throws {
         try await withAdapter { fake, _, _, state, _ in

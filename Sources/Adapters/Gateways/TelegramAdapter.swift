@@ -89,7 +89,18 @@ package final class TelegramAdapter: Service, Sendable {
     }
 
     private func saveOffset(_ offset: Int) {
-        try? String(offset).write(toFile: stateFile, atomically: true, encoding: .utf8)
+        guard let path = Self.replaceablePath(stateFile) else { return }
+        try? String(offset).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Where an atomic write of the state may go: the file the path names (through symbolic
+    /// links), if it is a plain file or does not exist yet. An atomic write renames a new file
+    /// over the path, so a state file given as /dev/null, a pipe or a directory is left alone
+    /// (a benchmark run as root once replaced the null device this way).
+    static func replaceablePath(_ path: String) -> String? {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved) else { return resolved }
+        return attributes[.type] as? FileAttributeType == .typeRegular ? resolved : nil
     }
 
     // MARK: - Webhook mode

@@ -52,8 +52,10 @@ struct BenchGateway: AsyncParsableCommand {
         let receiver = try await HTTPReceiver(host: "127.0.0.1", port: 0) { await fake.respond($0) }
         var settings = GatewayLink.Settings(host: server.host, port: server.port, token: token)
         settings.pool = links
+        let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-bench-offset-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: stateFile) }
         let adapter = TelegramAdapter(api: TelegramAPI(apiBase: "http://127.0.0.1:\(receiver.port)", token: "bench", logger: logger),
-                                      link: settings, stateFile: "/dev/null", pollTimeout: 1, logger: logger)
+                                      link: settings, stateFile: stateFile, pollTimeout: 1, logger: logger)
         let running = Task { try await adapter.run() }
         let peak = Atomic<Int>(0)
         let daemonPort = server.port

@@ -36,7 +36,7 @@ package struct CorpusOptions: ParsableArguments {
         for path in kb {
             for entry in try Corpus.loadEntries(from: path) {
                 guard seen.insert(entry.id).inserted else {
-                    throw ValidationError("mục \(entry.id) có ở nhiều nguồn --kb")
+                    throw CorpusError(description: "mục \(entry.id) có ở nhiều nguồn --kb (\(path))")
                 }
                 all.append(entry)
             }

@@ -150,6 +150,9 @@ package struct CorpusError: Error, CustomStringConvertible {
     /// What went wrong.
     package var description: String
 
+    /// An error saying `description`.
+    package init(description: String) { self.description = description }
+
     /// A path that does not exist.
     package static func missing(_ path: String) -> CorpusError {
         CorpusError(description: "không tìm thấy \(path)")

@@ -19,6 +19,7 @@ package enum JSONLines {
     /// Decodes every line of a file.
     /// - Throws: `LineError` naming the first bad line, or the file-system error.
     package static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> [T] {
+        guard FileManager.default.fileExists(atPath: path) else { throw CorpusError.missing(path) }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return try decode(type, from: data, path: path)
     }
