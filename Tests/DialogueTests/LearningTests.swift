@@ -234,7 +234,9 @@ import Storage
 
     /// On a shared store, a phrasing learned by one daemon reaches the other's index, and its
     /// removal too.
-    @Test(.enabled(if: PostgresScratch.base != nil || PostgresScratch.required)) func sharedStoreSpreadsIt() async throws {
+    @Test(.enabled(if: PostgresScratch.base != nil || PostgresScratch.required,
+                   "PostgreSQL is needed for two daemons on one store: set MOTCUA_TEST_POSTGRES (see .ci/run)"))
+    func sharedStoreSpreadsIt() async throws {
         let address = try PostgresScratch.address()
         let storeA = try await PostgresStore.open(address, connections: 4, logger: Logger(label: "a"))
         let storeB = try await PostgresStore.open(address, connections: 4, logger: Logger(label: "b"))
