@@ -69,6 +69,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Cho phép lắng nghe không mã hoá trên địa chỉ không phải loopback (khi đã có lớp bảo vệ khác: VPN, proxy TLS).")
     var insecure = false
 
+    @Flag(name: .long, help: "Không học từ người dùng: câu hỏi được xác nhận không trở thành cách hỏi mới của mục tri thức (những cách hỏi đã học vẫn được dùng).")
+    var noLearning = false
+
     @Option(name: .long, help: "Tệp cấu hình JSON: khoá là tên dài của các tuỳ chọn (vd: {\"data\": \"/var/lib/motcua\", \"port\": 7420}); tuỳ chọn trên dòng lệnh được ưu tiên.")
     var configFile: String?
 
@@ -107,7 +110,8 @@ struct Serve: AsyncParsableCommand {
         let metrics = DaemonMetrics()
         let database = try await store.openStore(logger: logger)
         let daemon = try await store.openDaemon(on: database, logger: logger, ticketsPerConversation: ticketsPerConversation,
-                                                ticketsPerAddress: ticketsPerAddress, metrics: metrics.serviceMetrics)
+                                                ticketsPerAddress: ticketsPerAddress, learning: !noLearning,
+                                                metrics: metrics.serviceMetrics)
         let service: any Service
         var terminate = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
         if stdio {

@@ -72,8 +72,8 @@ package final class DialogueService: Sendable {
         do {
             let (reply, learned) = try await exchange(input, incoming: incoming, in: conversation, kind: kind, origin: origin)
             // Committed: what the asker confirmed or refused is recorded (a failure to learn
-            // must not fail a reply already stored).
-            if let learned { _ = try? await learner?.apply(learned, in: conversation) }
+            // is reported by the learner, and does not fail a reply already stored).
+            if let learned, let learner { await learner.record(learned, in: conversation) }
             metrics.replied(reply, after: ContinuousClock.now - arrived)
             return reply
         } catch let error as StoreError where error.isUnknownConversation {

@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import Logging
+import Synchronization
 import Testing
 
 @testable import Bot
@@ -35,11 +37,16 @@ import Storage
 
     static let lexicon = Corpus.loadLexicon(from: BundledCorpus.directory + "/lexicon")
 
-    /// A daemon (no desk) over `store`.
-    static func daemon(_ store: any DaemonAssembly.Store) async throws -> DialogueService {
+    /// Thresholds under which the test's question is only suggested before it is learned.
+    static let ranking: RankingConfiguration = {
         var ranking = RankingConfiguration()
         ranking.answerThreshold = 0.5
         ranking.suggestThreshold = 0.2
+        return ranking
+    }()
+
+    /// A daemon (no desk) over `store`.
+    static func daemon(_ store: any DaemonAssembly.Store) async throws -> DialogueService {
         let recipe = DaemonRecipe(entries: entries, lexicon: lexicon, ranking: ranking, desk: nil, catalogue: false)
         return try await DaemonAssembly.open(store: store, recipe: recipe, logger: Logger(label: "test"))
     }
@@ -202,6 +209,69 @@ import Storage
         #expect(Self.indexed(service).isEmpty)
         #expect(try await !Self.answersAfterRestart(Self.question, store))
         #expect(try await store.knowledgeEntries().first { $0.id == Self.target }?.variants == [])
+    }
+
+    /// A question that two conversations confirmed for one entry and two others for another
+    /// is learned for the first entry only: one question never becomes a phrasing of two
+    /// answers (the second entry can learn it once a reviewer removed the first's).
+    @Test(arguments: StoreKind.testable) func oneQuestionIsLearnedForOneEntry(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let service = try await Self.daemon(store)
+        func confirm(_ entry: String) async throws -> LearnedPhrasing? {
+            let conversation = try await Self.asker(service)
+            return try await store.recordConfirmation(
+                UseConfirmation(conversation: conversation, entry: entry, key: "mat can cuoc", question: Self.question,
+                                date: Date()), quorum: 2)
+        }
+        #expect(try await confirm(Self.target) == nil)
+        let first = try #require(try await confirm(Self.target))
+        #expect(try await confirm("ho-chieu") == nil)
+        #expect(try await confirm("ho-chieu") == nil, "the question is the first entry's already")
+        #expect(try await store.learnedPhrasings(includingRemoved: false).map(\.entry) == [Self.target])
+        _ = try await store.removeLearnedPhrasing(first.id, by: "h1")
+        #expect(try await confirm("ho-chieu")?.entry == "ho-chieu", "free once the reviewer removed it")
+    }
+
+    /// With learning switched off (`serve --no-learning`) confirmations teach nothing, while
+    /// what was learned before is still searched and removable.
+    @Test(arguments: StoreKind.testable) func switchedOffLearnsNothingNew(_ kind: StoreKind) async throws {
+        let open = try Self.reopenable(kind)
+        let learning = try await Self.daemon(try await open())
+        for _ in 0..<2 { try await Self.askAndPick(Self.question, in: try await Self.asker(learning), learning) }
+        var recipe = DaemonRecipe(entries: Self.entries, lexicon: Self.lexicon, ranking: Self.ranking, desk: nil,
+                                  catalogue: false)
+        recipe.learning = false
+        let store = try await open()
+        let off = try await DaemonAssembly.open(store: store, recipe: recipe, logger: Logger(label: "test"))
+        #expect(Self.indexed(off) == [Self.question], "learned before: still searched")
+        let other = "làm lại căn cước bị mất ở chỗ nào"
+        for _ in 0..<3 { try await Self.askAndConfirm(other, in: try await Self.asker(off), off) }
+        #expect(try await store.learnedPhrasings(includingRemoved: false).map(\.question) == [Self.question])
+        let learned = try #require(try await store.learnedPhrasings(includingRemoved: false).first)
+        try await #require(off.learner).remove(learned.id, by: "h1")
+        #expect(Self.indexed(off).isEmpty, "and removable")
+    }
+
+    /// A confirmation the store cannot record does not fail the asker's reply: it is reported
+    /// (the daemon logs the conversation id and the error's type, and counts it).
+    @Test func failedLearningDoesNotFailTheReply() async throws {
+        let store = try SQLiteStore(DatabaseQueue())
+        let failures = Mutex<[String]>([])
+        let service = try await Self.daemon(store)
+        let learner = UseLearner(store: store, analyzer: Analyzer(lexicon: Self.lexicon), clock: SystemClock(),
+                                 entry: { service.dialogue.entry($0) }, upsert: { _ in },
+                                 failed: { conversation, _ in failures.withLock { $0.append(conversation) } })
+        let failing = DialogueService(store: store, dialogue: service.dialogue, learner: learner)
+        try await store.writer.write { try $0.execute(sql: "DROP TABLE learnedConfirmation") }
+        let conversation = try await Self.asker(failing)
+        let reply = try await Self.send(.say(Self.question), in: conversation, failing)
+        guard case .suggest(_, let options) = reply, let position = options.firstIndex(where: { $0.kb == Self.target }) else {
+            Issue.record("expected a suggestion, got \(reply)")
+            return
+        }
+        let picked = try await Self.send(.say("\(position + 1)"), in: conversation, failing)
+        if case .answer(let answer) = picked { #expect(answer.kb == Self.target) } else { Issue.record("got \(picked)") }
+        #expect(failures.withLock { $0 } == [conversation])
     }
 
     /// A store that can be opened again, as after a restart.

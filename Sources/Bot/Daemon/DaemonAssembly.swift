@@ -46,10 +46,17 @@ package enum DaemonAssembly {
         // Learning from use: the store merged the learned phrasings into the entries loaded;
         // the learner keeps them so that an entry indexed again (an edit, another daemon's
         // change) keeps its phrasings.
-        let learner = recipe.learning ? UseLearner(store: store, analyzer: Analyzer(lexicon: recipe.lexicon), clock: clock,
-                                                   entry: { engine.entry($0) }, upsert: { engine.upsert($0) }) : nil
-        try await learner?.load()
-        let indexEntry: @Sendable (KnowledgeEntry) -> Void = { engine.upsert(learner?.merged($0) ?? $0) }
+        let learner = UseLearner(
+            store: store, analyzer: Analyzer(lexicon: recipe.lexicon), learns: recipe.learning, clock: clock,
+            entry: { engine.entry($0) }, upsert: { engine.upsert($0) },
+            failed: { conversation, error in
+                // Ids and the error's type only: a store error may quote the question.
+                logger.warning("learning from use failed",
+                               metadata: ["conversation": "\(conversation)", "error": "\(type(of: error))"])
+                metrics.learningFailed()
+            })
+        try await learner.load()
+        let indexEntry: @Sendable (KnowledgeEntry) -> Void = { engine.upsert(learner.merged($0)) }
         let dialogue = Dialogue(engine: engine, analyzer: Analyzer(lexicon: recipe.lexicon))
         var escalation: EscalationService?
         if let desk = recipe.desk {
@@ -82,7 +89,7 @@ package enum DaemonAssembly {
                                    // (as they are now: one just removed is not among them); the book is read
                                    // again so that an edit made here keeps them too.
                                    engine.upsert(entry)
-                                   if let learner { Task { try? await learner.load() } }
+                                   Task { try? await learner.load() }
                                }, retire: { _ = engine.retire($0) }), learner: learner)
     }
 }

@@ -21,7 +21,8 @@ package struct DaemonRecipe: Sendable {
     package var desk: EscalationService.Configuration?
     /// Whether the catalogue is searchable (`docs` requests).
     package var catalogue: Bool
-    /// Whether askers' confirmed answers become phrasings of their entries (`UseLearner`).
+    /// Whether askers' confirmed answers become phrasings of their entries (`UseLearner`; false:
+    /// what was learned before is still searched and reviewable, nothing new is learned).
     package var learning = true
 
     /// A recipe from its parts.

@@ -45,12 +45,14 @@ package struct StoreOptions: ParsableArguments {
     }
 
     /// The daemon over `store` (`openStore()`), assembled from `--corpus` and `--config`.
+    /// - Parameter learning: whether askers' confirmations become phrasings (`serve --no-learning`: not).
     package func openDaemon(on store: any DaemonAssembly.Store, logger: Logger, ticketsPerConversation: Int? = nil,
-                            ticketsPerAddress: Int? = nil, metrics: ServiceMetrics = ServiceMetrics()) async throws
-        -> DialogueService
+                            ticketsPerAddress: Int? = nil, learning: Bool = true,
+                            metrics: ServiceMetrics = ServiceMetrics()) async throws -> DialogueService
     {
         let corpus = try loadCorpus()
         var recipe = DaemonRecipe(corpus: corpus, ranking: try config.map(Corpus.loadRanking(from:)))
+        recipe.learning = learning
         if let ticketsPerConversation { recipe.desk?.ticketLimits.perConversation = ticketsPerConversation }
         if let ticketsPerAddress { recipe.desk?.ticketLimits.perAddress = ticketsPerAddress }
         return try await DaemonAssembly.open(store: store, recipe: recipe, logger: logger, metrics: metrics)

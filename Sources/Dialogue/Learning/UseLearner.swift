@@ -24,6 +24,12 @@ package final class UseLearner: Sendable {
     let clock: any WallClock
     /// How many different conversations must agree.
     package let quorum: Int
+    /// Told when recording what an exchange taught failed (the exchange itself was committed
+    /// and answered; the daemon logs the error's type and counts it, never the question).
+    let failed: @Sendable (_ conversation: String, _ error: any Error) -> Void
+    /// Whether confirmations are recorded (false: `serve --no-learning` — what was learned is
+    /// still searched, listed and removable, nothing new is learned).
+    package let learns: Bool
     /// The live learned phrasings by entry: merged into an entry whenever the desk puts it in
     /// the index again (an edit, a corpus update), so an edit does not drop them.
     private let book = Mutex<[String: [String]]>([:])
@@ -47,10 +53,15 @@ package final class UseLearner: Sendable {
     ///   - entry: looks an entry up in the live index.
     ///   - upsert: puts an entry in the live index (for a shared store, the store's change log
     ///     carries the change to the other daemons).
-    package init(store: any LearningStore & ConversationStore, analyzer: Analyzer, quorum: Int = 2,
+    ///   - learns: whether new confirmations are recorded at all.
+    ///   - failed: told when `record` could not store what an exchange taught.
+    package init(store: any LearningStore & ConversationStore, analyzer: Analyzer, quorum: Int = 2, learns: Bool = true,
                  clock: any WallClock = SystemClock(), entry: @escaping @Sendable (String) -> KnowledgeEntry?,
-                 upsert: @escaping @Sendable (KnowledgeEntry) -> Void)
+                 upsert: @escaping @Sendable (KnowledgeEntry) -> Void,
+                 failed: @escaping @Sendable (_ conversation: String, _ error: any Error) -> Void = { _, _ in })
     {
+        self.failed = failed
+        self.learns = learns
         self.store = store
         keys = QuestionKey(analyzer: analyzer)
         self.quorum = max(2, quorum)
@@ -79,6 +90,7 @@ package final class UseLearner: Sendable {
     package func event(for input: DialogueInput, before: ConversationState, after: ConversationState,
                        reply: DialogueReply) -> Event?
     {
+        guard learns else { return nil }
         switch input {
         case .feedback(helpful: true):
             guard let answer = before.lastAnswer, let question = before.lastQuestion else { return nil }
@@ -104,6 +116,16 @@ package final class UseLearner: Sendable {
             answer.kb == before.options[number - 1], let question = after.lastQuestion
         else { return nil }
         return .confirmed(entry: answer.kb, question: question)
+    }
+
+    /// Records what an exchange of `conversation` taught, after the exchange was committed: a
+    /// failure here must not fail a reply already stored, so it goes to `failed` instead.
+    package func record(_ event: Event, in conversation: String) async {
+        do {
+            try await apply(event, in: conversation)
+        } catch {
+            failed(conversation, error)
+        }
     }
 
     /// Records what an exchange of `conversation` taught (after it was committed).

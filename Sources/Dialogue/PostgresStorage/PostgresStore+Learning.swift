@@ -4,7 +4,8 @@ import PostgresNIO
 import Retrieval
 
 /// `LearningStore` on PostgreSQL: each decision in one transaction under an advisory lock on
-/// its entry and key (two daemons confirming at once both count, and learn once). A phrasing
+/// its question key (two daemons confirming at once both count, and learn once; two entries
+/// never both learn one question). A phrasing
 /// learned or removed is logged as a change of its entry: the other daemons read the entry
 /// afresh, learned phrasings merged, and put it in their index.
 extension PostgresStore: LearningStore {
@@ -12,7 +13,7 @@ extension PostgresStore: LearningStore {
         try await transaction { connection in
             let entry = confirmation.entry
             let key = confirmation.key
-            try await lock(entry: entry, key: key, on: connection)
+            try await lock(key: key, on: connection)
             let inserted = try await rows("""
                 INSERT INTO learned_confirmation (conversation_id, entry, key, question, date)
                 VALUES (\(confirmation.conversation), \(entry), \(key), \(confirmation.question), \(confirmation.date.pg))
@@ -32,6 +33,12 @@ extension PostgresStore: LearningStore {
                 SELECT COUNT(DISTINCT conversation_id)::bigint FROM learned_confirmation WHERE entry = \(entry) AND key = \(key)
                 """, on: connection).first?.decode(Int.self) ?? 0
             guard agreeing >= quorum else { return nil }
+            // A question already learned for another entry stays that entry's (the lock is on
+            // the key alone, so two entries cannot both learn it at once).
+            let taken = try await rows("""
+                SELECT 1 FROM learned_phrasing WHERE key = \(key) AND entry <> \(entry) AND removed_by IS NULL LIMIT 1
+                """, on: connection)
+            guard taken.isEmpty else { return nil }
             // The first asker's wording (masked) is the phrasing.
             let question = try await rows("""
                 SELECT question FROM learned_confirmation WHERE entry = \(entry) AND key = \(key) ORDER BY date LIMIT 1
@@ -54,7 +61,7 @@ extension PostgresStore: LearningStore {
                 """, on: connection).map { try $0.decode(String.self) }
             var dropped: [LearnedPhrasing] = []
             for key in keys {
-                try await lock(entry: entry, key: key, on: connection)
+                try await lock(key: key, on: connection)
                 try await run("""
                     DELETE FROM learned_confirmation WHERE conversation_id = \(conversation) AND entry = \(entry) AND key = \(key)
                     """, on: connection)
@@ -118,8 +125,9 @@ extension PostgresStore: LearningStore {
     }
 
     /// Serialises the decisions on one entry and key until the transaction ends.
-    private func lock(entry: String, key: String, on connection: PostgresConnection) async throws {
-        try await run("SELECT pg_advisory_xact_lock(hashtextextended(\(entry + "\u{1F}" + key), 0))", on: connection)
+    /// Serialises the decisions about one question key, whichever entry they are for.
+    private func lock(key: String, on connection: PostgresConnection) async throws {
+        try await run("SELECT pg_advisory_xact_lock(hashtextextended(\("learned\u{1F}" + key), 0))", on: connection)
     }
 
     static let phrasingColumns = "id, entry, key, question, conversations, learned_at, removed_by"

@@ -27,6 +27,12 @@ extension SQLiteStore: LearningStore {
                 SELECT COUNT(DISTINCT conversationId) FROM learnedConfirmation WHERE entry = ? AND key = ?
                 """, arguments: [confirmation.entry, confirmation.key]) ?? 0
             guard agreeing >= quorum else { return nil }
+            // A question already learned for another entry stays that entry's: askers who
+            // confirmed two different answers for it make it ambiguous, not a phrasing of both.
+            let taken = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM learnedPhrasing WHERE key = ? AND entry <> ? AND removedBy IS NULL)
+                """, arguments: [confirmation.key, confirmation.entry]) ?? false
+            guard !taken else { return nil }
             // The first asker's wording (masked) is the phrasing.
             let question = try String.fetchOne(db, sql: """
                 SELECT question FROM learnedConfirmation WHERE entry = ? AND key = ? ORDER BY date, rowid LIMIT 1

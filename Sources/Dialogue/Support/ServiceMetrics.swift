@@ -31,6 +31,9 @@ package struct ServiceMetrics: Sendable {
         /// Histogram (seconds): the store's write of one exchange (message in, reply, state, and
         /// the ticket when one is raised).
         package static let storeCommit = "motcua_store_commit_seconds"
+        /// Counter: confirmations the learner could not store (the replies went out; what they
+        /// would have taught is lost — a store fault to look at).
+        package static let learningFailures = "motcua_learning_failures_total"
     }
 
     /// Where the measurements go.
@@ -65,6 +68,11 @@ package struct ServiceMetrics: Sendable {
         let started = ContinuousClock.now
         defer { commit.record(elapsed: ContinuousClock.now - started) }
         return try await write()
+    }
+
+    /// Recording what an exchange taught failed.
+    package func learningFailed() {
+        Counter(label: Name.learningFailures, factory: factory).increment()
     }
 
     /// A ticket was raised for `unit`.
