@@ -49,6 +49,8 @@ package struct KnowledgeIndex: Sendable {
     var groupSize: [Float] = []
     /// Entry slot → group (a flat copy of `Record.group` for the search loops).
     var entryGroup: [Int32] = []
+    /// Entry slot → what its phrasings ask (`QuestionForm`, the union over them).
+    var entryForm: [QuestionForm] = []
     /// Every phrasing of a group's live entries as one document: what people asked when this
     /// was the answer (scored like a class centroid, beside the best single phrasing).
     var groupQuestions: PostingIndex
@@ -255,6 +257,8 @@ package struct KnowledgeIndex: Sendable {
     /// The index terms of an entry's fields.
     struct AnalyzedEntry {
         var phrasings: [[UInt64]]
+        /// What the phrasings ask, together.
+        var form: QuestionForm
         /// Distinct content words of each phrasing.
         var phrasingWords: [UInt8]
         /// Analysed tokens of each field (what length averages are counted in).
@@ -286,9 +290,11 @@ package struct KnowledgeIndex: Sendable {
         var phrasingWords: [UInt8] = []
         var phrasingTokens: [Int] = []
         var words: [(UInt64, UInt64)] = []
+        var form: QuestionForm = []
         for text in [entry.question] + entry.variants {
             var terms: [UInt64] = []
             let tokens = analyzer.analyze(text)
+            form.formUnion(queryBuilder.forms.form(of: tokens))
             extractor.documentTerms(tokens, into: &terms)
             phrasingTerms.append(terms)
             let content = Set(tokens.lazy.filter { $0.kind != .word || !analyzer.isStopWord($0, unaccented: false) }
@@ -307,7 +313,7 @@ package struct KnowledgeIndex: Sendable {
         let counts = AnalyzedEntry.TokenCounts(phrasings: phrasingTokens, answer: answerTokens.count,
                                                topic: topicTokens.count, references: referenceTokens.count)
         let answerKey = CompiledLexicon.combined(answerTokens.lazy.map(\.exact))
-        return AnalyzedEntry(phrasings: phrasingTerms, phrasingWords: phrasingWords, tokenCounts: counts, answer: answer, topic: topic, references: references,
+        return AnalyzedEntry(phrasings: phrasingTerms, form: form, phrasingWords: phrasingWords, tokenCounts: counts, answer: answer, topic: topic, references: references,
                              answerKey: answerKey, words: words)
     }
 
@@ -362,6 +368,7 @@ package struct KnowledgeIndex: Sendable {
         groupSize[Int(group)] += 1
         records.append(Record(entry: entry, live: true, phrasings: documents, group: group))
         entryGroup.append(group)
+        entryForm.append(analyzed.form)
         if existingGroup || !deferGroupQuestions { addGroupQuestions(Int(group)) }
         slotByID[entry.id] = slot
         scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.count)

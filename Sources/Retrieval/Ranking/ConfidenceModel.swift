@@ -28,19 +28,24 @@ package struct ConfidenceModel: Sendable, Codable, Hashable {
         /// answer's words agree with the phrasing match.
         package var contentShare: Float
 
+        /// Whether the question asks what the result's phrasings ask (`QuestionForm.agreement`:
+        /// 1 yes, -1 no, 0 unknown).
+        package var formAgreement: Float
         /// Length of `vector`.
-        package static let dimension = 13
+        package static let dimension = 14
 
         /// The feature vector with a leading 1 for the bias.
         package var vector: [Float] {
             [1, normalizedScore, coverage, relativeScore, margin, isTop, scoreLevel, isTop * margin, coverage * coverage,
-             unknownShare, entryCoverage, coverage * entryCoverage, contentShare]
+             unknownShare, entryCoverage, coverage * entryCoverage, contentShare, formAgreement]
         }
 
         /// Creates features.
         package init(normalizedScore: Float, coverage: Float, relativeScore: Float, margin: Float, isTop: Float,
-                     scoreLevel: Float = 0, unknownShare: Float = 0, entryCoverage: Float = 0, contentShare: Float = 0)
+                     scoreLevel: Float = 0, unknownShare: Float = 0, entryCoverage: Float = 0, contentShare: Float = 0,
+                     formAgreement: Float = 0)
         {
+            self.formAgreement = formAgreement
             self.entryCoverage = entryCoverage
             self.contentShare = contentShare
             self.normalizedScore = normalizedScore

@@ -81,6 +81,7 @@ extension KnowledgeIndex {
         let support = configuration.groupSupport
         let discount = configuration.sharedAnswerDiscount
         let questionsWeight = configuration.groupQuestionsWeight
+        let formWeight = query.form.isEmpty ? 0 : configuration.questionFormWeight
         scratch.groups.withUnsafeBufferPointer { groups in
             groupSize.withUnsafeBufferPointer { sizes in
                 groupQuestionsDocument.withUnsafeBufferPointer { questionDocuments in
@@ -90,7 +91,11 @@ extension KnowledgeIndex {
                         let runnersUp = score.second + support * score.third
                         let content = score.content / (1 + discount * (sizes[index] - 1))
                         let questions = questionDocuments[index] >= 0 ? score.questions : questionsWeight * score.best
-                        top.insert(score.best + support * runnersUp + content + questions, group)
+                        var total = score.best + support * runnersUp + content + questions
+                        if formWeight != 0 {
+                            total *= 1 + formWeight * query.form.agreement(with: entryForm[Int(score.slot)])
+                        }
+                        top.insert(total, group)
                     }
                 }
             }
@@ -111,7 +116,8 @@ extension KnowledgeIndex {
                 scoreLevel: item.score / (item.score + 10),
                 unknownShare: mass.total > 0 ? mass.unseen / mass.total : 0,
                 entryCoverage: scratch.entryWordCoverage[slot],
-                contentShare: item.score > 0 ? min(1, contentScore(Int(item.id), scratch: scratch) / item.score) : 0)
+                contentShare: item.score > 0 ? min(1, contentScore(Int(item.id), scratch: scratch) / item.score) : 0,
+                formAgreement: query.form.agreement(with: entryForm[slot]))
             // A result ranked lower is never presented as more certain than the one above it.
             let confidence = min(configuration.confidence.confidence(features), results.last?.confidence ?? 1)
             results.append(SearchResult(entryID: records[slot].entry.id, score: item.score,

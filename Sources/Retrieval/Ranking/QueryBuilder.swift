@@ -16,6 +16,8 @@ package struct Query: Sendable {
     package var contentTerms: [Term] = []
     /// The question was typed without any diacritics.
     package var unaccented = false
+    /// What the question asks for (a place, a time, …), from its interrogative words.
+    package var form: QuestionForm = []
 
     /// No term to search for.
     package var isEmpty: Bool { phrasingTerms.isEmpty && contentTerms.isEmpty }
@@ -30,6 +32,8 @@ package struct QueryBuilder: Sendable {
     package let extractor: TermExtractor
     /// The weights.
     package let configuration: RankingConfiguration
+    /// Reads what a question asks for.
+    package let forms = QuestionFormReader()
 
     /// Creates a builder.
     package init(analyzer: Analyzer, extractor: TermExtractor, configuration: RankingConfiguration) {
@@ -65,6 +69,7 @@ package struct QueryBuilder: Sendable {
         }
         var query = Query()
         query.unaccented = unaccented
+        query.form = forms.form(of: tokens)
         query.phrasingTerms = Array(phrasing.values)
         query.contentTerms = Array(content.values)
         return query

@@ -48,6 +48,11 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// five-word question must not beat one that holds all five because a rare pair of its
     /// words is adjacent. 0 is plain BM25F.
     package var coordination: Float = 0
+    /// How much whether the question asks what the entry's phrasings ask (`QuestionForm`: a
+    /// place, a time, an amount, a way …) moves a result: score × (1 + this) when they share a
+    /// form, × (1 − this) when both have forms and share none. 0: form is only a feature of the
+    /// confidence model.
+    package var questionFormWeight: Float = 0
     /// Read every posting list whole when a document outside the probed candidates could reach
     /// the top (exact but slower on large knowledge bases; see `KnowledgeIndex+Accumulate`).
     package var exhaustive = false
@@ -76,7 +81,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// The JSON keys.
     enum CodingKeys: String, CodingKey {
         case k1, b, compounds, foldedWeight, restoredWeight, expansionWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
-        case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, coordination, exhaustive, confidence, answerModel, answerThreshold
+        case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, coordination, questionFormWeight, exhaustive, confidence, answerModel, answerThreshold
         case suggestThreshold, optionThreshold
     }
 
@@ -105,6 +110,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         referencesWeight = try value(.referencesWeight, d.referencesWeight)
         groupSupport = try value(.groupSupport, d.groupSupport)
         coordination = try value(.coordination, d.coordination)
+        questionFormWeight = try value(.questionFormWeight, d.questionFormWeight)
         exhaustive = try value(.exhaustive, d.exhaustive)
         confidence = try value(.confidence, d.confidence)
         answerModel = try c.decodeIfPresent(ConfidenceModel.self, forKey: .answerModel)
