@@ -70,7 +70,7 @@ package struct TopicClassifier: Sendable {
     }
 
     /// The best topic of the best unit by model probability plus weighted vote.
-    private func combined(_ probabilities: [String: Double], _ vote: [String: Double]) -> String? {
+    package func combined(_ probabilities: [String: Double], _ vote: [String: Double]) -> String? {
         var score = probabilities
         for (topic, weight) in vote { score[topic, default: 0] += weights.vote * weight }
         // A topic the desk does not know is a unit of its own (the fallback unit gets it).
