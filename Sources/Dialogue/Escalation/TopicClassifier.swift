@@ -10,11 +10,11 @@ import Retrieval
 package struct TopicClassifier: Sendable {
     /// How the model and the nearest answers are combined.
     ///
-    /// Chosen on the `tune` half of `corpus/eval/routing.jsonl` (BENCHMARKS.md, "Routing").
+    /// Chosen with `TopicModel.Weights` (the same grid; the vote matters little either way).
     package struct Weights: Sendable, Hashable {
         /// How much one unit of summed confidence of the nearest answers adds to a topic's
         /// probability from the model.
-        package var vote: Double = 0.25
+        package var vote: Double = 0.1
 
         /// The default weights.
         package init() {}
@@ -70,7 +70,7 @@ package struct TopicClassifier: Sendable {
     }
 
     /// The best topic of the best unit by model probability plus weighted vote.
-    package func combined(_ probabilities: [String: Double], _ vote: [String: Double]) -> String? {
+    private func combined(_ probabilities: [String: Double], _ vote: [String: Double]) -> String? {
         var score = probabilities
         for (topic, weight) in vote { score[topic, default: 0] += weights.vote * weight }
         // A topic the desk does not know is a unit of its own (the fallback unit gets it).
