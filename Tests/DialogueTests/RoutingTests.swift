@@ -73,6 +73,26 @@ import Storage
         }
     }
 
+    /// A desk whose units have descriptions but no entries yet routes by the descriptions
+    /// alone, whichever topic a question's words were first seen in (a word seen only in the
+    /// first topic's description once crashed the scoring of the third).
+    @Test func descriptionsAloneRoute() {
+        let topics = [Topic(id: "buu-chinh", name: "Bưu chính công ích", unit: "VNPOST"),
+                      Topic(id: "an-toan", name: "An toàn thông tin", unit: "ATTT"),
+                      Topic(id: "tieu-chuan", name: "Tiêu chuẩn kỹ thuật", unit: "KHCN")]
+        let units = [UnitRecord(id: "VNPOST", name: "Bưu điện", answers: "Phát trả kết quả thủ tục tận nhà qua bưu tá."),
+                     UnitRecord(id: "ATTT", name: "Cục An toàn thông tin", answers: "Ứng cứu sự cố mã độc, tấn công mạng."),
+                     UnitRecord(id: "KHCN", name: "Vụ Khoa học và Công nghệ", answers: "Quy chuẩn, đo kiểm thiết bị.")]
+        let model = TopicModel.desk(topics: topics, units: units, analyzer: Analyzer())
+        for question in ["Bưu tá phát trả kết quả tận nhà không?", "Máy bị mã độc tấn công thì ứng cứu thế nào?"] {
+            for text in [question, Diacritics.strip(question)] {
+                let probabilities = model.probabilities(text)
+                let best = probabilities.max { $0.value < $1.value }?.key
+                #expect(best == (question.hasPrefix("Bưu") ? "buu-chinh" : "an-toan"), "\(text): \(probabilities)")
+            }
+        }
+    }
+
     /// An entry learned while the daemon runs moves the routing of questions on its subject to
     /// its topic's unit, and retiring it moves them back.
     @Test func learnedEntryMovesRouting() async throws {
