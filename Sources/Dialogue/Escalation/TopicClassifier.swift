@@ -10,11 +10,11 @@ import Retrieval
 package struct TopicClassifier: Sendable {
     /// How the model and the nearest answers are combined.
     ///
-    /// Chosen on the `tune` half of `corpus/eval/routing.jsonl` (BENCHMARKS.md, "Routing").
+    /// Chosen with `TopicModel.Weights` (the same grid; the vote matters little either way).
     package struct Weights: Sendable, Hashable {
         /// How much one unit of summed confidence of the nearest answers adds to a topic's
         /// probability from the model.
-        package var vote: Double = 0.25
+        package var vote: Double = 0.1
 
         /// The default weights.
         package init() {}

@@ -27,19 +27,21 @@ package struct TopicModel: Sendable {
 
     /// How much each source counts and how sharp the resulting distribution is.
     ///
-    /// Chosen on the `tune` half of `corpus/eval/routing.jsonl` only (a small grid, see
-    /// BENCHMARKS.md, "Routing"); the `test` half was never looked at while choosing.
+    /// Chosen by a grid scored on the `tune` half of `corpus/eval/routing.jsonl` plus a
+    /// leave-one-entry-out run over the knowledge base (each entry's question routed by a model
+    /// trained without it), among the settings where one learned entry moves the routing of
+    /// questions on its subject; the `test` half was never looked at while choosing.
     package struct Weights: Sendable, Hashable {
         /// Weight of a phrasing's terms.
         package var phrasing: Double = 1
-        /// Weight of an answer's terms (answers are long and wander; they count less).
-        package var answer: Double = 0.25
-        /// Weight of a description's terms (short texts that name the field).
+        /// Weight of an answer's terms.
+        package var answer: Double = 1
+        /// Weight of a description's terms (the topic name and what its unit owns).
         package var description: Double = 10
         /// Weight of a catalogue document's terms.
-        package var document: Double = 0.5
+        package var document: Double = 1
         /// Additive (Dirichlet) smoothing per term and topic.
-        package var smoothing: Double = 0.5
+        package var smoothing: Double = 2
         /// The log-likelihoods are multiplied by this before they become probabilities
         /// (naive Bayes is over-confident; below 1 it leaves room for the nearest answers).
         package var sharpness: Double = 0.5
@@ -132,6 +134,21 @@ package struct TopicModel: Sendable {
 
     /// The probability of each topic for a question (empty when no term of it is known).
     package func probabilities(_ question: String) -> [String: Double] {
+        Self.probabilities(logLikelihoods(question), sharpness: weights.sharpness)
+    }
+
+    /// Log-likelihoods turned into probabilities, multiplied by `sharpness` first.
+    static func probabilities(_ logLikelihoods: [String: Double], sharpness: Double) -> [String: Double] {
+        guard let best = logLikelihoods.values.max() else { return [:] }
+        var result = logLikelihoods.mapValues { exp(($0 - best) * sharpness) }
+        let sum = result.values.reduce(0, +)
+        for key in result.keys { result[key]! /= sum }
+        return result
+    }
+
+    /// Each trained topic's log-likelihood of a question, up to a constant (empty when no term
+    /// of it is known).
+    package func logLikelihoods(_ question: String) -> [String: Double] {
         guard !labels.isEmpty else { return [:] }
         var found: [UInt64: Int] = [:]
         forEachFeature(of: question) { term in
@@ -155,30 +172,25 @@ package struct TopicModel: Sendable {
             // A term every topic uses says little of any one: its evidence is weighed by its
             // inverse topic frequency (a term of one topic in twelve counts 3.7 times as much).
             var topicsWithTerm = 0
+            var weighted = [Double](repeating: 0, count: labels.count)
             for label in labels.indices {
-                let slots = label * Self.sources..<min((label + 1) * Self.sources, row.count)
-                if slots.contains(where: { row[$0] > 0 }) { topicsWithTerm += 1 }
+                var seen = false
+                for source in 0..<Self.sources {
+                    let slot = label * Self.sources + source
+                    guard slot < row.count else { break }
+                    seen = seen || row[slot] > 0
+                    weighted[label] += w[source] * Double(row[slot])
+                }
+                if seen { topicsWithTerm += 1 }
             }
             guard topicsWithTerm > 0 else { continue }
             let idf = log(1 + Double(labels.count) / Double(topicsWithTerm))
             for label in labels.indices where trained[label] {
-                var n = 0.0
-                for source in 0..<Self.sources {
-                    let slot = label * Self.sources + source
-                    if slot < row.count { n += w[source] * Double(row[slot]) }
-                }
-                logLikelihood[label] += idf * Double(times) * (log(n + alpha) - denominators[label])
+                logLikelihood[label] += idf * Double(times) * (log(weighted[label] + alpha) - denominators[label])
             }
         }
-        let best = labels.indices.filter { trained[$0] }.map { logLikelihood[$0] }.max() ?? 0
         var result: [String: Double] = [:]
-        var sum = 0.0
-        for label in labels.indices where trained[label] {
-            let p = exp((logLikelihood[label] - best) * weights.sharpness)
-            result[labels[label]] = p
-            sum += p
-        }
-        for key in result.keys { result[key]! /= sum }
+        for label in labels.indices where trained[label] { result[labels[label]] = logLikelihood[label] }
         return result
     }
 
