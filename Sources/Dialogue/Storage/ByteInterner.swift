@@ -42,6 +42,11 @@ struct ByteInterner {
         String(decoding: storage[bounds[id]..<bounds[id + 1]], as: UTF8.self)
     }
 
+    /// Whether value `first` sorts before value `second`, byte by byte (SQLite's `BINARY` order).
+    func precedes(_ first: Int, _ second: Int) -> Bool {
+        storage[bounds[first]..<bounds[first + 1]].lexicographicallyPrecedes(storage[bounds[second]..<bounds[second + 1]])
+    }
+
     /// Whether value `id` is exactly `bytes`.
     private func holds(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let start = bounds[id]
@@ -86,5 +91,19 @@ struct ByteInterner {
         hash ^= hash >> 33
         hash &*= 0xC4CE_B9FE_1A85_EC53
         return hash ^ (hash >> 33)
+    }
+}
+
+/// The `String` of each distinct byte string a pass reads, made once (a ticket's unit, an
+/// agency): the rows share it.
+struct TextCache {
+    private var ids = ByteInterner()
+    private var texts: [String] = []
+
+    /// The text of `bytes`.
+    mutating func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        let id = ids.id(of: bytes)
+        if id == texts.count { texts.append(ids.string(id)) }
+        return texts[id]
     }
 }

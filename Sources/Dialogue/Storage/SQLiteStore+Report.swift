@@ -36,24 +36,29 @@ extension SQLiteStore: ReportStore {
             let unitArgument: StatementArguments = query.unit.map { [$0] } ?? []
             let open = TicketStatus.openSQL
             let periodTickets = try ReportScan.tickets(db, from: from, to: to)
-            let tickets = try Row.fetchAll(
+            // Read with the C API (a year is 100,000 tickets): units and agencies repeat, and each
+            // distinct one becomes a `String` once.
+            var units = TextCache()
+            var agencies = TextCache()
+            var tickets: [ReportCounts.TicketFigures] = []
+            try RawRows(
                 db, sql: """
-                    SELECT t.unit, t.status IN (\(open)) AND t.due < ? AS late,
-                           (julianday(t.answeredAt) - julianday(t.createdAt)) * 24 AS firstHours,
+                    SELECT t.unit, t.status IN (\(open)) AND t.due < ?,
+                           (julianday(t.answeredAt) - julianday(t.createdAt)) * 24,
                            (julianday((SELECT MIN(e.date) FROM ticketEvent e WHERE e.ticket = t.number AND e.action = ?))
-                             - julianday(t.createdAt)) * 24 AS closeHours,
-                           COALESCE(c.agency, t.agency) AS agency, t.status IN (\(open)) AS isOpen, (julianday(?) - julianday(t.createdAt)) * 24 AS ageHours
+                             - julianday(t.createdAt)) * 24,
+                           COALESCE(c.agency, t.agency), t.status IN (\(open)), (julianday(?) - julianday(t.createdAt)) * 24
                     FROM \(periodTickets) LEFT JOIN conversation c ON c.id = t.conversationId
                     WHERE t.createdAt >= ? AND t.createdAt < ?\(unitFilter)
                     """, arguments: [nowText, TicketAction.closed.rawValue, nowText, from, to] + unitArgument
-            ).map { row in
-                let first: Double? = row["firstHours"]
-                let close: Double? = row["closeHours"]
-                let isOpen: Bool = row["isOpen"]
-                let age: Double? = row["ageHours"]
-                return ReportCounts.TicketFigures(
-                    unit: row["unit"], pastDue: row["late"], firstResponseHours: first, resolutionHours: close,
-                    agency: row["agency"], open: isOpen, waitHours: first ?? (isOpen ? age : close))
+            ).forEach { row in
+                let first = row.double(2)
+                let close = row.double(3)
+                let isOpen = row.int(5) != 0
+                tickets.append(ReportCounts.TicketFigures(
+                    unit: units.text(row.bytes(0)), pastDue: row.int(1) != 0, firstResponseHours: first, resolutionHours: close,
+                    agency: row.isNull(4) ? nil : agencies.text(row.bytes(4)), open: isOpen,
+                    waitHours: first ?? (isOpen ? row.double(6) : close)))
             }
             let ratings = try Row.fetchAll(
                 db, sql: "SELECT t.topic, t.unit, r.score FROM rating r JOIN ticket t ON t.number = r.ticket "
@@ -63,20 +68,7 @@ extension SQLiteStore: ReportStore {
                 db, sql: "SELECT t.unit, julianday(?) - julianday(t.createdAt) AS days FROM ticket t "
                     + "WHERE t.status IN (\(open))\(unitFilter)", arguments: [nowText] + unitArgument
             ).map { (unit: $0["unit"] as String, days: $0["days"] as Double) }
-            // The same wording counted in SQL; alike wordings are grouped by the builder. An
-            // anonymised ticket has no wording left to group (its question is a placeholder).
-            let escalated = try Row.fetchAll(
-                db, sql: "SELECT t.question, COUNT(*) AS n, GROUP_CONCAT(t.number) AS numbers, "
-                    + "GROUP_CONCAT(DISTINCT c.name) AS names FROM ticket t LEFT JOIN conversation c ON c.id = t.conversationId "
-                    + "WHERE t.createdAt >= ? AND t.createdAt < ? AND t.conversationId IS NOT NULL\(unitFilter) "
-                    + "GROUP BY t.question ORDER BY n DESC LIMIT 2000",
-                arguments: [from, to] + unitArgument
-            ).map { row in
-                ReportCounts.EscalatedWording(
-                    question: row["question"], count: row["n"],
-                    tickets: (row["numbers"] as String).split(separator: ",").compactMap { Int($0) },
-                    names: ((row["names"] as String?) ?? "").split(separator: ",").map(String.init))
-            }
+            let escalated = try Self.periodWordings(db, from: from, to: to, unitFilter: unitFilter, unitArgument: unitArgument)
             return ReportCounts(messages: messages, previousQuestions: previous, tickets: tickets, ratings: ratings,
                                 openTickets: openTickets, escalated: escalated, questionsByAgency: byAgency)
         }

@@ -22,8 +22,10 @@ extension SQLiteStore {
         var kinds = ByteInterner()
         var days = ByteInterner()
         var conversations = ByteInterner()
-        var groups: [DayGroup: Int] = [:]
-        var byConversation: [ConversationTopic: Int] = [:]
+        // Counts in arrays indexed by those ids (no hashing a row): by day, kind, and topic and
+        // sign (`2 × topic + 1` for helpful feedback); by conversation and topic.
+        var byDay: [[[Int]]] = []
+        var byConversation: [[Int]] = []
         // `COLLATE NOCASE` folds ASCII as SQLite's `LOWER` does, without a copy of every text.
         let rows = try RawRows(
             db, sql: """
@@ -37,9 +39,12 @@ extension SQLiteStore {
             let topic = topics.id(of: row.bytes(0))
             // The day is the date's first ten characters (`YYYY-MM-DD`, ASCII).
             let day = days.id(of: UnsafeRawBufferPointer(rebasing: row.bytes(2).prefix(10)))
-            groups[DayGroup(topic: topic, kind: kinds.id(of: row.bytes(1)), day: day, helpful: row.int(3) != 0), default: 0] += 1
+            if day == byDay.count { byDay.append([]) }
+            Self.count(&byDay[day], kinds.id(of: row.bytes(1)), 2 * topic + (row.int(3) != 0 ? 1 : 0))
             if row.int(4) != 0 {
-                byConversation[ConversationTopic(conversation: conversations.id(of: row.bytes(5)), topic: topic), default: 0] += 1
+                let conversation = conversations.id(of: row.bytes(5))
+                if conversation == byConversation.count { byConversation.append([]) }
+                Self.count(&byConversation[conversation], topic)
             }
         }
         // Week (`%Y-W%W`) and month of each day, as SQLite's strftime names them, by day id.
@@ -52,10 +57,13 @@ extension SQLiteStore {
             periods.append((weeks.id(row?[0] ?? ""), months.id(row?[1] ?? "")))
         }
         var merged: [PeriodGroup: Int] = [:]
-        for (key, count) in groups {
-            let period = periods[key.day]
-            merged[PeriodGroup(topic: key.topic, kind: key.kind, week: period.week, month: period.month, helpful: key.helpful),
-                   default: 0] += count
+        for (day, byKind) in byDay.enumerated() {
+            for (kind, cells) in byKind.enumerated() {
+                for (cell, count) in cells.enumerated() where count > 0 {
+                    merged[PeriodGroup(topic: cell / 2, kind: kind, week: periods[day].week, month: periods[day].month,
+                                       helpful: cell % 2 == 1), default: 0] += count
+                }
+            }
         }
         let messages = merged.map { key, count in
             ReportCounts.MessageGroup(topic: topics.string(key.topic), kind: kinds.string(key.kind), week: weeks.names[key.week],
@@ -76,20 +84,26 @@ extension SQLiteStore {
             }
         }
         var byAgency: [AgencyTopic: Int] = [:]
-        for (key, count) in byConversation {
-            byAgency[AgencyTopic(agency: agencyOf[key.conversation], topic: key.topic), default: 0] += count
+        for (conversation, counts) in byConversation.enumerated() {
+            for (topic, count) in counts.enumerated() where count > 0 {
+                byAgency[AgencyTopic(agency: agencyOf[conversation], topic: topic), default: 0] += count
+            }
         }
         return (messages, byAgency.map { key, count in
             ReportCounts.AgencyQuestions(agency: key.agency.map { agencies.names[$0] }, topic: topics.string(key.topic), count: count)
         })
     }
 
-    /// Messages of one topic, kind, day and feedback sign, by ids.
-    private struct DayGroup: Hashable {
-        var topic: Int
-        var kind: Int
-        var day: Int
-        var helpful: Bool
+    /// Adds one at `column` of `counts`, its length grown to reach it.
+    private static func count(_ counts: inout [Int], _ column: Int) {
+        if column >= counts.count { counts.append(contentsOf: repeatElement(0, count: column + 1 - counts.count)) }
+        counts[column] += 1
+    }
+
+    /// Adds one at `row`, `column` of `counts`, grown to reach them.
+    private static func count(_ counts: inout [[Int]], _ row: Int, _ column: Int) {
+        if row >= counts.count { counts.append(contentsOf: repeatElement([], count: row + 1 - counts.count)) }
+        count(&counts[row], column)
     }
 
     /// Messages of one topic, kind, week, month and feedback sign, by ids: the days' groups merged.
@@ -99,12 +113,6 @@ extension SQLiteStore {
         var week: Int
         var month: Int
         var helpful: Bool
-    }
-
-    /// A conversation and a topic of its questions, by ids.
-    private struct ConversationTopic: Hashable {
-        var conversation: Int
-        var topic: Int
     }
 
     /// A key of the figures by province, by ids (nil: no agency given).
