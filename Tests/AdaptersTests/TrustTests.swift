@@ -454,7 +454,7 @@ actor RawClient {
         try await daemon.run { port in
             let asker = try await JSONClient(port: port)
             _ = try await asker.ask(["type": "hello", "name": "Vũ Ngọc Ánh"])
-            let number = try #require(try await asker.ask(["type": "escalate", "text": "Hỏi thủ tục kết nối trục liên thông văn bản"])["ticket"]?.int)
+            let number = try #require(try await asker.ask(["type": "escalate", "text": "Hỏi thủ tục bảo đảm an toàn thông tin khi kết nối trục liên thông văn bản"])["ticket"]?.int)
             let reviewer = try await JSONClient(port: port)
             _ = try await reviewer.ask(["type": "login", "token": .string(attt)])
             _ = try await reviewer.ask(["type": "reply", "ticket": .int(number), "text": "Trả lời chung về kết nối trục."])

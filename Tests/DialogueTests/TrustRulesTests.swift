@@ -140,6 +140,37 @@ import Testing
         #expect(try mode("\(directory)/state") == 0o600)
         #expect(try String(contentsOfFile: "\(directory)/state", encoding: .utf8) == "91995d9a75a5d9e14e5ebbea2532e536")
     }
+
+    /// A file written whole through a symbolic link replaces the file it names and keeps the
+    /// link; a pipe (like /dev/null, not a plain file) is written into and stays a pipe; a pipe
+    /// nobody reads and a directory are refused at once.
+    @Test func writesNeverReplaceAnythingButAFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-write-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func kind(_ path: String) -> mode_t {
+            var status = stat()
+            return lstat(path, &status) == 0 ? status.st_mode & S_IFMT : 0
+        }
+        let file = directory + "/id", link = directory + "/link"
+        try PrivateFiles.write("first", to: file)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        try PrivateFiles.write("second", to: link)
+        #expect(kind(link) == S_IFLNK && kind(file) == S_IFREG)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "second")
+        let pipe = directory + "/pipe"
+        #expect(mkfifo(pipe, 0o600) == 0)
+        #expect(throws: (any Error).self, "nobody reads it") { try PrivateFiles.write("x", to: pipe) }
+        let reader = open(pipe, O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        try PrivateFiles.write("report", to: pipe)
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let count = read(reader, &buffer, buffer.count)
+        #expect(count == 6 && String(decoding: buffer.prefix(6), as: UTF8.self) == "report")
+        #expect(kind(pipe) == S_IFIFO, "still a pipe")
+        #expect(throws: (any Error).self) { try PrivateFiles.write("x", to: directory) }
+        #expect(kind(directory) == S_IFDIR)
+    }
 }
 
 /// Failed logins slow down their source; a good token from the same source is not refused or

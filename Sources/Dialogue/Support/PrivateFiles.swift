@@ -24,26 +24,46 @@ package enum PrivateFiles {
     }
 
     /// Writes a small file (a state file, a conversation id, a report) owner-only, whole or not
-    /// at all: into a temporary file beside it, then renamed over it.
+    /// at all: into a temporary file beside it, then renamed over it. A symbolic link is
+    /// followed (the file it names is replaced, the link stays); a path that names something
+    /// other than a plain file — `/dev/null`, a pipe — is written into, never replaced: renaming
+    /// over the null device as root replaces it with a file for every program on the machine.
     package static func write(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        var status = stat()
+        if stat(target, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            guard status.st_mode & S_IFMT != S_IFDIR else { throw POSIXError(.EISDIR) }
+            // Non-blocking: a pipe nobody reads fails at once instead of hanging the writer.
+            let descriptor = open(target, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            defer { close(descriptor) }
+            try writeAll(Array(text.utf8), to: descriptor)
+            return
+        }
+        let temporary = target + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        let bytes = Array(text.utf8)
+        do {
+            try writeAll(Array(text.utf8), to: descriptor)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, target) == 0 else {
+            unlink(temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    /// Writes every byte to an open descriptor.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
         var written = 0
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            guard result > 0 else {
-                close(descriptor)
-                unlink(temporary)
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
+            guard result > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             written += result
-        }
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
     }
 
