@@ -44,11 +44,6 @@ struct CompactPostings: Sendable {
     var termCount: Int { postingStart.count - 1 }
     /// The number of postings.
     var postingCount: Int { Int(postingStart[postingStart.count - 1]) }
-    /// The bytes the store holds (without array headers).
-    var byteCount: Int {
-        postingStart.count * 4 + blockStart.count * 4 + blocks.count * (MemoryLayout<Block>.stride + 4) + bytes.count
-    }
-
     /// The number of postings of a term (0 for a term past the store's).
     @inline(__always)
     func count(_ term: Int) -> Int {
