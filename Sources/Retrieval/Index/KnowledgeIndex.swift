@@ -160,6 +160,7 @@ package struct KnowledgeIndex: Sendable {
         phrasings.finishBulkLoad()
         contents.finishBulkLoad()
         groupQuestions.finishBulkLoad()
+        FreedMemory.release()
     }
 
     /// Retires the entry with this id (it stops matching at once). Returns whether it was live.
