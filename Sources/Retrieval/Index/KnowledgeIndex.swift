@@ -9,7 +9,8 @@ package struct KnowledgeIndex: Sendable {
     struct Record: Sendable {
         var entry: KnowledgeEntry
         var live: Bool
-        var phrasings: [UInt32]
+        /// Its phrasing documents (numbered consecutively).
+        var phrasings: Range<UInt32>
         var group: Int32
     }
 
@@ -118,20 +119,21 @@ package struct KnowledgeIndex: Sendable {
     /// Adds an entry, or replaces the live entry with the same id. Takes effect at once.
     package mutating func upsert(_ entry: KnowledgeEntry) {
         if slotByID[entry.id] != nil { retire(entry.id) }
-        insert(entry, averages: loadAverages ?? tokenTotals.averages, deferGroupQuestions: false)
+        insert(entry, analyzed: analyze(entry), averages: loadAverages ?? tokenTotals.averages,
+               deferGroupQuestions: false)
     }
 
     /// Adds many entries, normalising lengths by averages estimated from the batch itself
     /// (so the first entries of a bulk load are not weighed by a tiny running average).
     package mutating func load(_ batch: [KnowledgeEntry]) {
-        let sample = batch.prefix(2000)
+        // The sample's analyses are kept for indexing them below.
+        let sample = batch.prefix(2000).map(analyze)
         var phrasingLength = 0.0
         var phrasingCount = 0.0
         var answerLength = 0.0
         var topicLength = 0.0
         var referencesLength = 0.0
-        for entry in sample {
-            let analyzed = analyze(entry)
+        for analyzed in sample {
             for count in analyzed.tokenCounts.phrasings {
                 phrasingLength += Double(count)
                 phrasingCount += 1
@@ -145,17 +147,22 @@ package struct KnowledgeIndex: Sendable {
                                 topic: topicLength / n, references: referencesLength / n)
         if !batch.isEmpty { loadAverages = averages }
         let firstNewGroup = groupMembers.count
-        for entry in batch {
+        phrasings.beginBulkLoad()
+        contents.beginBulkLoad()
+        groupQuestions.beginBulkLoad()
+        for (number, entry) in batch.enumerated() {
             if slotByID[entry.id] != nil { retire(entry.id) }
-            insert(entry, averages: averages, deferGroupQuestions: true)
+            insert(entry, analyzed: number < sample.count ? sample[number] : analyze(entry), averages: averages,
+                   deferGroupQuestions: true)
         }
         // Groups born in this batch get their question documents once, complete.
         for group in firstNewGroup..<groupMembers.count where !groupMembers[group].isEmpty {
             addGroupQuestions(group)
         }
-        phrasings.compact()
-        contents.compact()
-        groupQuestions.compact()
+        phrasings.finishBulkLoad()
+        contents.finishBulkLoad()
+        groupQuestions.finishBulkLoad()
+        FreedMemory.release()
     }
 
     /// Retires the entry with this id (it stops matching at once). Returns whether it was live.
@@ -306,14 +313,17 @@ package struct KnowledgeIndex: Sendable {
         let answerTokens = analyzer.analyze(entry.answer)
         for token in answerTokens where token.kind == .word { words.append((token.folded, token.exact)) }
         let answer = Self.contentTerms(answerTokens)
-        let topicTokens = analyzer.analyze(topicName(entry))
-        let referenceTokens = analyzer.analyze(referencesText(entry))
-        let topic = Self.contentTerms(topicTokens)
-        let references = Self.contentTerms(referenceTokens)
+        // Most entries have no topic name or cited document: no analysis of empty text.
+        let topic = topicName(entry)
+        let topicTokens = topic.isEmpty ? [] : analyzer.analyze(topic)
+        let references = referencesText(entry)
+        let referenceTokens = references.isEmpty ? [] : analyzer.analyze(references)
         let counts = AnalyzedEntry.TokenCounts(phrasings: phrasingTokens, answer: answerTokens.count,
                                                topic: topicTokens.count, references: referenceTokens.count)
         let answerKey = CompiledLexicon.combined(answerTokens.lazy.map(\.exact))
-        return AnalyzedEntry(phrasings: phrasingTerms, form: form, phrasingWords: phrasingWords, tokenCounts: counts, answer: answer, topic: topic, references: references,
+        return AnalyzedEntry(phrasings: phrasingTerms, form: form, phrasingWords: phrasingWords, tokenCounts: counts,
+                             answer: answer, topic: Self.contentTerms(topicTokens),
+                             references: Self.contentTerms(referenceTokens),
                              answerKey: answerKey, words: words)
     }
 
@@ -334,17 +344,17 @@ package struct KnowledgeIndex: Sendable {
         return terms
     }
 
-    mutating func insert(_ entry: KnowledgeEntry, averages: Averages?, deferGroupQuestions: Bool) {
-        let analyzed = analyze(entry)
+    mutating func insert(_ entry: KnowledgeEntry, analyzed: AnalyzedEntry, averages: Averages?,
+                         deferGroupQuestions: Bool)
+    {
         tokenTotals.add(analyzed.tokenCounts)
         let slot = records.count
         for (folded, exact) in analyzed.words where accentVariants[folded]?.contains(exact) != true {
             accentVariants[folded, default: []].append(exact)
         }
-        var documents: [UInt32] = []
+        let firstDocument = UInt32(phrasings.documentCount)
         for (index, terms) in analyzed.phrasings.enumerated() {
-            let document = phrasings.add(fields: [terms], averageLengths: averages.map { [$0.phrasing] })
-            documents.append(document)
+            phrasings.add(fields: [terms], averageLengths: averages.map { [$0.phrasing] })
             phrasingSlot.append(UInt32(slot))
             phrasingWeight.append(index == 0 ? 1 : configuration.variantWeight)
             phrasingWords.append(analyzed.phrasingWords[index])
@@ -366,6 +376,7 @@ package struct KnowledgeIndex: Sendable {
         if existingGroup { retireGroupQuestions(Int(group)) }
         groupMembers[Int(group)].append(Int32(slot))
         groupSize[Int(group)] += 1
+        let documents = firstDocument..<UInt32(phrasings.documentCount)
         records.append(Record(entry: entry, live: true, phrasings: documents, group: group))
         entryGroup.append(group)
         entryForm.append(analyzed.form)

@@ -4,7 +4,10 @@ import Foundation
 ///
 /// Documents are numbered densely from 0. Adding a document appends to the posting lists of its
 /// terms; retiring one marks it dead (its postings are skipped and its terms' document
-/// frequencies drop at once), so both take effect immediately without a rebuild. Written by
+/// frequencies drop at once), so both take effect immediately without a rebuild. A bulk load
+/// freezes the lists into one compact arena (`CompactPostings`, about 2 bytes a posting);
+/// documents added afterwards go to small per-term tails, merged into the arena when they grow
+/// past an eighth of it. Written by
 /// hand because no package on this machine offers an incremental in-memory BM25 index; SQLite
 /// FTS5 is the baseline it is measured against (BENCHMARKS.md).
 package struct PostingIndex: Sendable {
@@ -28,11 +31,24 @@ package struct PostingIndex: Sendable {
             bits = document << 8 | quantised
         }
 
+        /// Packs a document and an already quantised weight.
+        @inline(__always)
+        init(document: UInt32, quantised: UInt32) {
+            bits = document << 8 | quantised
+        }
+
         /// The document.
         @inline(__always) package var document: UInt32 { bits >> 8 }
+        /// The weight in 1/80ths.
+        @inline(__always) var quantisedWeight: UInt8 { UInt8(truncatingIfNeeded: bits) }
         /// The BM25F term weight, without the IDF.
-        @inline(__always) package var weight: Float { Float(bits & 0xff) * (1 / Self.scale) }
+        @inline(__always) package var weight: Float { Self.weight(quantised: bits & 0xff) }
+
+        /// The weight a quantised weight stands for.
+        @inline(__always)
+        static func weight(quantised: UInt32) -> Float { Float(quantised) * (1 / scale) }
     }
+
 
     /// BM25 saturation.
     package let k1: Float
@@ -42,9 +58,18 @@ package struct PostingIndex: Sendable {
     package let fieldWeights: [Float]
 
     /// Term key → term number.
-    var termNumbers: [UInt64: Int32] = [:]
-    /// Posting lists, by term number, in increasing document order.
-    package private(set) var lists: [[Posting]] = []
+    var termNumbers = TermTable()
+    /// Postings frozen by the last bulk load or merge, by term number.
+    private(set) var frozen = CompactPostings()
+    /// Postings added since, by term number (their documents come after every frozen one).
+    private var tails: [Int32: [Posting]] = [:]
+    /// The number of postings in `tails`.
+    private var tailCount = 0
+    /// During a bulk load: the postings added, in order, and their terms (frozen at its end).
+    private var pendingTerms: [UInt32] = []
+    private var pendingPostings: [Posting] = []
+    /// Whether a bulk load is under way.
+    private var bulkLoading = false
     /// Live documents containing each term.
     var documentFrequency: [Int32] = []
     /// Whether each document is live.
@@ -53,8 +78,10 @@ package struct PostingIndex: Sendable {
     package private(set) var liveCount = 0
     /// Sum of each field's length over live documents.
     var lengthTotals: [Double]
-    /// Reusable term-frequency table for `add`.
-    private var scratch: [UInt64: Float] = [:]
+    /// The terms of the document being added, with their frequencies.
+    private var documentTerms: [TermTable.DocumentTerm] = []
+    /// Tail postings past which the tails are merged into the arena (or an eighth of it).
+    var tailLimit = 1 << 16
 
     /// Creates an empty index.
     package init(fieldWeights: [Float], k1: Float = 1.2, b: Float = 0.75) {
@@ -67,9 +94,9 @@ package struct PostingIndex: Sendable {
     /// The number of documents ever added (live or retired).
     package var documentCount: Int { live.count }
     /// The number of distinct terms.
-    package var termCount: Int { lists.count }
+    package var termCount: Int { documentFrequency.count }
     /// The number of postings.
-    package var postingCount: Int { lists.reduce(0) { $0 + $1.count } }
+    package var postingCount: Int { frozen.postingCount + tailCount + pendingPostings.count }
 
     /// Adds a document given each field's terms (with repetitions); returns its number.
     /// - Parameter averageLengths: the average field lengths to normalise by; by default the
@@ -81,27 +108,31 @@ package struct PostingIndex: Sendable {
         live.append(true)
         liveCount += 1
         for (field, terms) in fields.enumerated() { lengthTotals[field] += Double(terms.count) }
-        scratch.removeAll(keepingCapacity: true)
+        documentTerms.removeAll(keepingCapacity: true)
         for (field, terms) in fields.enumerated() where !terms.isEmpty {
             let average = averageLengths?[field] ?? max(lengthTotals[field] / Double(liveCount), 1)
             let norm = Float(1 - Double(b) + Double(b) * Double(terms.count) / max(average, 1e-9))
             let increment = fieldWeights[field] / norm
-            for term in terms { scratch[term, default: 0] += increment }
-        }
-        for (term, tf) in scratch {
-            let weight = tf * (k1 + 1) / (tf + k1)
-            let number: Int
-            if let existing = termNumbers[term] {
-                number = Int(existing)
-            } else {
-                number = lists.count
-                termNumbers[term] = Int32(number)
-                lists.append([])
-                documentFrequency.append(0)
+            for term in terms {
+                let isNew = termNumbers.count(term, increment, into: &documentTerms)
+                if isNew { documentFrequency.append(0) }
             }
-            lists[number].append(Posting(document: document, weight: weight))
-            documentFrequency[number] += 1
         }
+        for term in documentTerms {
+            let number = term.number
+            let tf = term.frequency
+            let weight = tf * (k1 + 1) / (tf + k1)
+            let posting = Posting(document: document, weight: weight)
+            if bulkLoading {
+                pendingTerms.append(UInt32(number))
+                pendingPostings.append(posting)
+            } else {
+                tails[number, default: []].append(posting)
+                tailCount += 1
+                documentFrequency[Int(number)] += 1
+            }
+        }
+        if !bulkLoading && tailCount > max(tailLimit, frozen.postingCount / 8) { freeze() }
         return document
     }
 
@@ -121,6 +152,59 @@ package struct PostingIndex: Sendable {
         }
     }
 
+    /// Starts a bulk load: postings are gathered flat and frozen by `finishBulkLoad`; the lists
+    /// must not be read in between.
+    package mutating func beginBulkLoad() {
+        bulkLoading = true
+    }
+
+    /// Ends a bulk load: every posting goes into one new compact arena.
+    package mutating func finishBulkLoad() {
+        bulkLoading = false
+        freeze()
+    }
+
+    /// Rewrites the arena with the frozen, tail and pending postings of every term, in order.
+    private mutating func freeze() {
+        let terms = documentFrequency.count
+        // Counting sort of the pending postings by term (stable: documents stay in order).
+        var pendingStart = [Int](repeating: 0, count: terms + 1)
+        // A bulk load counts document frequencies here (one cache miss a posting fewer).
+        for term in pendingTerms { pendingStart[Int(term) + 1] += 1 }
+        for term in 0..<terms { documentFrequency[term] += Int32(pendingStart[term + 1]) }
+        for term in 0..<terms { pendingStart[term + 1] += pendingStart[term] }
+        var sorted = [Posting](unsafeUninitializedCapacity: pendingPostings.count) { buffer, initialised in
+            var cursor = pendingStart
+            for (term, posting) in zip(pendingTerms, pendingPostings) {
+                buffer[cursor[Int(term)]] = posting
+                cursor[Int(term)] += 1
+            }
+            initialised = pendingPostings.count
+        }
+        pendingTerms = []
+        pendingPostings = []
+        var store = CompactPostings()
+        let total = frozen.postingCount + tailCount + sorted.count
+        store.reserve(terms: terms, blocks: terms + total / CompactPostings.blockSize,
+                      bytes: total * 2 + total / 8)
+        var list: [Posting] = []
+        sorted.withUnsafeBufferPointer { sorted in
+            for term in 0..<terms {
+                list.removeAll(keepingCapacity: true)
+                frozen.withReader(term) { reader in
+                    reader.forEach { list.append(Posting(document: $0, quantised: $1)) }
+                }
+                if let tail = tails[Int32(term)] { list += tail }
+                list += sorted[pendingStart[term]..<pendingStart[term + 1]]
+                list.withUnsafeBufferPointer { store.append($0) }
+            }
+        }
+        sorted = []
+        frozen = store
+        tails = [:]
+        tailCount = 0
+    }
+
     /// The term number of a key, if the term occurs.
     @inline(__always)
     package func number(of key: UInt64) -> Int? {
@@ -130,47 +214,111 @@ package struct PostingIndex: Sendable {
     /// Inverse document frequency of a term (BM25's, always positive).
     @inline(__always)
     package func idf(_ number: Int) -> Float {
+        assert(!bulkLoading, "document frequencies read during a bulk load")
         let df = Float(documentFrequency[number])
         let n = Float(liveCount)
         return logf(1 + (n - df + 0.5) / (df + 0.5))
     }
 
+    /// The number of postings of a term (live or retired documents).
+    @inline(__always)
+    package func length(_ number: Int) -> Int {
+        frozen.count(number) + (tails.isEmpty ? 0 : tails[Int32(number)]?.count ?? 0)
+    }
+
+    /// Calls `body(document, weight)` for every posting of a term, in increasing document order.
+    @inline(__always)
+    func forEachPosting(_ number: Int, _ body: (UInt32, Float) -> Void) {
+        assert(pendingPostings.isEmpty, "posting lists read during a bulk load")
+        frozen.withReader(number) { reader in
+            reader.forEach { body($0, Posting.weight(quantised: $1)) }
+        }
+        if !tails.isEmpty, let tail = tails[Int32(number)] {
+            for posting in tail { body(posting.document, posting.weight) }
+        }
+    }
+
     /// Calls `body(position, weight)` for every document of `documents` (sorted ascending) that
-    /// the term's list holds. Galloping search from the previous hit: cost grows with the log of
-    /// the gap between candidates, not of the whole list, and memory is read forwards.
+    /// the term's list holds. Galloping search from the previous hit, over the blocks and then
+    /// inside one: cost grows with the log of the gap between candidates, not of the whole list,
+    /// and memory is read forwards.
     package func probe(_ number: Int, sortedDocuments documents: [UInt32], _ body: (Int, Float) -> Void) {
-        lists[number].withUnsafeBufferPointer { list in
-            var low = 0
-            let count = list.count
-            for (position, document) in documents.enumerated() {
-                // Gallop: find a bound past `document`, then binary-search inside it.
+        assert(pendingPostings.isEmpty, "posting lists read during a bulk load")
+        frozen.withReader(number) { reader in
+            Self.probe(reader, documents, body)
+        }
+        if !tails.isEmpty, let tail = tails[Int32(number)] {
+            tail.withUnsafeBufferPointer { Self.probe($0, documents, body) }
+        }
+    }
+
+    /// `probe` over the frozen blocks of a term.
+    private static func probe(_ reader: CompactPostings.Reader, _ documents: [UInt32], _ body: (Int, Float) -> Void) {
+        let blockCount = reader.blockCount
+        guard blockCount > 0 else { return }
+        var block = 0
+        var view = reader.view(0)
+        var count = reader.postings(inBlock: 0)
+        var low = 0
+        for (position, document) in documents.enumerated() {
+            if block + 1 < blockCount && reader.first(ofBlock: block + 1) <= document {
+                // Gallop to the last block starting at or before `document`.
+                var below = block + 1
                 var step = 1
-                var high = low
-                while high < count && list[high].document < document {
-                    low = high + 1
-                    high += step
+                var above = below + 1
+                while above < blockCount && reader.first(ofBlock: above) <= document {
+                    below = above
                     step &<<= 1
+                    above = below + step
                 }
-                high = min(high, count)
-                while low < high {
-                    let middle = (low + high) >> 1
-                    if list[middle].document < document { low = middle + 1 } else { high = middle }
+                above = min(above, blockCount)
+                while above - below > 1 {
+                    let middle = (below + above) >> 1
+                    if reader.first(ofBlock: middle) <= document { below = middle } else { above = middle }
                 }
-                if low >= count { return }
-                if list[low].document == document { body(position, list[low].weight) }
+                block = below
+                view = reader.view(block)
+                count = reader.postings(inBlock: block)
+                low = 0
             }
+            var high = count
+            while low < high {
+                let middle = (low + high) >> 1
+                if view.document(middle) < document { low = middle + 1 } else { high = middle }
+            }
+            if low >= count {
+                if block + 1 >= blockCount { return }
+                continue
+            }
+            if view.document(low) == document { body(position, Posting.weight(quantised: view.weight(low))) }
+        }
+    }
+
+    /// `probe` over a plain list.
+    private static func probe(_ list: UnsafeBufferPointer<Posting>, _ documents: [UInt32], _ body: (Int, Float) -> Void) {
+        var low = 0
+        let count = list.count
+        for (position, document) in documents.enumerated() {
+            // Gallop: find a bound past `document`, then binary-search inside it.
+            var step = 1
+            var high = low
+            while high < count && list[high].document < document {
+                low = high + 1
+                high += step
+                step &<<= 1
+            }
+            high = min(high, count)
+            while low < high {
+                let middle = (low + high) >> 1
+                if list[middle].document < document { low = middle + 1 } else { high = middle }
+            }
+            if low >= count { return }
+            if list[low].document == document { body(position, list[low].weight) }
         }
     }
 
     /// Average length of each field over live documents.
     package var averageLengths: [Double] {
         lengthTotals.map { liveCount > 0 ? $0 / Double(liveCount) : 0 }
-    }
-
-    /// Drops spare capacity of the posting lists (after a bulk load).
-    package mutating func compact() {
-        for index in lists.indices where lists[index].capacity > lists[index].count + 4 {
-            lists[index] = lists[index].map { $0 }  // a fresh buffer of the exact size
-        }
     }
 }

@@ -62,7 +62,7 @@ extension KnowledgeIndex {
             let mass: Float = term.isContent ? factor : 0
             totalMass += mass
             let resolved = ResolvedTerm(number: number, factor: factor, mass: mass,
-                                        length: phrasings.lists[number].count)
+                                        length: phrasings.length(number))
             if resolved.length > longLength { long.append(resolved) } else { short.append(resolved) }
         }
         if short.isEmpty {
@@ -114,19 +114,17 @@ extension KnowledgeIndex {
         let factor = term.factor
         let mass = term.mass
         let counted: UInt8 = mass > 0 ? 1 : 0
-        phrasings.lists[term.number].withUnsafeBufferPointer { list in
-            scratch.phrasingScore.withUnsafeMutableBufferPointer { score in
-                scratch.phrasingMass.withUnsafeMutableBufferPointer { matched in
-                    scratch.phrasingMatched.withUnsafeMutableBufferPointer { words in
-                        for posting in list {
-                            let document = Int(posting.document)
-                            guard phrasings.live[document] else { continue }
-                            if skippingProbed && scratch.phrasingProbed[document] { continue }
-                            if score[document] == 0 { scratch.touchedPhrasings.append(posting.document) }
-                            score[document] += factor * posting.weight
-                            matched[document] += mass
-                            words[document] &+= counted
-                        }
+        scratch.phrasingScore.withUnsafeMutableBufferPointer { score in
+            scratch.phrasingMass.withUnsafeMutableBufferPointer { matched in
+                scratch.phrasingMatched.withUnsafeMutableBufferPointer { words in
+                    phrasings.forEachPosting(term.number) { posting, weight in
+                        let document = Int(posting)
+                        guard phrasings.live[document] else { return }
+                        if skippingProbed && scratch.phrasingProbed[document] { return }
+                        if score[document] == 0 { scratch.touchedPhrasings.append(posting) }
+                        score[document] += factor * weight
+                        matched[document] += mass
+                        words[document] &+= counted
                     }
                 }
             }
@@ -165,23 +163,21 @@ extension KnowledgeIndex {
             for term in terms {
                 guard let number = index.number(of: term.key) else { continue }
                 let factor = term.weight * index.idf(number) * weight
-                let length = index.lists[number].count
+                let length = index.length(number)
                 if length > longLength {
                     long.append(ResolvedTerm(number: number, factor: factor, mass: 0, length: length))
                     continue
                 }
-                index.lists[number].withUnsafeBufferPointer { list in
-                    index.live.withUnsafeBufferPointer { live in
-                        for posting in list {
-                            let document = Int(posting.document)
-                            guard live[document] else { continue }
-                            let group = documentGroup.map { Int($0[document]) } ?? document
-                            if groups[group].slot < 0 {
-                                scratch.touchedGroups.append(Int32(group))
-                                groups[group].slot = groupMembers[group][0]
-                            }
-                            add(group, factor * posting.weight)
+                index.live.withUnsafeBufferPointer { live in
+                    index.forEachPosting(number) { posting, postingWeight in
+                        let document = Int(posting)
+                        guard live[document] else { return }
+                        let group = documentGroup.map { Int($0[document]) } ?? document
+                        if groups[group].slot < 0 {
+                            scratch.touchedGroups.append(Int32(group))
+                            groups[group].slot = groupMembers[group][0]
                         }
+                        add(group, factor * postingWeight)
                     }
                 }
             }

@@ -234,7 +234,7 @@ extension KnowledgeIndex {
     func restorePhrase(_ tokens: [Token], _ range: Range<Int>, into output: inout [Token]) {
         func frequency(_ key: UInt64) -> Float {
             guard let number = phrasings.number(of: key) else { return 0 }
-            return Float(phrasings.lists[number].count)
+            return Float(phrasings.length(number))
         }
         var candidates: [[UInt64]] = []
         var scores: [[Float]] = []
