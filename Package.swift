@@ -144,7 +144,7 @@ let package = Package(
         ),
         .target(name: "ReportFormats", dependencies: ["Wire", "Dialogue"], path: "Sources/Adapters/Reports"),
         // The session fuzzer: run by the tests and by `motcua-bench fuzz`, never by the daemon.
-        .target(name: "Fuzzing", dependencies: ["Server", "Wire", "Dialogue"], path: "Sources/Adapters/Fuzzing"),
+        .target(name: "Fuzzing", dependencies: ["Server", "Wire", "Dialogue", "Retrieval"], path: "Sources/Adapters/Fuzzing"),
 
         // Sources/Bot: the daemon's assembly, the options both executables share, the `motcua`
         // command and, apart, the `motcua-bench` command.

@@ -1,5 +1,6 @@
 import Dialogue
 import Foundation
+import Retrieval
 import Testing
 
 @testable import Fuzzing

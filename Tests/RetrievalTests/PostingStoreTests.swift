@@ -5,21 +5,10 @@ import Testing
 /// The compact posting store gives back exactly what was put in, and an index frozen by a bulk
 /// load still takes additions and retirements at once.
 @Suite struct PostingStoreTests {
-    /// SplitMix64, so every run checks the same random cases.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
 
     /// A random list of distinct increasing documents with random weights: dense or sparse,
     /// of lengths around the block size, up to the largest document a posting holds.
-    static func randomList(_ random: inout Generator) -> [PostingIndex.Posting] {
+    static func randomList(_ random: inout SplitMix64) -> [PostingIndex.Posting] {
         let length = [1, 2, 127, 128, 129, 300, Int.random(in: 1...1000, using: &random)].randomElement(using: &random)!
         let gap = [1, 3, 50, 5000, 100_000].randomElement(using: &random)!
         let maximum = Int(PostingIndex.Posting.maximumDocument)
@@ -40,7 +29,7 @@ import Testing
 
     /// Every posting of every list reads back whole and by probing, as written.
     @Test func compactStoreReturnsWhatWasWritten() {
-        var random = Generator(state: 15)
+        var random = SplitMix64(seed: 15)
         var lists: [[PostingIndex.Posting]] = []
         var store = CompactPostings()
         for _ in 0..<200 {
@@ -60,7 +49,7 @@ import Testing
     }
 
     /// Documents given to `probe`, half from the list and half not, in increasing order.
-    static func candidates(_ list: [PostingIndex.Posting], _ random: inout Generator) -> [UInt32] {
+    static func candidates(_ list: [PostingIndex.Posting], _ random: inout SplitMix64) -> [UInt32] {
         var documents = Set(list.map(\.document).filter { _ in Int.random(in: 0..<4, using: &random) == 0 })
         let top = Int(list.last?.document ?? 1000) + 10
         for _ in 0..<max(4, documents.count) { documents.insert(UInt32.random(in: 0...UInt32(top), using: &random)) }
@@ -70,7 +59,7 @@ import Testing
     /// An index frozen by a bulk load, then given more documents, holds the same postings as
     /// one built a document at a time, and probing finds exactly the listed documents.
     @Test func frozenIndexMatchesOneBuiltIncrementally() {
-        var random = Generator(state: 2026)
+        var random = SplitMix64(seed: 2026)
         let vocabulary = (0..<400).map { _ in UInt64.random(in: 0...UInt64.max, using: &random) }
         // Skewed term choice, so some lists span many blocks and most are short.
         func document() -> [[UInt64]] {

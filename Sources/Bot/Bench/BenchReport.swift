@@ -77,7 +77,7 @@ struct BenchReport: AsyncParsableCommand {
     /// suggestions, 10 % tickets, 10 % small talk), feedback, tickets with answers, closings and
     /// ratings. Deterministic (a fixed generator), written in large transactions.
     static func seed(_ store: SQLiteStore, messages: Int, tickets: Int, topics: [Topic], agencies: [String] = []) async throws {
-        var generator = SplitMix(seed: 20_261_129)
+        var generator = SplitMix64(seed: 20_261_129)
         let now = Date().timeIntervalSince1970
         let conversations = 5_000
         var ids: [String] = []
@@ -164,17 +164,3 @@ struct BenchReport: AsyncParsableCommand {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so every run seeds the same store.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

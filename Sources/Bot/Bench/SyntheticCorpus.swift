@@ -4,21 +4,9 @@ import Retrieval
 /// word-bigram Markov chain over the corpus text (so word co-occurrence looks like the real
 /// thing), with occasional jumps to any word (so the vocabulary of bigrams keeps growing).
 struct SyntheticCorpus {
-    /// SplitMix64: a small, fast, seedable generator (the standard library's is not seedable).
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     let words: [String]
     let followers: [[Int32]]
-    var random: Generator
+    var random: SplitMix64
 
     /// Learns the chain from texts.
     init(texts: [String], seed: UInt64 = 2026) {
@@ -44,7 +32,7 @@ struct SyntheticCorpus {
         }
         self.words = words
         self.followers = followers
-        random = Generator(state: seed)
+        random = SplitMix64(seed: seed)
     }
 
     /// A sentence of `count` words.
