@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import Dialogue
@@ -168,6 +169,25 @@ import Testing
         let count = read(reader, &buffer, buffer.count)
         #expect(count == 6 && String(decoding: buffer.prefix(6), as: UTF8.self) == "report")
         #expect(kind(pipe) == S_IFIFO, "still a pipe")
+        // More than a pipe holds at once, read meanwhile: all of it arrives.
+        let large = String(repeating: "x", count: 300_000)
+        let expected = large.utf8.count
+        let received = Mutex(0)
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var total = 0
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            let deadline = Date().addingTimeInterval(10)
+            while total < expected, Date() < deadline {
+                let got = read(reader, &chunk, chunk.count)
+                if got > 0 { total += got } else { usleep(1_000) }
+            }
+            received.withLock { $0 = total }
+            drained.signal()
+        }
+        try PrivateFiles.write(large, to: pipe)
+        drained.wait()
+        #expect(received.withLock { $0 } == expected)
         #expect(throws: (any Error).self) { try PrivateFiles.write("x", to: directory) }
         #expect(kind(directory) == S_IFDIR)
     }

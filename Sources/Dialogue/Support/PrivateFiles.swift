@@ -33,10 +33,12 @@ package enum PrivateFiles {
         var status = stat()
         if stat(target, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             guard status.st_mode & S_IFMT != S_IFDIR else { throw POSIXError(.EISDIR) }
-            // Non-blocking: a pipe nobody reads fails at once instead of hanging the writer.
+            // Opened non-blocking, so a pipe nobody reads fails at once instead of hanging the
+            // writer; then written blocking, so a reader slower than the pipe's buffer gets it all.
             let descriptor = open(target, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
             guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             defer { close(descriptor) }
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
             try writeAll(Array(text.utf8), to: descriptor)
             return
         }
