@@ -46,8 +46,10 @@ package struct QuestionForm: OptionSet, Sendable, Hashable {
 /// that fold onto common words ("mấy" → "máy", "đâu" → "đầu") or are words of the field ("AI",
 /// "thủ tục") are matched only inside longer patterns.
 package struct QuestionFormReader: Sendable {
-    /// Folded syllable sequences, longest first, with their form.
-    let patterns: [([UInt64], QuestionForm)]
+    /// Folded syllable sequences with their form, by their first syllable, longest first (a
+    /// token looks up only the patterns that can start with it: reading a form costs one hash
+    /// lookup a word, at every search and for every phrasing a load indexes).
+    let patterns: [UInt64: [([UInt64], QuestionForm)]]
     /// The folded identity of "không" and "chưa" ending a question: a yes-or-no question.
     let closingNegations: Set<UInt64>
 
@@ -84,7 +86,7 @@ package struct QuestionFormReader: Sendable {
                 if !folded.isEmpty { patterns.append((folded, form)) }
             }
         }
-        self.patterns = patterns.sorted { $0.0.count > $1.0.count }
+        self.patterns = Dictionary(grouping: patterns.sorted { $0.0.count > $1.0.count }, by: { $0.0[0] })
         closingNegations = Set(["không", "chưa"].compactMap { Tokenizer.tokenize($0).first?.folded })
     }
 
@@ -94,8 +96,8 @@ package struct QuestionFormReader: Sendable {
         var index = 0
         while index < tokens.count {
             var matched = 1
-            if tokens[index].kind == .word {
-                for (pattern, patternForm) in patterns where index + pattern.count <= tokens.count {
+            if tokens[index].kind == .word, let candidates = patterns[tokens[index].folded] {
+                for (pattern, patternForm) in candidates where index + pattern.count <= tokens.count {
                     var equal = true
                     for offset in pattern.indices where tokens[index + offset].folded != pattern[offset] {
                         equal = false
