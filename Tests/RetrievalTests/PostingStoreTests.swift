@@ -9,7 +9,7 @@ import Testing
     /// A random list of distinct increasing documents with random weights: dense or sparse,
     /// of lengths around the block size, up to the largest document a posting holds.
     static func randomList(_ random: inout SplitMix64) -> [PostingIndex.Posting] {
-        let length = [1, 2, 127, 128, 129, 300, Int.random(in: 1...1000, using: &random)].randomElement(using: &random)!
+        let length = [1, 2, 8, 9, 127, 128, 129, 300, Int.random(in: 1...1000, using: &random)].randomElement(using: &random)!
         let gap = [1, 3, 50, 5000, 100_000].randomElement(using: &random)!
         let maximum = Int(PostingIndex.Posting.maximumDocument)
         var document = Int.random(in: 0...1000, using: &random)

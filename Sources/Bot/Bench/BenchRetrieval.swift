@@ -33,6 +33,9 @@ struct BenchRetrieval: ParsableCommand {
     @Flag(name: .long, help: "Đo cả tantivy (pip install tantivy==0.27) trong cùng lần chạy, qua scripts/bench-tantivy.py.")
     var tantivy = false
 
+    @Flag(name: .long, help: "In bộ nhớ của chỉ mục theo từng phần (ước lượng theo dung lượng mảng).")
+    var footprint = false
+
     func run() throws {
         let corpus = try Corpus.load(from: self.corpus ?? Corpus.defaultDirectory())
         print("# motcua-bench retrieval — \(Machine.describe())")
@@ -106,6 +109,14 @@ struct BenchRetrieval: ParsableCommand {
         print(String(format: "[%@] %d entries: motcua build %.2f s, index +%.0f MB resident (process %.0f MB; %d terms, %d postings); search p50 %.3f ms, p99 %.3f ms, %.0f q/s",
                      label, entries.count, build, Double(after - before) / 1e6, Double(after) / 1e6, stats.terms,
                      stats.postings, ours.p50 * 1e3, ours.p99 * 1e3, ours.perSecond))
+        if footprint {
+            let parts = index.footprint
+            let total = parts.reduce(0) { $0 + $1.bytes }
+            print(String(format: "[%@] index parts, estimated from capacities: %.1f MB in all", label, Double(total) / 1e6))
+            for part in parts where part.bytes > 0 {
+                print(String(format: "[%@]   %6.1f MB  %@", label, Double(part.bytes) / 1e6, part.part))
+            }
+        }
         if !sources.isEmpty {
             agreement(label: label, index: &index, questions: questions, sources: sources)
             plainBM25(label: label, entries: entries, index: &index, questions: questions, sources: sources,

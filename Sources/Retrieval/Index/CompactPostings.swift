@@ -1,5 +1,5 @@
 /// Posting lists frozen into one arena: every term's postings one after another, in blocks of
-/// 128 bit-packed at the width the block needs.
+/// 128 bit-packed at the width the block needs; lists of at most eight postings as they are.
 ///
 /// A block stores each document as its distance from a straight line through the block's first
 /// and last documents (the residuals of random document numbers stay within about √128 gaps of
@@ -8,9 +8,15 @@
 /// `documentBits + weightBits` bits, so any posting of a block is read with one unaligned load:
 /// the galloping probe binary-searches blocks and then postings as it did over an array.
 /// Nothing is lost: every posting reads back exactly as it was written (`PostingStoreTests`).
+///
+/// Most terms of a large knowledge base are rare word pairs with a posting or two: a block's
+/// parameters and first document (24 bytes) would cost more than the postings themselves, so
+/// short lists are kept as plain 4-byte postings (100,000 entries: 2.5 MB fewer, BENCHMARKS.md).
 struct CompactPostings: Sendable {
     /// Postings a block holds (the last block of a term may hold fewer).
     static let blockSize = 128
+    /// The longest list kept as plain postings rather than in a block.
+    static let plainLimit = 8
 
     /// One block's decoding parameters.
     struct Block: Sendable {
@@ -32,8 +38,11 @@ struct CompactPostings: Sendable {
 
     /// Term `t`'s postings are numbers `postingStart[t]..<postingStart[t + 1]`.
     private(set) var postingStart: [UInt32] = [0]
-    /// Term `t`'s blocks are `blockStart[t]..<blockStart[t + 1]`.
-    private(set) var blockStart: [UInt32] = [0]
+    /// Term `t`'s first block, or for a list of at most `plainLimit` postings its first posting
+    /// in `plain`.
+    private(set) var location: [UInt32] = []
+    /// The postings of the short lists, as they are.
+    private(set) var plain: [PostingIndex.Posting] = []
     private(set) var blocks: [Block] = []
     /// Each block's first document.
     private(set) var firsts: [UInt32] = []
@@ -53,20 +62,25 @@ struct CompactPostings: Sendable {
 
     /// Appends the next term's postings (documents in increasing order).
     mutating func append(_ postings: UnsafeBufferPointer<PostingIndex.Posting>) {
+        postingStart.append(postingStart[postingStart.count - 1] + UInt32(postings.count))
+        if postings.count <= Self.plainLimit {
+            location.append(UInt32(plain.count))
+            plain.append(contentsOf: postings)
+            return
+        }
+        location.append(UInt32(blocks.count))
         var start = 0
         while start < postings.count {
             let end = min(start + Self.blockSize, postings.count)
             appendBlock(UnsafeBufferPointer(rebasing: postings[start..<end]))
             start = end
         }
-        postingStart.append(postingStart[postingStart.count - 1] + UInt32(postings.count))
-        blockStart.append(UInt32(blocks.count))
     }
 
     /// Reserves room for about this many more terms, blocks and packed bytes.
     mutating func reserve(terms: Int, blocks blockCount: Int, bytes byteCount: Int) {
         postingStart.reserveCapacity(postingStart.count + terms)
-        blockStart.reserveCapacity(blockStart.count + terms)
+        location.reserveCapacity(location.count + terms)
         blocks.reserveCapacity(blocks.count + blockCount)
         firsts.reserveCapacity(firsts.count + blockCount)
         bytes.reserveCapacity(bytes.count + byteCount)
@@ -76,7 +90,7 @@ struct CompactPostings: Sendable {
         let n = postings.count
         let first = postings[0].document
         let span = UInt64(postings[n - 1].document - first)
-        let slope = n > 1 ? UInt32(span << 8 / UInt64(n - 1)) : 0
+        let slope = n > 1 ? UInt32((span << 8) / UInt64(n - 1)) : 0
         var lowResidual = Int32.max
         var highResidual = Int32.min
         var lowWeight = UInt8.max
@@ -114,7 +128,7 @@ struct CompactPostings: Sendable {
     /// A document's distance from the block's line.
     @inline(__always)
     private static func residual(_ document: UInt32, index: Int, first: UInt32, slope: UInt32) -> Int32 {
-        Int32(Int64(document - first) - Int64(UInt64(index) &* UInt64(slope) >> 8))
+        Int32(Int64(document - first) - Int64((UInt64(index) &* UInt64(slope)) >> 8))
     }
 
     /// Bits needed to hold a value.
@@ -156,7 +170,7 @@ struct CompactPostings: Sendable {
         /// The document of posting `i`.
         @inline(__always)
         func document(_ i: Int) -> UInt32 {
-            let line = Int64(UInt64(i) &* slope >> 8)
+            let line = Int64((UInt64(i) &* slope) >> 8)
             return UInt32(truncatingIfNeeded: first + line + residualBase + Int64(field(i) >> weightBits))
         }
 
@@ -173,6 +187,8 @@ struct CompactPostings: Sendable {
         let firsts: UnsafePointer<UInt32>
         let bytes: UnsafePointer<UInt8>
         let count: Int
+        /// A short list's postings (nil: the list is in blocks).
+        let plain: UnsafePointer<PostingIndex.Posting>?
 
         /// The number of blocks.
         @inline(__always) var blockCount: Int { (count + CompactPostings.blockSize - 1) / CompactPostings.blockSize }
@@ -192,6 +208,10 @@ struct CompactPostings: Sendable {
         /// Calls `body(document, quantisedWeight)` for every posting, in order.
         @inline(__always)
         func forEach(_ body: (UInt32, UInt32) -> Void) {
+            if let plain {
+                for i in 0..<count { body(plain[i].document, UInt32(plain[i].quantisedWeight)) }
+                return
+            }
             var remaining = count
             var block = 0
             while remaining > 0 {
@@ -199,7 +219,7 @@ struct CompactPostings: Sendable {
                 let n = min(CompactPostings.blockSize, remaining)
                 for i in 0..<n {
                     let field = view.field(i)
-                    let line = Int64(UInt64(i) &* view.slope >> 8)
+                    let line = Int64((UInt64(i) &* view.slope) >> 8)
                     let document = UInt32(truncatingIfNeeded: view.first + line + view.residualBase
                         + Int64(field >> view.weightBits))
                     body(document, UInt32(truncatingIfNeeded: field & view.weightMask) + view.weightBase)
@@ -210,19 +230,31 @@ struct CompactPostings: Sendable {
         }
     }
 
+    /// Bytes held by the arena's arrays (their capacities), by part.
+    var footprint: [(part: String, bytes: Int)] {
+        [("arena, per term", Footprint.bytes(postingStart) + Footprint.bytes(location)),
+         ("arena, short lists", Footprint.bytes(plain)),
+         ("arena, block parameters", Footprint.bytes(blocks) + Footprint.bytes(firsts)),
+         ("arena, packed postings", Footprint.bytes(bytes))]
+    }
+
     /// Runs `body` with a reader of a term's postings (none for a term past the store's).
     @inline(__always)
     func withReader<R>(_ term: Int, _ body: (Reader) -> R) -> R {
         let count = self.count(term)
-        let firstBlock = term < termCount ? Int(blockStart[term]) : 0
+        let start = term < termCount ? Int(location[term]) : 0
+        if count <= Self.plainLimit {
+            return plain.withUnsafeBufferPointer { plain in
+                // An empty list never reads through its pointer.
+                body(Reader(blocks: Self.unread(), firsts: Self.unread(), bytes: Self.unread(), count: count,
+                            plain: (plain.baseAddress ?? Self.unread()) + start))
+            }
+        }
         return blocks.withUnsafeBufferPointer { blocks in
             firsts.withUnsafeBufferPointer { firsts in
                 bytes.withUnsafeBufferPointer { bytes in
-                    // A store without blocks gives readers of no postings, which never read
-                    // through these pointers.
-                    body(Reader(blocks: (blocks.baseAddress ?? Self.unread()) + firstBlock,
-                                firsts: (firsts.baseAddress ?? Self.unread()) + firstBlock,
-                                bytes: bytes.baseAddress!, count: count))
+                    body(Reader(blocks: blocks.baseAddress! + start, firsts: firsts.baseAddress! + start,
+                                bytes: bytes.baseAddress!, count: count, plain: nil))
                 }
             }
         }

@@ -5,13 +5,48 @@
 /// A value type with in-place mutation; `SearchEngine` guards one behind a lock for
 /// concurrent use. Adding, changing or retiring one entry takes effect at once.
 package struct KnowledgeIndex: Sendable {
-    /// Per-entry bookkeeping.
+    /// One entry as the index keeps it: its texts, its topic and unit as numbers of `codes`,
+    /// its phrasing documents and whether it is live, in 80 bytes (a `KnowledgeEntry` with a
+    /// range, a group and a flag took 112: 3 MB more at 100,000 entries, 32 MB at 1,000,000).
     struct Record: Sendable {
-        var entry: KnowledgeEntry
-        var live: Bool
-        /// Its phrasing documents (numbered consecutively).
-        var phrasings: Range<UInt32>
-        var group: Int32
+        let id: String
+        let question: String
+        let answer: String
+        let variants: [String]
+        let refs: [String]
+        let topic: UInt32
+        let unit: UInt32
+        /// The first of its phrasing documents (numbered consecutively).
+        let firstPhrasing: UInt32
+        /// The number of its phrasing documents (low 31 bits) and whether it was retired (top bit).
+        private var countAndRetired: UInt32
+
+        init(_ entry: KnowledgeEntry, codes: inout CodeBook, phrasings: Range<UInt32>) {
+            id = entry.id
+            question = entry.question
+            answer = entry.answer
+            variants = entry.variants
+            refs = entry.refs
+            topic = codes.number(entry.topic)
+            unit = codes.number(entry.unit)
+            firstPhrasing = phrasings.lowerBound
+            countAndRetired = UInt32(phrasings.count)
+        }
+
+        /// Its phrasing documents.
+        var phrasings: Range<UInt32> { firstPhrasing..<firstPhrasing + (countAndRetired & 0x7fff_ffff) }
+
+        /// Whether the entry is live (not retired).
+        var live: Bool {
+            get { countAndRetired >> 31 == 0 }
+            set { countAndRetired = countAndRetired & 0x7fff_ffff | (newValue ? 0 : 1 << 31) }
+        }
+
+        /// The entry again.
+        func entry(_ codes: CodeBook) -> KnowledgeEntry {
+            KnowledgeEntry(id: id, question: question, answer: answer, topic: codes.code(topic),
+                           unit: codes.code(unit), variants: variants, refs: refs)
+        }
     }
 
     /// The analyzer shared by entries and questions.
@@ -29,7 +64,12 @@ package struct KnowledgeIndex: Sendable {
     package let documentTexts: [String: String]
 
     var records: [Record] = []
-    var slotByID: [String: Int] = [:]
+    /// The topic and unit codes of the records.
+    var codes = CodeBook()
+    /// Entry id → its latest record.
+    var slotByID = EntrySlots()
+    /// Live entries.
+    var liveEntries = 0
     /// Questions and variants: one field.
     var phrasings: PostingIndex
     /// Phrasing document → entry slot.
@@ -42,13 +82,13 @@ package struct KnowledgeIndex: Sendable {
     /// = group number), so an answer shared by many entries counts once in the IDF.
     var contents: PostingIndex
     /// Answer key → group number.
-    var groupByAnswer: [UInt64: Int32] = [:]
+    var groupByAnswer = AnswerGroups()
     /// Live entry slots of each group.
-    var groupMembers: [[Int32]] = []
+    var groupMembers = GroupMembers()
     /// Live entries of each group (a flat copy of `groupMembers[g].count` for the search loop,
     /// which would otherwise touch one more cache line a group).
     var groupSize: [Float] = []
-    /// Entry slot → group (a flat copy of `Record.group` for the search loops).
+    /// Entry slot → group.
     var entryGroup: [Int32] = []
     /// Entry slot → what its phrasings ask (`QuestionForm`, the union over them).
     var entryForm: [QuestionForm] = []
@@ -70,6 +110,8 @@ package struct KnowledgeIndex: Sendable {
     var loadAverages: Averages?
     /// Reusable accumulators for searching.
     var scratch = SearchScratch()
+    /// Whether a bulk load is under way (the accumulators are sized once at its end).
+    var bulkLoading = false
 
     /// Creates an empty index.
     package init(analyzer: Analyzer, configuration: RankingConfiguration = RankingConfiguration(),
@@ -88,16 +130,24 @@ package struct KnowledgeIndex: Sendable {
     }
 
     /// Number of live entries.
-    package var count: Int { slotByID.count }
+    package var count: Int { liveEntries }
 
     /// The live entry with this id.
     package func entry(_ id: String) -> KnowledgeEntry? {
-        guard let slot = slotByID[id], records[slot].live else { return nil }
-        return records[slot].entry
+        guard let slot = liveSlot(id) else { return nil }
+        return records[slot].entry(codes)
+    }
+
+    /// The record of the live entry with this id.
+    @inline(__always)
+    func liveSlot(_ id: String) -> Int? {
+        guard let slot = slotByID.record(of: id, ids: { records[Int($0)].id }), records[Int(slot)].live
+        else { return nil }
+        return Int(slot)
     }
 
     /// All live entries, in the order they were added.
-    package var entries: [KnowledgeEntry] { records.lazy.filter(\.live).map(\.entry) }
+    package var entries: [KnowledgeEntry] { records.lazy.filter(\.live).map { $0.entry(codes) } }
 
     /// Posting and term counts (for benchmarks).
     package var statistics: (terms: Int, postings: Int) {
@@ -118,7 +168,7 @@ package struct KnowledgeIndex: Sendable {
 
     /// Adds an entry, or replaces the live entry with the same id. Takes effect at once.
     package mutating func upsert(_ entry: KnowledgeEntry) {
-        if slotByID[entry.id] != nil { retire(entry.id) }
+        retire(entry.id)
         insert(entry, analyzed: analyze(entry), averages: loadAverages ?? tokenTotals.averages,
                deferGroupQuestions: false)
     }
@@ -146,45 +196,50 @@ package struct KnowledgeIndex: Sendable {
         let averages = Averages(phrasing: phrasingLength / max(phrasingCount, 1), answer: answerLength / n,
                                 topic: topicLength / n, references: referencesLength / n)
         if !batch.isEmpty { loadAverages = averages }
-        let firstNewGroup = groupMembers.count
+        let firstNewGroup = groupMembers.groupCount
+        bulkLoading = true
+        slotByID.reserve(slotByID.count + batch.count)
         phrasings.beginBulkLoad()
         contents.beginBulkLoad()
         groupQuestions.beginBulkLoad()
         for (number, entry) in batch.enumerated() {
-            if slotByID[entry.id] != nil { retire(entry.id) }
+            retire(entry.id)
             insert(entry, analyzed: number < sample.count ? sample[number] : analyze(entry), averages: averages,
                    deferGroupQuestions: true)
         }
         // Groups born in this batch get their question documents once, complete.
-        for group in firstNewGroup..<groupMembers.count where !groupMembers[group].isEmpty {
+        for group in firstNewGroup..<groupMembers.groupCount where !groupMembers.isEmpty(group) {
             addGroupQuestions(group)
         }
         phrasings.finishBulkLoad()
         contents.finishBulkLoad()
         groupQuestions.finishBulkLoad()
+        bulkLoading = false
+        groupByAnswer.fit()
+        ensureScratch()
         FreedMemory.release()
     }
 
     /// Retires the entry with this id (it stops matching at once). Returns whether it was live.
     @discardableResult
     package mutating func retire(_ id: String) -> Bool {
-        guard let slot = slotByID[id], records[slot].live else { return false }
+        guard let slot = liveSlot(id) else { return false }
         let record = records[slot]
-        let analyzed = analyze(record.entry)
+        let analyzed = analyze(record.entry(codes))
         for (document, terms) in zip(record.phrasings, analyzed.phrasings) {
             phrasings.retire(document, fields: [terms])
         }
         records[slot].live = false
-        let group = Int(record.group)
+        let group = Int(entryGroup[slot])
         retireGroupQuestions(group)
-        groupMembers[group].removeAll { $0 == Int32(slot) }
+        groupMembers.remove(Int32(slot), from: group)
         groupSize[group] -= 1
-        if !groupMembers[group].isEmpty { addGroupQuestions(group) }
-        if groupMembers[group].isEmpty {
+        if !groupMembers.isEmpty(group) { addGroupQuestions(group) }
+        if groupMembers.isEmpty(group) {
             contents.retire(UInt32(group), fields: [analyzed.answer, analyzed.topic, analyzed.references])
             groupByAnswer[analyzed.answerKey] = nil
         }
-        slotByID[id] = nil
+        liveEntries -= 1
         return true
     }
 
@@ -192,7 +247,7 @@ package struct KnowledgeIndex: Sendable {
     func groupQuestionTerms(_ group: Int) -> [UInt64] {
         var terms: [UInt64] = []
         for slot in groupMembers[group] {
-            let entry = records[Int(slot)].entry
+            let entry = records[Int(slot)]
             for text in [entry.question] + entry.variants {
                 extractor.documentTerms(analyzer.analyze(text), into: &terms)
             }
@@ -204,12 +259,13 @@ package struct KnowledgeIndex: Sendable {
     /// with one phrasing gets none: its document would be that phrasing again, so the search
     /// uses the phrasing's score instead (half the memory for knowledge bases of unique answers).
     mutating func addGroupQuestions(_ group: Int) {
-        let members = groupMembers[group]
-        if members.count == 1 && records[Int(members[0])].entry.variants.isEmpty { return }
+        if groupMembers.count(group) == 1 && records[Int(groupMembers.first(group))].variants.isEmpty {
+            return
+        }
         let document = groupQuestions.add(fields: [groupQuestionTerms(group)])
         groupQuestionsDocument[group] = Int32(document)
         questionsDocumentGroup.append(Int32(group))
-        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.count)
+        if !bulkLoading { ensureScratch() }
     }
 
     /// Retires a group's question document (before its members change).
@@ -365,23 +421,30 @@ package struct KnowledgeIndex: Sendable {
         } else {
             let content = contents.add(fields: [analyzed.answer, analyzed.topic, analyzed.references],
                                        averageLengths: averages.map { [$0.answer, $0.topic, $0.references] })
-            group = Int32(groupMembers.count)
+            group = Int32(groupMembers.groupCount)
             precondition(Int(content) == Int(group), "content documents are numbered like groups")
             groupByAnswer[analyzed.answerKey] = group
-            groupMembers.append([])
+            groupMembers.addGroup()
             groupSize.append(0)
             groupQuestionsDocument.append(-1)
         }
         let existingGroup = groupQuestionsDocument[Int(group)] >= 0
         if existingGroup { retireGroupQuestions(Int(group)) }
-        groupMembers[Int(group)].append(Int32(slot))
+        groupMembers.append(Int32(slot), to: Int(group))
         groupSize[Int(group)] += 1
         let documents = firstDocument..<UInt32(phrasings.documentCount)
-        records.append(Record(entry: entry, live: true, phrasings: documents, group: group))
+        precondition(documents.count < 1 << 31, "an entry has fewer than 2^31 phrasings")
+        records.append(Record(entry, codes: &codes, phrasings: documents))
         entryGroup.append(group)
         entryForm.append(analyzed.form)
         if existingGroup || !deferGroupQuestions { addGroupQuestions(Int(group)) }
-        slotByID[entry.id] = slot
-        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.count)
+        slotByID.set(entry.id, record: Int32(slot), ids: { records[Int($0)].id })
+        liveEntries += 1
+        if !bulkLoading { ensureScratch() }
+    }
+
+    /// Sizes the search accumulators to the index.
+    mutating func ensureScratch() {
+        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.groupCount)
     }
 }

@@ -161,6 +161,7 @@ package struct PostingIndex: Sendable {
     /// Ends a bulk load: every posting goes into one new compact arena.
     package mutating func finishBulkLoad() {
         bulkLoading = false
+        termNumbers.fit()
         freeze()
     }
 
@@ -245,7 +246,11 @@ package struct PostingIndex: Sendable {
     package func probe(_ number: Int, sortedDocuments documents: [UInt32], _ body: (Int, Float) -> Void) {
         assert(pendingPostings.isEmpty, "posting lists read during a bulk load")
         frozen.withReader(number) { reader in
-            Self.probe(reader, documents, body)
+            if let plain = reader.plain {
+                Self.probe(UnsafeBufferPointer(start: plain, count: reader.count), documents, body)
+            } else {
+                Self.probe(reader, documents, body)
+            }
         }
         if !tails.isEmpty, let tail = tails[Int32(number)] {
             tail.withUnsafeBufferPointer { Self.probe($0, documents, body) }
@@ -315,6 +320,14 @@ package struct PostingIndex: Sendable {
             if low >= count { return }
             if list[low].document == document { body(position, list[low].weight) }
         }
+    }
+
+    /// Bytes held, by part: the frozen arena, the term table, the per-term tails and the
+    /// per-term and per-document arrays.
+    package var footprint: [(part: String, bytes: Int)] {
+        let tailBytes = tails.reduce(Footprint.dictionary(tails)) { $0 + Footprint.bytes($1.value) }
+        return frozen.footprint + [("term table", termNumbers.footprint), ("tails", tailBytes),
+                ("per term, per document", Footprint.bytes(documentFrequency) + Footprint.bytes(live))]
     }
 
     /// Average length of each field over live documents.

@@ -19,35 +19,33 @@ struct TermTable: Sendable {
         var frequency: Float
     }
 
+    /// Any number of slots: the mixed key scaled to the count picks the home, so a table fitted
+    /// after a bulk load is three quarters full rather than anywhere between 3/8 and 3/4.
     private var slots: [Slot]
-    /// 64 − log2 of the slot count.
-    private var shift: UInt64
     /// The number of terms.
     private(set) var count = 0
 
     /// An empty table.
     init() {
         slots = Array(repeating: Slot(), count: 16)
-        shift = 64 - 4
     }
 
     @inline(__always)
-    private static func home(_ key: UInt64, _ shift: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> shift)
+    private static func home(_ key: UInt64, _ size: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15).multipliedFullWidth(by: UInt64(size)).high)
     }
 
     /// The number of a key, if present.
     @inline(__always)
     subscript(key: UInt64) -> Int32? {
-        let shift = self.shift
-        return slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            var index = Self.home(key, shift)
+        slots.withUnsafeBufferPointer { slots in
+            let size = slots.count
+            var index = Self.home(key, size)
             while true {
                 let slot = slots[index]
                 if slot.number < 0 { return nil }
                 if slot.key == key { return slot.number }
-                index = (index + 1) & mask
+                index = index + 1 == size ? 0 : index + 1
             }
         }
     }
@@ -58,10 +56,9 @@ struct TermTable: Sendable {
     @inline(__always)
     mutating func count(_ key: UInt64, _ increment: Float, into terms: inout [DocumentTerm]) -> Bool {
         let count = self.count
-        let shift = self.shift
         let (inserted, full) = slots.withUnsafeMutableBufferPointer { slots in
-            let mask = slots.count - 1
-            var index = Self.home(key, shift)
+            let size = slots.count
+            var index = Self.home(key, size)
             var inserted = false
             while true {
                 if slots[index].number < 0 {
@@ -70,7 +67,7 @@ struct TermTable: Sendable {
                     break
                 }
                 if slots[index].key == key { break }
-                index = (index + 1) & mask
+                index = index + 1 == size ? 0 : index + 1
             }
             let local = Int(slots[index].local)
             if !inserted && local < terms.count && terms[local].number == slots[index].number {
@@ -84,19 +81,27 @@ struct TermTable: Sendable {
             return (inserted, (count + 1) * 4 > slots.count * 3)
         }
         if inserted { self.count += 1 }
-        if full { grow() }
+        if full { resize(slots.count * 2) }
         return inserted
     }
 
-    /// Doubles the slots (at most three quarters of them are ever full).
-    private mutating func grow() {
+    /// Shrinks the slots to the terms (three quarters full), after a bulk load grew them by
+    /// doubling: 530,849 terms in 708 K slots instead of 1 M (5 MB fewer at 1,000,000 entries).
+    mutating func fit() {
+        let size = max(16, count * 4 / 3 + 1)
+        if size < slots.count { resize(size) }
+    }
+
+    /// Bytes held by the slots.
+    var footprint: Int { Footprint.bytes(slots) }
+
+    /// Moves the terms into `size` slots (at most three quarters of them are ever full).
+    private mutating func resize(_ size: Int) {
         let old = slots
-        slots = Array(repeating: Slot(), count: old.count * 2)
-        shift -= 1
-        let mask = slots.count - 1
+        slots = Array(repeating: Slot(), count: size)
         for slot in old where slot.number >= 0 {
-            var index = Self.home(slot.key, shift)
-            while slots[index].number >= 0 { index = (index + 1) & mask }
+            var index = Self.home(slot.key, size)
+            while slots[index].number >= 0 { index = index + 1 == size ? 0 : index + 1 }
             slots[index] = slot
         }
     }

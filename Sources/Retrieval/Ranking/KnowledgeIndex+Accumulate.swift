@@ -175,7 +175,7 @@ extension KnowledgeIndex {
                         let group = documentGroup.map { Int($0[document]) } ?? document
                         if groups[group].slot < 0 {
                             scratch.touchedGroups.append(Int32(group))
-                            groups[group].slot = groupMembers[group][0]
+                            groups[group].slot = groupMembers.first(group)
                         }
                         add(group, factor * postingWeight)
                     }

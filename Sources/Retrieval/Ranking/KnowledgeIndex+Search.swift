@@ -62,7 +62,7 @@ extension KnowledgeIndex {
     /// The best `limit` results for a query, one per distinct answer.
     package func rank(_ query: Query, limit: Int, scratch: inout SearchScratch) -> [SearchResult] {
         guard count > 0, !query.isEmpty, limit > 0 else { return [] }
-        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.count)
+        scratch.ensure(phrasings: phrasings.documentCount, entries: records.count, groups: groupMembers.groupCount)
 
         // 1. Phrasings: accumulate score and matched content mass per phrasing document.
         let mass = accumulatePhrasings(query, scratch: &scratch)
@@ -120,9 +120,9 @@ extension KnowledgeIndex {
                 formAgreement: query.form.agreement(with: entryForm[slot]))
             // A result ranked lower is never presented as more certain than the one above it.
             let confidence = min(configuration.confidence.confidence(features), results.last?.confidence ?? 1)
-            results.append(SearchResult(entryID: records[slot].entry.id, score: item.score,
+            results.append(SearchResult(entryID: records[slot].id, score: item.score,
                                         confidence: confidence,
-                                        sharedBy: groupMembers[Int(entryGroup[slot])].count, features: features))
+                                        sharedBy: groupMembers.count(Int(entryGroup[slot])), features: features))
         }
         if results.count > limit { results.removeLast(results.count - limit) }
         // 6. Reset what this search touched.
