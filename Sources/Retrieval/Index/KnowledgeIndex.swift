@@ -102,6 +102,8 @@ package struct KnowledgeIndex: Sendable {
     /// Folded identity of a syllable → the accented identities seen for it in the knowledge
     /// base (for guessing the diacritics of a question typed without them).
     var accentVariants: [UInt64: [UInt64]] = [:]
+    /// The accented identities already in `accentVariants` (one cheap lookup a word at a load).
+    var seenSyllables = KeySet()
     /// Token totals for the length averages of entries added one at a time into an index that
     /// was never bulk-loaded.
     var tokenTotals = TokenTotals()
@@ -141,7 +143,7 @@ package struct KnowledgeIndex: Sendable {
     /// The record of the live entry with this id.
     @inline(__always)
     func liveSlot(_ id: String) -> Int? {
-        guard let slot = slotByID.record(of: id, ids: { records[Int($0)].id }), records[Int(slot)].live
+        guard let slot = slotByID.record(of: id, ids: { [records] in records[Int($0)].id }), records[Int(slot)].live
         else { return nil }
         return Int(slot)
     }
@@ -360,9 +362,14 @@ package struct KnowledgeIndex: Sendable {
             form.formUnion(queryBuilder.forms.form(of: tokens))
             extractor.documentTerms(tokens, into: &terms)
             phrasingTerms.append(terms)
-            let content = Set(tokens.lazy.filter { $0.kind != .word || !analyzer.isStopWord($0, unaccented: false) }
-                .map(\.folded))
-            phrasingWords.append(UInt8(min(255, content.count)))
+            // Distinct content words, counted by sorting (a phrasing has a dozen: no hashing).
+            let content = tokens.lazy.filter { $0.kind != .word || !analyzer.isStopWord($0, unaccented: false) }
+                .map(\.folded)
+            var folded = Array(content)
+            folded.sort()
+            var distinct = folded.isEmpty ? 0 : 1
+            for i in folded.indices.dropFirst() where folded[i] != folded[i - 1] { distinct += 1 }
+            phrasingWords.append(UInt8(min(255, distinct)))
             phrasingTokens.append(tokens.count)
             for token in tokens where token.kind == .word { words.append((token.folded, token.exact)) }
         }
@@ -405,7 +412,8 @@ package struct KnowledgeIndex: Sendable {
     {
         tokenTotals.add(analyzed.tokenCounts)
         let slot = records.count
-        for (folded, exact) in analyzed.words where accentVariants[folded]?.contains(exact) != true {
+        // An accented identity folds one way only, so one seen before is in its list already.
+        for (folded, exact) in analyzed.words where seenSyllables.insert(exact) {
             accentVariants[folded, default: []].append(exact)
         }
         let firstDocument = UInt32(phrasings.documentCount)
@@ -438,7 +446,7 @@ package struct KnowledgeIndex: Sendable {
         entryGroup.append(group)
         entryForm.append(analyzed.form)
         if existingGroup || !deferGroupQuestions { addGroupQuestions(Int(group)) }
-        slotByID.set(entry.id, record: Int32(slot), ids: { records[Int($0)].id })
+        slotByID.set(entry.id, record: Int32(slot), ids: { [records] in records[Int($0)].id })
         liveEntries += 1
         if !bulkLoading { ensureScratch() }
     }
