@@ -150,6 +150,8 @@ extension KnowledgeIndex {
         let touched = scratch.touchedPhrasings
         let coordination = configuration.coordination
         let keep = 1 - coordination
+        let ownCoverage = configuration.entryCoverage
+        let keepOwn = 1 - ownCoverage
         phrasingWords.withUnsafeBufferPointer { ownWords in
         phrasingSlot.withUnsafeBufferPointer { slots in
             phrasingWeight.withUnsafeBufferPointer { weights in
@@ -161,14 +163,15 @@ extension KnowledgeIndex {
                                     let index = Int(document)
                                     let slot = Int(slots[index])
                                     let share = totalMass > 0 ? min(1, phrasingMass[index] / totalMass) : 0
+                                    let own = Float(max(1, ownWords[index]))
+                                    let ownShare = min(1, Float(scratch.phrasingMatched[index]) / own)
                                     let score = phrasingScore[index] * weights[index]
-                                        * (keep + coordination * share)
+                                        * (keep + coordination * share) * (keepOwn + ownCoverage * ownShare)
                                     if entryScore[slot] == 0 { scratch.touchedEntries.append(UInt32(slot)) }
                                     if score > entryScore[slot] {
                                         entryScore[slot] = score
                                         coverage[slot] = share
-                                        let own = Float(max(1, ownWords[index]))
-                                        scratch.entryWordCoverage[slot] = min(1, Float(scratch.phrasingMatched[index]) / own)
+                                        scratch.entryWordCoverage[slot] = ownShare
                                     }
                                     phrasingScore[index] = 0
                                     phrasingMass[index] = 0

@@ -48,6 +48,12 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// five-word question must not beat one that holds all five because a rare pair of its
     /// words is adjacent. 0 is plain BM25F.
     package var coordination: Float = 0
+    /// How much a phrasing's score depends on the share of its own content words the question
+    /// holds (score × (1 − this + this × share)): the other side of `coordination`. A long
+    /// entry whose words the question mostly repeats must not lose to a short one that shares a
+    /// rare pair of words with it, which the length normalisation alone favours (BENCHMARKS.md,
+    /// issue 15: the mixed knowledge base, the 100,000 synthetic entries). 0 is plain BM25F.
+    package var entryCoverage: Float = 0
     /// How much whether the question asks what the entry's phrasings ask (`QuestionForm`: a
     /// place, a time, an amount, a way …) moves a result: score × (1 + this) when they share a
     /// form, × (1 − this) when both have forms and share none. 0: form is only a feature of the
@@ -81,7 +87,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
     /// The JSON keys.
     enum CodingKeys: String, CodingKey {
         case k1, b, compounds, foldedWeight, restoredWeight, expansionWeight, compoundWeight, referenceWeight, stopWordWeight, synonymWeight
-        case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, coordination, questionFormWeight, exhaustive, confidence, answerModel, answerThreshold
+        case variantWeight, answerWeight, sharedAnswerDiscount, groupQuestionsWeight, topicWeight, referencesWeight, groupSupport, coordination, entryCoverage, questionFormWeight, exhaustive, confidence, answerModel, answerThreshold
         case suggestThreshold, optionThreshold
     }
 
@@ -110,6 +116,7 @@ package struct RankingConfiguration: Sendable, Codable, Hashable {
         referencesWeight = try value(.referencesWeight, d.referencesWeight)
         groupSupport = try value(.groupSupport, d.groupSupport)
         coordination = try value(.coordination, d.coordination)
+        entryCoverage = try value(.entryCoverage, d.entryCoverage)
         questionFormWeight = try value(.questionFormWeight, d.questionFormWeight)
         exhaustive = try value(.exhaustive, d.exhaustive)
         confidence = try value(.confidence, d.confidence)
