@@ -84,6 +84,19 @@ import Testing
         for key in keys { #expect(table[key] == reference[key]) }
     }
 
+    /// The set of seen syllables says "new" exactly once a key, as `Set` does.
+    @Test func keySetAgreesWithASet() {
+        var random = SplitMix64(seed: 11)
+        var keys = KeySet()
+        var reference = Set<UInt64>()
+        let pool = (0..<20_000).map { _ in UInt64.random(in: 1...UInt64.max, using: &random) }
+        for _ in 0..<60_000 {
+            let key = pool[Int.random(in: 0..<pool.count, using: &random)]
+            #expect(keys.insert(key) == reference.insert(key).inserted)
+        }
+        #expect(keys.count == reference.count)
+    }
+
     /// A group keeps its members in the order they came, whichever member leaves.
     @Test func groupMembersKeepTheirOrder() {
         var members = GroupMembers()
