@@ -25,6 +25,16 @@ enum Fixtures {
         index.search(question).results.map(\.entryID)
     }
 
+    /// Three questions with one answer between them (a group of three entries).
+    static let sharedAnswerGroup: [KnowledgeEntry] = {
+        let answer = "Đăng ký tài khoản trên Cổng Dịch vụ công quốc gia bằng định danh điện tử."
+        return [
+            KnowledgeEntry(id: "a1", question: "Đăng ký tài khoản cổng dịch vụ công thế nào?", answer: answer),
+            KnowledgeEntry(id: "a2", question: "Tạo tài khoản cổng dịch vụ công ở đâu?", answer: answer),
+            KnowledgeEntry(id: "a3", question: "Làm tài khoản dịch vụ công quốc gia?", answer: answer),
+        ]
+    }()
+
     /// A few unrelated entries, so IDF has something to work with.
     static let background: [KnowledgeEntry] = [
         KnowledgeEntry(id: "bg-1", question: "Thời hạn nộp báo cáo định kỳ là khi nào?",

@@ -123,12 +123,7 @@ import Testing
     /// Entries sharing an answer stay one result, represented by the earliest live one, as
     /// members leave and come back.
     @Test func sharedAnswerFollowsItsMembers() {
-        let answer = "Đăng ký tài khoản trên Cổng Dịch vụ công quốc gia bằng định danh điện tử."
-        var index = Fixtures.index(Fixtures.background + [
-            KnowledgeEntry(id: "a1", question: "Đăng ký tài khoản cổng dịch vụ công thế nào?", answer: answer),
-            KnowledgeEntry(id: "a2", question: "Tạo tài khoản cổng dịch vụ công ở đâu?", answer: answer),
-            KnowledgeEntry(id: "a3", question: "Làm tài khoản dịch vụ công quốc gia?", answer: answer),
-        ])
+        var index = Fixtures.index(Fixtures.background + Fixtures.sharedAnswerGroup)
         func shared() -> [(String, Int)] {
             index.search("tài khoản cổng dịch vụ công").results.filter { $0.entryID.hasPrefix("a") }
                 .map { ($0.entryID, $0.sharedBy) }
@@ -142,7 +137,7 @@ import Testing
         let last = index.retire("a3")
         #expect(last)
         #expect(shared().isEmpty)
-        index.upsert(KnowledgeEntry(id: "a2", question: "Tạo tài khoản cổng dịch vụ công ở đâu?", answer: answer))
+        index.upsert(Fixtures.sharedAnswerGroup[1])
         #expect(shared().map(\.0) == ["a2"])
         #expect(shared().first?.1 == 1)
     }

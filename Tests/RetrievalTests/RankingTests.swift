@@ -24,11 +24,7 @@ import Testing
 
     /// Entries sharing one answer appear once, and count how many share it.
     @Test func groupsEntriesSharingAnAnswer() {
-        let answer = "Đăng ký tài khoản trên Cổng Dịch vụ công quốc gia bằng định danh điện tử."
-        var index = Fixtures.index(Fixtures.background + [
-            KnowledgeEntry(id: "a1", question: "Đăng ký tài khoản cổng dịch vụ công thế nào?", answer: answer),
-            KnowledgeEntry(id: "a2", question: "Tạo tài khoản cổng dịch vụ công ở đâu?", answer: answer),
-            KnowledgeEntry(id: "a3", question: "Làm tài khoản dịch vụ công quốc gia?", answer: answer),
+        var index = Fixtures.index(Fixtures.background + Fixtures.sharedAnswerGroup + [
             KnowledgeEntry(id: "other", question: "Tài khoản cổng dịch vụ công bị khóa thì sao?",
                            answer: "Liên hệ tổng đài hỗ trợ để mở khóa."),
         ])
