@@ -41,6 +41,15 @@ import Testing
         }
     }
 
+    /// An entry phrased in stop words alone is still found by the same words (it has no
+    /// content word to cover, so entry coverage does not zero it).
+    @Test func aPhrasingOfStopWordsIsStillFound() {
+        var on = Fixtures.index(Self.entries + [
+            KnowledgeEntry(id: "stops", question: "Có được không?", answer: "Làm theo hướng dẫn của sở."),
+        ], configuration: Self.configuration(on: true))
+        #expect(Fixtures.ranked(&on, "có được không").first == "stops")
+    }
+
     /// The knobs are read from a configuration file and kept when one is written.
     @Test func knobsRoundTripThroughJSON() throws {
         let json = #"{"coordination": 0.6, "entryCoverage": 1}"#

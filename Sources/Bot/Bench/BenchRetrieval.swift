@@ -33,7 +33,7 @@ struct BenchRetrieval: ParsableCommand {
     @Flag(name: .long, help: "Đo cả tantivy (pip install tantivy==0.27) trong cùng lần chạy, qua scripts/bench-tantivy.py.")
     var tantivy = false
 
-    @Flag(name: .long, help: "In bộ nhớ của chỉ mục theo từng phần (ước lượng theo dung lượng mảng).")
+    @Flag(name: .long, help: "In bộ nhớ của chỉ mục theo từng phần (ước lượng theo các mảng của nó).")
     var footprint = false
 
     func run() throws {
@@ -112,7 +112,7 @@ struct BenchRetrieval: ParsableCommand {
         if footprint {
             let parts = index.footprint
             let total = parts.reduce(0) { $0 + $1.bytes }
-            print(String(format: "[%@] index parts, estimated from capacities: %.1f MB in all", label, Double(total) / 1e6))
+            print(String(format: "[%@] index parts, estimated from their arrays: %.1f MB in all", label, Double(total) / 1e6))
             for part in parts where part.bytes > 0 {
                 print(String(format: "[%@]   %6.1f MB  %@", label, Double(part.bytes) / 1e6, part.part))
             }

@@ -11,7 +11,8 @@
 ///
 /// Most terms of a large knowledge base are rare word pairs with a posting or two: a block's
 /// parameters and first document (24 bytes) would cost more than the postings themselves, so
-/// short lists are kept as plain 4-byte postings (100,000 entries: 2.5 MB fewer, BENCHMARKS.md).
+/// short lists are kept as plain 4-byte postings (about 2 MB fewer at 100,000 entries by the
+/// footprint estimate, BENCHMARKS.md).
 struct CompactPostings: Sendable {
     /// Postings a block holds (the last block of a term may hold fewer).
     static let blockSize = 128
@@ -230,7 +231,7 @@ struct CompactPostings: Sendable {
         }
     }
 
-    /// Bytes held by the arena's arrays (their capacities), by part.
+    /// Bytes held by the arena's arrays (`Footprint`), by part.
     var footprint: [(part: String, bytes: Int)] {
         [("arena, per term", Footprint.bytes(postingStart) + Footprint.bytes(location)),
          ("arena, short lists", Footprint.bytes(plain)),

@@ -200,7 +200,8 @@ package struct KnowledgeIndex: Sendable {
         if !batch.isEmpty { loadAverages = averages }
         let firstNewGroup = groupMembers.groupCount
         bulkLoading = true
-        slotByID.reserve(slotByID.count + batch.count)
+        // A first load sizes the id table once; a later one (ids mostly known) grows it as needed.
+        if slotByID.count == 0 { slotByID.reserve(batch.count) }
         phrasings.beginBulkLoad()
         contents.beginBulkLoad()
         groupQuestions.beginBulkLoad()

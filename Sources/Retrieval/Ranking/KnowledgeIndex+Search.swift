@@ -163,8 +163,9 @@ extension KnowledgeIndex {
                                     let index = Int(document)
                                     let slot = Int(slots[index])
                                     let share = totalMass > 0 ? min(1, phrasingMass[index] / totalMass) : 0
-                                    let own = Float(max(1, ownWords[index]))
-                                    let ownShare = min(1, Float(scratch.phrasingMatched[index]) / own)
+                                    // A phrasing of stop words alone has nothing to cover: share 1.
+                                    let own = Float(ownWords[index])
+                                    let ownShare = own > 0 ? min(1, Float(scratch.phrasingMatched[index]) / own) : 1
                                     let score = phrasingScore[index] * weights[index]
                                         * (keep + coordination * share) * (keepOwn + ownCoverage * ownShare)
                                     if entryScore[slot] == 0 { scratch.touchedEntries.append(UInt32(slot)) }
