@@ -14,19 +14,12 @@ struct AnswerGroups: Sendable {
     /// An empty table.
     init() {}
 
-    /// The home slot of a key in a table of `size` slots (keys are hashes already; mixed once
-    /// more, then scaled to the size).
-    @inline(__always)
-    private static func home(_ key: UInt64, _ size: Int) -> Int {
-        Int((key &* 0x9e37_79b9_7f4a_7c15).multipliedFullWidth(by: UInt64(size)).high)
-    }
-
     /// The slot holding `key`, or the empty slot where it would go.
     @inline(__always)
     private func slot(_ key: UInt64) -> Int {
         let size = groups.count
-        var index = Self.home(key, size)
-        while groups[index] >= 0 && keys[index] != key { index = index + 1 == size ? 0 : index + 1 }
+        var index = SlotHome.of(key, size: size)
+        while groups[index] >= 0 && keys[index] != key { index = SlotHome.next(index, size: size) }
         return index
     }
 
@@ -63,16 +56,16 @@ struct AnswerGroups: Sendable {
     private mutating func remove(at removed: Int) {
         let size = groups.count
         var hole = removed
-        var next = hole + 1 == size ? 0 : hole + 1
+        var next = SlotHome.next(hole, size: size)
         while groups[next] >= 0 {
-            let home = Self.home(keys[next], size)
+            let home = SlotHome.of(keys[next], size: size)
             // The key at `next` may move to the hole if the hole lies between its home and it.
             if (hole - home + size) % size < (next - home + size) % size {
                 keys[hole] = keys[next]
                 groups[hole] = groups[next]
                 hole = next
             }
-            next = next + 1 == size ? 0 : next + 1
+            next = SlotHome.next(next, size: size)
         }
         groups[hole] = -1
         count -= 1
@@ -85,8 +78,8 @@ struct AnswerGroups: Sendable {
         keys = [UInt64](repeating: 0, count: size)
         groups = [Int32](repeating: -1, count: size)
         for (key, group) in zip(oldKeys, oldGroups) where group >= 0 {
-            var index = Self.home(key, size)
-            while groups[index] >= 0 { index = index + 1 == size ? 0 : index + 1 }
+            var index = SlotHome.of(key, size: size)
+            while groups[index] >= 0 { index = SlotHome.next(index, size: size) }
             keys[index] = key
             groups[index] = group
         }

@@ -13,7 +13,7 @@ struct EntrySlots: Sendable {
     }
 
     /// Any number of slots (not a power of two: a bulk load sizes the table to its ids, so
-    /// 1,000,000 ids take 1.33 M slots, not 2 M); the tag scaled to the count picks the home.
+    /// 1,000,000 ids take 1.33 M slots, not 2 M); `SlotHome` picks the home from the tag.
     private var slots = [Slot](repeating: Slot(), count: 16)
     /// Ids held.
     private(set) var count = 0
@@ -21,41 +21,35 @@ struct EntrySlots: Sendable {
     /// An empty table.
     init() {}
 
-    /// The tag of an id: its hash mixed, top 32 bits.
+    /// The tag of an id: the top 32 bits of its (SipHash) hash.
     @inline(__always)
     private static func tag(_ id: String) -> UInt32 {
-        UInt32(truncatingIfNeeded: (UInt64(bitPattern: Int64(id.hashValue)) &* 0x9e37_79b9_7f4a_7c15) >> 32)
+        UInt32(truncatingIfNeeded: UInt64(bitPattern: Int64(id.hashValue)) >> 32)
     }
 
     /// The record of `id`, given how to read a record's id.
     @inline(__always)
     func record(of id: String, ids: (Int32) -> String) -> Int32? {
         let tag = Self.tag(id)
-        var index = Self.home(tag, slots.count)
+        var index = SlotHome.of(UInt64(tag), size: slots.count)
         while true {
             let slot = slots[index]
             if slot.record < 0 { return nil }
             if slot.tag == tag && ids(slot.record) == id { return slot.record }
-            index = index + 1 == slots.count ? 0 : index + 1
+            index = SlotHome.next(index, size: slots.count)
         }
-    }
-
-    /// The home slot of a tag in a table of `count` slots.
-    @inline(__always)
-    private static func home(_ tag: UInt32, _ count: Int) -> Int {
-        Int((UInt64(tag) &* UInt64(count)) >> 32)
     }
 
     /// Points `id` at `record` (replacing the record it pointed at, if any).
     mutating func set(_ id: String, record: Int32, ids: (Int32) -> String) {
         let tag = Self.tag(id)
-        var index = Self.home(tag, slots.count)
+        var index = SlotHome.of(UInt64(tag), size: slots.count)
         while slots[index].record >= 0 {
             if slots[index].tag == tag && ids(slots[index].record) == id {
                 slots[index].record = record
                 return
             }
-            index = index + 1 == slots.count ? 0 : index + 1
+            index = SlotHome.next(index, size: slots.count)
         }
         slots[index] = Slot(tag: tag, record: record)
         count += 1
@@ -75,8 +69,8 @@ struct EntrySlots: Sendable {
         let old = slots
         slots = [Slot](repeating: Slot(), count: size)
         for slot in old where slot.record >= 0 {
-            var index = Self.home(slot.tag, size)
-            while slots[index].record >= 0 { index = index + 1 == size ? 0 : index + 1 }
+            var index = SlotHome.of(UInt64(slot.tag), size: size)
+            while slots[index].record >= 0 { index = SlotHome.next(index, size: size) }
             slots[index] = slot
         }
     }

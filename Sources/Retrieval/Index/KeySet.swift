@@ -16,7 +16,7 @@ struct KeySet: Sendable {
         guard key != 0 else { return false }
         let inserted = slots.withUnsafeMutableBufferPointer { slots in
             let mask = slots.count - 1
-            var index = Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15).multipliedFullWidth(by: UInt64(slots.count)).high)
+            var index = SlotHome.of(key, size: slots.count)
             while slots[index] != 0 {
                 if slots[index] == key { return false }
                 index = (index + 1) & mask

@@ -30,22 +30,17 @@ struct TermTable: Sendable {
         slots = Array(repeating: Slot(), count: 16)
     }
 
-    @inline(__always)
-    private static func home(_ key: UInt64, _ size: Int) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15).multipliedFullWidth(by: UInt64(size)).high)
-    }
-
     /// The number of a key, if present.
     @inline(__always)
     subscript(key: UInt64) -> Int32? {
         slots.withUnsafeBufferPointer { slots in
             let size = slots.count
-            var index = Self.home(key, size)
+            var index = SlotHome.of(key, size: size)
             while true {
                 let slot = slots[index]
                 if slot.number < 0 { return nil }
                 if slot.key == key { return slot.number }
-                index = index + 1 == size ? 0 : index + 1
+                index = SlotHome.next(index, size: size)
             }
         }
     }
@@ -58,7 +53,7 @@ struct TermTable: Sendable {
         let count = self.count
         let (inserted, full) = slots.withUnsafeMutableBufferPointer { slots in
             let size = slots.count
-            var index = Self.home(key, size)
+            var index = SlotHome.of(key, size: size)
             var inserted = false
             while true {
                 if slots[index].number < 0 {
@@ -67,7 +62,7 @@ struct TermTable: Sendable {
                     break
                 }
                 if slots[index].key == key { break }
-                index = index + 1 == size ? 0 : index + 1
+                index = SlotHome.next(index, size: size)
             }
             let local = Int(slots[index].local)
             if !inserted && local < terms.count && terms[local].number == slots[index].number {
@@ -100,8 +95,8 @@ struct TermTable: Sendable {
         let old = slots
         slots = Array(repeating: Slot(), count: size)
         for slot in old where slot.number >= 0 {
-            var index = Self.home(slot.key, size)
-            while slots[index].number >= 0 { index = index + 1 == size ? 0 : index + 1 }
+            var index = SlotHome.of(slot.key, size: size)
+            while slots[index].number >= 0 { index = SlotHome.next(index, size: size) }
             slots[index] = slot
         }
     }

@@ -122,7 +122,7 @@ extension KnowledgeIndex {
             let confidence = min(configuration.confidence.confidence(features), results.last?.confidence ?? 1)
             results.append(SearchResult(entryID: records[slot].id, score: item.score,
                                         confidence: confidence,
-                                        sharedBy: groupMembers.count(Int(entryGroup[slot])), features: features))
+                                        sharedBy: Int(groupSize[Int(entryGroup[slot])]), features: features))
         }
         if results.count > limit { results.removeLast(results.count - limit) }
         // 6. Reset what this search touched.
